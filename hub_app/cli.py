@@ -1,0 +1,154 @@
+"""The `welfare-hub` command line. Imports stay light (no Qt) until a window is needed."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from hub_app import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    # The path options work before or after the subcommand ("welfare-hub run --config X").
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="FILE",
+                        help="configuration file (default: the platform's config folder, hub.toml)")
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                        help="where the store and logs live (overrides the configuration)")
+
+    parser = argparse.ArgumentParser(
+        prog="welfare-hub",
+        description="Welfare-technology hub for home care.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"welfare-hub {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser("run", parents=[common], help="start the hub (the resident's screen)")
+    run.add_argument("--headless", action="store_true", help="run the core only, without any screen")
+
+    demo = commands.add_parser("demo", parents=[common], help="start a simulated home with its own data")
+    demo.add_argument("--offscreen", action="store_true",
+                      help="run the scripted scenario offscreen even when a display exists")
+    demo.add_argument("--screenshots", type=Path, metavar="DIR",
+                      help="folder for the screenshots (default: inside the demo's data folder)")
+
+    check = commands.add_parser("check-config", help="validate a configuration file without starting")
+    check.add_argument("file", type=Path, metavar="FILE")
+
+    pin = commands.add_parser("set-pin", parents=[common], help="set the technician PIN (4 to 8 digits)")
+    pin.add_argument("--stdin", action="store_true", help="read the PIN from standard input (for install scripts)")
+
+    commands.add_parser("settings", help="print every setting with its default and meaning")
+    return parser
+
+
+def display_available() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _fail(message: str) -> int:
+    print(f"welfare-hub: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from hub_app.config import ConfigError
+
+    if args.command == "settings":
+        from hub_app.config import describe_settings
+
+        print(describe_settings())
+        return EXIT_OK
+    if args.command == "check-config":
+        return _check_config(args.file)
+    if args.command == "demo":
+        from hub_app.demo import run_demo
+
+        return run_demo(offscreen=args.offscreen or not display_available(), screenshots=args.screenshots)
+
+    from hub_app import startup
+    from hub_app.store import StoreError
+
+    try:
+        config, recent = startup.prepare(getattr(args, "config", None), getattr(args, "data_dir", None))
+    except ConfigError as exc:
+        return _fail(str(exc))
+    if args.command == "set-pin":
+        return _set_pin(config, from_stdin=args.stdin)
+
+    core = startup.build_core(config, recent)
+    try:
+        if args.headless:
+            from hub_app.headless import run_headless
+
+            return run_headless(core)
+        if not display_available():
+            return _fail("no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
+                         "Use 'welfare-hub run --headless', or set QT_QPA_PLATFORM.")
+        from hub_app.ui.app import run_window
+
+        return run_window(core)
+    except StoreError as exc:
+        return _fail(str(exc))
+
+
+def _check_config(path: Path) -> int:
+    from hub_app.config import ConfigError, load_config
+    from hub_app.startup import check_secrets
+
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    problems = check_secrets(config)
+    if problems:
+        return _fail(str(ConfigError(str(path), problems)))
+    pin_state = "set" if config.pin_file.exists() else "not set (run 'welfare-hub set-pin')"
+    print(f"{path}: valid.")
+    print(f"  language {config.resident.language}, time zone {config.resident.time_zone}, "
+          f"larger text {'on' if config.resident.larger_text else 'off'}")
+    print(f"  data directory {config.data_dir}")
+    print(f"  technician PIN {pin_state} ({config.pin_file})")
+    return EXIT_OK
+
+
+def _set_pin(config, from_stdin: bool) -> int:
+    from hub_app.store import AuditEntry, Store, StoreError
+    from hub_app.technician import PinFormatError, set_pin
+
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass("New technician PIN (4 to 8 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            return _fail("the two PINs differ; nothing was changed.")
+    try:
+        set_pin(config.pin_file, pin)
+    except PinFormatError as exc:
+        return _fail(f"{exc} Nothing was changed.")
+    try:
+        store = Store(config.data_dir / "hub.db")
+        store.audit(AuditEntry("technician", "technician.pin_set"))
+        store.close()
+    except StoreError as exc:
+        print(f"welfare-hub: warning: the PIN was set but not audited: {exc}", file=sys.stderr)
+    print(f"Technician PIN set ({config.pin_file}, readable only by this user).")
+    return EXIT_OK

@@ -1,0 +1,209 @@
+"""The hub's configuration: one TOML file, validated completely before anything starts.
+
+Every problem names the file, the key and what is allowed; the hub starts with a
+whole, valid configuration or not at all. Defaults come from platformdirs, and the
+command line's `--config` and `--data-dir` override them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "welfare-hub"
+LANGUAGES = ("nb", "en")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used. `problems` lists each one in plain words."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: the configuration is not valid:\n{lines}")
+
+
+def _check_language(value: str) -> str | None:
+    return None if value in LANGUAGES else f"one of {', '.join(map(repr, LANGUAGES))}"
+
+
+def _check_log_level(value: str) -> str | None:
+    return None if value in LOG_LEVELS else f"one of {', '.join(map(repr, LOG_LEVELS))}"
+
+
+def _check_time_zone(value: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "an IANA time zone name such as 'Europe/Oslo'"
+    return None
+
+
+def _check_name(value: str) -> str | None:
+    return None if 0 < len(value.strip()) <= 60 else "a name of 1 to 60 characters"
+
+
+def _setting(default: Any, help: str, check=None) -> Any:
+    return field(default=default, metadata={"help": help, "check": check})
+
+
+@dataclass(frozen=True)
+class ResidentSection:
+    name: str = _setting("", "First name used in the greeting (empty: no name)")
+    language: str = _setting("nb", "Screen and speech language: 'nb' or 'en'", _check_language)
+    larger_text: bool = _setting(False, "Show all resident text larger")
+    time_zone: str = _setting("Europe/Oslo", "IANA time zone of the home", _check_time_zone)
+
+
+@dataclass(frozen=True)
+class HubSection:
+    data_dir: str = _setting("", "Where the store and logs live (empty: the platform default)")
+    log_level: str = _setting("info", "debug, info, warning or error", _check_log_level)
+    fullscreen: bool = _setting(True, "Fill the screen (a kiosk); false opens a window")
+
+
+@dataclass(frozen=True)
+class TechnicianSection:
+    pin_file: str = _setting(
+        "technician-pin",
+        "Secret file with the technician PIN's hash (mode 0600); relative to the config file",
+    )
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    resident: ResidentSection = field(default_factory=ResidentSection)
+    hub: HubSection = field(default_factory=HubSection)
+    technician: TechnicianSection = field(default_factory=TechnicianSection)
+    # Where the file was read from (None: defaults only). Relative paths resolve here.
+    source: Path | None = None
+    config_dir: Path = field(default_factory=lambda: default_config_dir())
+
+    @property
+    def data_dir(self) -> Path:
+        if self.hub.data_dir:
+            return self._resolve(self.hub.data_dir)
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    @property
+    def pin_file(self) -> Path:
+        return self._resolve(self.technician.pin_file)
+
+    def _resolve(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.config_dir / path
+
+    def with_data_dir(self, data_dir: Path) -> HubConfig:
+        hub = HubSection(**{**_as_dict(self.hub), "data_dir": str(Path(data_dir).resolve())})
+        return HubConfig(self.resident, hub, self.technician, self.source, self.config_dir)
+
+
+SECTIONS = {f.name: f.default_factory for f in fields(HubConfig) if f.name in ("resident", "hub", "technician")}
+
+
+def _as_dict(section: Any) -> dict[str, Any]:
+    return {f.name: getattr(section, f.name) for f in fields(section)}
+
+
+def default_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return default_config_dir() / "hub.toml"
+
+
+def _type_name(kind: type) -> str:
+    return {str: "text in quotes", bool: "true or false", int: "a whole number"}.get(kind, kind.__name__)
+
+
+def _unknown(key: str, allowed: list[str], where: str) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"unknown key {where}{key}.{hint} Allowed: {', '.join(allowed)}."
+
+
+def parse_config(text: str, source: str = "<config>", config_dir: Path | None = None) -> HubConfig:
+    """Validate TOML text into a HubConfig, or raise ConfigError listing every problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, [f"not valid TOML: {exc}"]) from exc
+    problems: list[str] = []
+    built: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in SECTIONS:
+            close = difflib.get_close_matches(key, list(SECTIONS), n=1)
+            hint = f" Did you mean [{close[0]}]?" if close else ""
+            problems.append(f"unknown section [{key}].{hint} Allowed: {', '.join(f'[{s}]' for s in SECTIONS)}.")
+        elif not isinstance(value, dict):
+            problems.append(f"[{key}] must be a table (a [{key}] header with keys under it).")
+    for name, factory in SECTIONS.items():
+        section_raw = raw.get(name, {})
+        if not isinstance(section_raw, dict):
+            continue
+        defaults = factory()
+        known = {f.name: f for f in fields(defaults)}
+        values = _as_dict(defaults)
+        for key, value in section_raw.items():
+            spec = known.get(key)
+            if spec is None:
+                problems.append(_unknown(key, list(known), f"[{name}] "))
+                continue
+            kind = type(spec.default)
+            # bool is a subclass of int in Python, TOML keeps them apart: so must we.
+            if type(value) is not kind:
+                problems.append(
+                    f"[{name}] {key} = {value!r}: must be {_type_name(kind)} ({spec.metadata['help']})."
+                )
+                continue
+            check = spec.metadata.get("check")
+            allowed = check(value) if check else None
+            if allowed:
+                problems.append(f"[{name}] {key} = {value!r}: must be {allowed}.")
+                continue
+            values[key] = value
+        built[name] = type(defaults)(**values)
+    if problems:
+        raise ConfigError(source, problems)
+    return HubConfig(
+        source=Path(source) if source != "<config>" else None,
+        config_dir=config_dir or default_config_dir(),
+        **built,
+    )
+
+
+def load_config(path: Path | None) -> HubConfig:
+    """Read the config file. No path: the platform default, or defaults if it is absent."""
+    explicit = path is not None
+    path = Path(path) if explicit else default_config_path()
+    if not path.exists():
+        if explicit:
+            raise ConfigError(str(path), ["the file does not exist."])
+        return HubConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc}"]) from exc
+    return parse_config(text, str(path), config_dir=path.resolve().parent)
+
+
+def describe_settings() -> str:
+    """Every setting with its default and meaning, as TOML a technician can copy."""
+    lines = []
+    for name, factory in SECTIONS.items():
+        lines.append(f"[{name}]")
+        for f in fields(factory()):
+            value = f.default
+            shown = ("true" if value else "false") if isinstance(value, bool) else repr(value).replace("'", '"')
+            lines.append(f"{f.name} = {shown}  # {f.metadata['help']}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,241 @@
+"""The hub's core: one asyncio loop on its own thread that owns the store (and, as
+the device, care-plan and sync issues land, devices, scheduler, escalation and sync).
+
+Other threads (the Qt UI, the headless runner, tests) talk to it in two ways only:
+- commands: `core.submit(core.some_coroutine, args...)` returns a concurrent Future;
+- messages: `core.subscribe(callback)`; the callback runs on the core thread, so the
+  Qt bridge turns each message into a queued signal.
+
+A stalled screen can never delay the core, and `stop()` lets every accepted command
+finish (its rows committed) before the store closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from hub_app import __version__, system_info
+from hub_app.config import HubConfig
+from hub_app.logs import RecentLines
+from hub_app.store import AuditEntry, Store
+from hub_app.technician import DoorAnswer, TechnicianDoor
+from hub_app.watchdog import SystemdNotifier
+from vocabulary import DeviceKind, Event, EventKind, PlanItem, Problem, utc_now
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class CoreStopped(RuntimeError):
+    """The core is not running (not started yet, or shutting down): nothing was done."""
+
+
+@dataclass(frozen=True)
+class HubState:
+    """What the resident's screen shows, as one immutable snapshot."""
+
+    problems: tuple[Problem, ...] = ()
+    today: tuple[PlanItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    state: HubState
+
+
+@dataclass(frozen=True)
+class EventRecorded:
+    event: Event
+
+
+Message = StateChanged | EventRecorded
+
+
+@dataclass
+class _Running:
+    store: Store
+    door: TechnicianDoor
+    stop: asyncio.Event
+    background: list[asyncio.Task[Any]] = field(default_factory=list)
+
+
+class Core:
+    def __init__(
+        self,
+        config: HubConfig,
+        *,
+        recent_logs: RecentLines | None = None,
+        notifier: SystemdNotifier | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.config = config
+        self.data_dir = config.data_dir
+        self._recent_logs = recent_logs or RecentLines()
+        self._notifier = notifier or SystemdNotifier()
+        self._clock = clock
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._thread_main, name="hub-core", daemon=True)
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+        self._running: _Running | None = None
+        self._lock = threading.Lock()
+        self._accepting = False
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._listeners: list[Callable[[Message], None]] = []
+        self._state = HubState()
+        self.started_monotonic = time.monotonic()
+
+    # -- life cycle (called from other threads) ------------------------------------
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Open the store and start the loop; raise what stopped it (e.g. StoreError)."""
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError("The hub core did not start in time")
+        if self._startup_error is not None:
+            self._thread.join()
+            raise self._startup_error
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Refuse new commands, let accepted ones finish, close the store, end the thread."""
+        with self._lock:
+            if not self._accepting:
+                return
+            self._accepting = False
+            pending = set(self._pending)
+        self._notifier.notify("STOPPING=1")
+        done, not_done = concurrent.futures.wait(pending, timeout=timeout)
+        if not_done:
+            log.error("%d command(s) did not finish before shutdown", len(not_done))
+        running = self._running
+        assert running is not None
+        self._loop.call_soon_threadsafe(running.stop.set)
+        self._thread.join(timeout)
+        log.info("Hub core stopped")
+
+    @property
+    def running(self) -> bool:
+        return self._accepting
+
+    @property
+    def state(self) -> HubState:
+        return self._state
+
+    def subscribe(self, listener: Callable[[Message], None]) -> None:
+        """`listener` is called on the core thread for every message; keep it quick."""
+        self._listeners.append(listener)
+
+    def submit(self, command: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> concurrent.futures.Future[T]:
+        """Run `command(*args)` on the core loop; the Future carries its result."""
+        with self._lock:
+            if not self._accepting:
+                raise CoreStopped("The hub core is not running")
+            future = asyncio.run_coroutine_threadsafe(command(*args), self._loop)
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def call(self, command: Callable[..., Coroutine[Any, Any, T]], *args: Any, timeout: float = 30.0) -> T:
+        """`submit` and wait: for the headless runner, the demo and tests."""
+        return self.submit(command, *args).result(timeout)
+
+    def _forget(self, future: concurrent.futures.Future[Any]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    # -- the loop thread -------------------------------------------------------------
+
+    def _thread_main(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._main())
+        finally:
+            self._loop.close()
+
+    async def _main(self) -> None:
+        try:
+            store = Store(self.data_dir / "hub.db")
+        except BaseException as exc:  # handed to start()'s caller, who reports it
+            self._startup_error = exc
+            self._ready.set()
+            return
+        running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), stop=asyncio.Event())
+        self._running = running
+        running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
+        store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
+        with self._lock:
+            self._accepting = True
+        self._notifier.notify("READY=1")
+        log.info("Hub core running (store %s, schema %d)", store.path, store.schema_version)
+        self._ready.set()
+        await running.stop.wait()
+        for task in running.background:
+            task.cancel()
+        await asyncio.gather(*running.background, return_exceptions=True)
+        store.audit(AuditEntry("system", "hub.stopped"))
+        store.close()
+
+    def _emit(self, message: Message) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(message)
+            except Exception:  # a broken listener must not stop the core
+                log.exception("A core listener failed")
+
+    def _store(self) -> Store:
+        assert self._running is not None, "core not started"
+        return self._running.store
+
+    # -- commands (coroutines run on the core loop) ---------------------------------
+
+    async def raise_help_alarm(self, source: str = "screen") -> Event:
+        """The resident asked for help: record the alarm durably, then tell everyone."""
+        event = Event(kind=EventKind.ALARM, type="help_button", source=source, occurred_at=self._clock())
+        stored = self._store().record_event(
+            event,
+            AuditEntry("resident", "alarm.raised", subject=event.uid, detail={"type": event.type, "source": source}),
+        )
+        log.info("Alarm raised: help button (%s), event %s", source, stored.uid)
+        self._emit(EventRecorded(stored))
+        return stored
+
+    async def try_technician_pin(self, pin: str) -> DoorAnswer:
+        assert self._running is not None
+        answer = self._running.door.try_pin(pin, self._clock())
+        log.info("Technician door: %s", answer.reason)
+        return answer
+
+    async def set_problem(self, problem: Problem) -> HubState:
+        others = tuple(p for p in self._state.problems if p.device != problem.device)
+        return self._set_state(HubState(problems=others + (problem,), today=self._state.today))
+
+    async def clear_problem(self, device: DeviceKind) -> HubState:
+        kept = tuple(p for p in self._state.problems if p.device != device)
+        return self._set_state(HubState(problems=kept, today=self._state.today))
+
+    def _set_state(self, state: HubState) -> HubState:
+        if state != self._state:
+            self._state = state
+            self._emit(StateChanged(state))
+        return state
+
+    async def system_figures(self) -> system_info.SystemFigures:
+        return system_info.collect(
+            version=__version__,
+            data_dir=self.data_dir,
+            store=self._store(),
+            time_zone=self.config.resident.time_zone,
+            started_monotonic=self.started_monotonic,
+            log_lines=self._recent_logs.last(15),
+        )
+
+    async def recent_events(self, limit: int = 20) -> list[Event]:
+        return self._store().events(limit=limit)

@@ -1,0 +1,63 @@
+"""Forward-only schema migrations for the hub's store.
+
+Each migration is a list of SQL statements run in one transaction together with the
+`PRAGMA user_version` bump, so a migration either happens entirely or not at all.
+Never edit a released migration; add the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        version=1,
+        description="events and the append-only audit log",
+        statements=(
+            """
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                uid TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                type TEXT NOT NULL,
+                source TEXT NOT NULL,
+                occurred_at TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                data TEXT NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE INDEX events_kind_occurred ON events (kind, occurred_at)",
+            """
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL DEFAULT '',
+                detail TEXT NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE INDEX audit_log_action_at ON audit_log (action, at)",
+            # The audit log is evidence: the database itself refuses to change or
+            # delete a row, whatever code asks it to.
+            """
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+            """,
+            """
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+            """,
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version

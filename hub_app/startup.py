@@ -1,0 +1,51 @@
+"""What every way of starting the hub shares: read and check the configuration and
+secrets, set up logging, build the core. Nothing here imports Qt."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from hub_app.config import ConfigError, HubConfig, load_config
+from hub_app.core import Core
+from hub_app.logs import RecentLines, setup_logging
+from hub_app.secret_files import SecretFileError, read_secret
+
+log = logging.getLogger(__name__)
+
+
+def check_secrets(config: HubConfig) -> list[str]:
+    """Problems with secret files (a missing PIN file is not one: the door stays shut)."""
+    problems = []
+    for path in (config.pin_file,):
+        try:
+            read_secret(path)
+        except FileNotFoundError:
+            continue
+        except SecretFileError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def prepare(config_path: Path | None, data_dir: Path | None) -> tuple[HubConfig, RecentLines]:
+    """Load and check everything, or raise ConfigError; the hub never starts half-configured."""
+    config = load_config(config_path)
+    if data_dir is not None:
+        config = config.with_data_dir(data_dir)
+    problems = check_secrets(config)
+    if problems:
+        raise ConfigError(str(config.source or "the default configuration"), problems)
+    target = config.data_dir
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        if not os.access(target, os.W_OK):
+            raise PermissionError(f"no write permission on {target}")
+    except OSError as exc:
+        raise ConfigError(str(config.source or "--data-dir"), [f"data directory {target}: {exc}"]) from exc
+    recent = setup_logging(config.hub.log_level, target)
+    return config, recent
+
+
+def build_core(config: HubConfig, recent: RecentLines) -> Core:
+    return Core(config, recent_logs=recent)

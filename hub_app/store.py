@@ -1,0 +1,233 @@
+"""The hub's one SQLite file, through sqlite-utils.
+
+WAL journal, `synchronous=FULL` (a commit is on disk before it returns), schema
+version in `PRAGMA user_version`, forward migrations at open. Only the core's thread
+writes to it. A file we cannot read, or one written by a newer hub, is refused with
+a clear error and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from hub_app.migrations import MIGRATIONS, Migration
+from vocabulary import Event, EventKind
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    actor: str  # "resident", "technician", "nurse", "system"
+    action: str  # dotted verb, e.g. "alarm.raised", "technician.pin_wrong"
+    subject: str = ""
+    detail: dict[str, Any] | None = None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+class Store:
+    def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = Path(path)
+        self._migrations = tuple(migrations)
+        latest = self._migrations[-1].version if self._migrations else 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            conn = sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open the hub database {self.path}: {exc}.") from exc
+        self.db = sqlite_utils.Database(conn)
+        try:
+            self._check_readable(existed)
+            version = self._user_version()
+            if version > latest:
+                raise StoreError(
+                    f"The hub database {self.path} has schema version {version}, but this "
+                    f"hub only knows versions up to {latest}. It was written by a newer "
+                    "hub; install that version again (the file was left untouched)."
+                )
+            # WAL and FULL sync only after we know the file is ours and readable:
+            # switching the journal mode writes to the file.
+            self.db.conn.execute("PRAGMA journal_mode=WAL")
+            self.db.conn.execute("PRAGMA synchronous=FULL")
+            self.db.conn.execute("PRAGMA foreign_keys=ON")
+            if version < latest:
+                self._migrate(version)
+        except BaseException:
+            conn.close()
+            raise
+
+    # -- opening -----------------------------------------------------------------
+
+    def _check_readable(self, existed: bool) -> None:
+        if not existed:
+            return
+        try:
+            result = [row[0] for row in self.db.conn.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"The hub database {self.path} cannot be read ({exc}). It was left "
+                "untouched. Restore it from a backup, or move it aside to start with an "
+                "empty store."
+            ) from exc
+        if result != ["ok"]:
+            raise StoreError(
+                f"The hub database {self.path} is damaged ({'; '.join(result[:3])}). It "
+                "was left untouched. Restore it from a backup, or move it aside to start "
+                "with an empty store."
+            )
+
+    def _user_version(self) -> int:
+        return int(self.db.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, current: int) -> None:
+        if current > 0:
+            backup = self.path.with_name(f"{self.path.name}.v{current}.bak")
+            with sqlite3.connect(backup) as target:
+                self.db.conn.backup(target)
+            target.close()
+            log.info("Backed up the store before migration to %s", backup)
+        for migration in self._migrations:
+            if migration.version <= current:
+                continue
+            conn = self.db.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in migration.statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+                conn.commit()
+            except sqlite3.Error as exc:
+                conn.rollback()
+                raise StoreError(
+                    f"Migration of {self.path} to schema version {migration.version} "
+                    f"({migration.description}) failed: {exc}. Nothing was changed; the "
+                    f"store stays at version {current}."
+                ) from exc
+            current = migration.version
+            log.info("Store migrated to schema version %d (%s)", current, migration.description)
+
+    # -- facts -------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return self._user_version()
+
+    @property
+    def journal_mode(self) -> str:
+        return str(self.db.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    def size_bytes(self) -> int:
+        """The database with its WAL and shared-memory files, as it takes up disk."""
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                total += part.stat().st_size
+        return total
+
+    # -- writing -----------------------------------------------------------------
+
+    def record_event(self, event: Event, audit: AuditEntry | None = None) -> Event:
+        """Store an event (and its audit row) in one transaction; return it with its id.
+
+        When this returns, the row is on disk (synchronous=FULL).
+        """
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "INSERT INTO events (uid, kind, type, source, occurred_at, recorded_at, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event.uid,
+                    event.kind.value,
+                    event.type,
+                    event.source,
+                    _iso(event.occurred_at),
+                    now,
+                    json.dumps(event.data, sort_keys=True),
+                ),
+            )
+            if audit is not None:
+                self._insert_audit(audit, now)
+        return Event(
+            kind=event.kind,
+            type=event.type,
+            source=event.source,
+            occurred_at=event.occurred_at,
+            data=event.data,
+            uid=event.uid,
+            id=cursor.lastrowid,
+        )
+
+    def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
+        with self.db.conn:
+            self._insert_audit(entry, _iso(at or datetime.now(timezone.utc)))
+
+    def _insert_audit(self, entry: AuditEntry, at: str) -> None:
+        self.db.conn.execute(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (at, entry.actor, entry.action, entry.subject, json.dumps(entry.detail or {}, sort_keys=True)),
+        )
+
+    # -- reading -----------------------------------------------------------------
+
+    def events(self, kind: EventKind | None = None, limit: int = 100) -> list[Event]:
+        where = "kind = ?" if kind else None
+        args = [kind.value] if kind else []
+        rows = self.db["events"].rows_where(where, args, order_by="id desc", limit=limit)
+        return [self._event_from_row(row) for row in rows]
+
+    def event_by_uid(self, uid: str) -> Event | None:
+        rows = list(self.db["events"].rows_where("uid = ?", [uid]))
+        return self._event_from_row(rows[0]) if rows else None
+
+    @staticmethod
+    def _event_from_row(row: dict[str, Any]) -> Event:
+        return Event(
+            kind=EventKind(row["kind"]),
+            type=row["type"],
+            source=row["source"],
+            occurred_at=datetime.fromisoformat(row["occurred_at"]),
+            data=json.loads(row["data"]),
+            uid=row["uid"],
+            id=row["id"],
+        )
+
+    def audit_rows(
+        self, actions: Sequence[str] | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Newest first. `actions` limits the rows to those exact action names."""
+        where, args = None, []
+        if actions:
+            where = f"action IN ({', '.join('?' for _ in actions)})"
+            args = list(actions)
+        rows = self.db["audit_log"].rows_where(where, args, order_by="id desc", limit=limit)
+        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    def close(self) -> None:
+        """Fold the WAL back into the main file and close."""
+        try:
+            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:  # the data is safe in the WAL either way
+            log.warning("WAL checkpoint at close failed: %s", exc)
+        self.db.conn.close()

@@ -1,0 +1,10 @@
+"""The words every layer shares: event kinds, alarm sources, device kinds.
+
+Standard library only, so that drivers, devices, sync, the hub core and the care
+service can all import it without pulling in each other.
+"""
+
+from vocabulary.events import DeviceKind, Event, EventKind, Problem, utc_now
+from vocabulary.plan import PlanItem
+
+__all__ = ["DeviceKind", "Event", "EventKind", "PlanItem", "Problem", "utc_now"]
