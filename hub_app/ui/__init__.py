@@ -1,0 +1,1 @@
+"""The resident's and the technician's screens: the only package that imports Qt."""

@@ -1,0 +1,70 @@
+"""Start the hub with its window: Qt on the main thread, the core on its own."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import sys
+
+from PySide6.QtCore import QSocketNotifier
+from PySide6.QtWidgets import QApplication
+
+from hub_app.core import Core
+from hub_app.ui import i18n
+from hub_app.ui.bridge import CoreBridge
+from hub_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("welfare-hub")
+    return app
+
+
+def quit_on_signals(app: QApplication) -> QSocketNotifier:
+    """SIGTERM and SIGINT close the app cleanly. Qt's loop does not run Python code
+    while it waits, so the signal's byte on a socket wakes it (no polling timer)."""
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, _frame: log.info("Received %s; shutting down", signal.Signals(number).name))
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def wake() -> None:
+        reader.recv(64)
+        app.quit()
+
+    notifier.activated.connect(wake)
+    notifier._sockets = (reader, writer)  # keep both ends alive with the notifier
+    return notifier
+
+
+def build_window(core: Core, app: QApplication) -> MainWindow:
+    """Translations, bridge and window for a started core."""
+    language = core.config.resident.language
+    app._welfare_translators = i18n.install(app, language)  # keep them alive
+    bridge = CoreBridge(core, app)
+    return MainWindow(bridge, core.config, i18n.locale_for(language), i18n.DATE_FORMATS[language])
+
+
+def run_window(core: Core) -> int:
+    app = application()
+    core.start()
+    try:
+        window = build_window(core, app)
+        notifier = quit_on_signals(app)
+        if core.config.hub.fullscreen:
+            window.showFullScreen()
+        else:
+            window.resize(1280, 800)
+            window.show()
+        code = app.exec()
+        notifier.setEnabled(False)
+        window.close()
+    finally:
+        core.stop()
+    return code

@@ -1,0 +1,180 @@
+"""The resident's home screen: clock and date, a greeting, today's plan, one line that
+says whether everything works, and the Help button."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from hub_app.core import HubState
+from hub_app.ui.theme import Theme
+from vocabulary import DeviceKind
+
+HOLD_TO_OPEN_MS = 2000
+
+
+class HomeScreen(QWidget):
+    help_pressed = Signal()
+    technician_requested = Signal()
+    first_painted = Signal(float)  # time.monotonic() of the first paint
+
+    def __init__(
+        self,
+        theme: Theme,
+        locale: QLocale,
+        date_format: str,
+        resident_name: str,
+        time_zone: str,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("home")
+        self._theme = theme
+        self._locale = locale
+        self._date_format = date_format
+        self._name = resident_name.strip()
+        self._zone = ZoneInfo(time_zone)
+        self._now = now
+        self._painted = False
+
+        self.clock = QLabel(objectName="clock")
+        self.date = QLabel(objectName="title")
+        self.greeting = QLabel(objectName="title")
+        self.greeting.setWordWrap(True)
+        self.date.setWordWrap(True)
+
+        self.plan_title = QLabel(self.tr("Today"), objectName="title")
+        self.plan = QLabel()
+        self.plan.setWordWrap(True)
+        self.plan.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        panel = QFrame(objectName="panel")
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.setContentsMargins(24, 16, 24, 16)
+        panel_layout.addWidget(self.plan_title)
+        panel_layout.addWidget(self.plan, 1)
+
+        self.status = QLabel(objectName="status")
+        self.status.setWordWrap(True)
+
+        self.help_button = QPushButton(self.tr("Help"), objectName="help")
+        self.help_button.setToolTip(self.tr("Press to call the home-care service"))
+        self.help_button.setAccessibleName(self.tr("Help: call the home-care service"))
+        self.help_button.setMinimumSize(theme.target_px(70), theme.target_px(60))
+        self.help_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.help_button.clicked.connect(self.help_pressed)
+        self.help_hint = QLabel(self.tr("Press to call\nthe home-care service"), objectName="muted")
+        self.help_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        # The technician's door: a faint corner button that opens only when held, so
+        # a resident who brushes it does not land somewhere strange.
+        self.technician_button = QPushButton("⋯", objectName="discreet")
+        self.technician_button.setAccessibleName(self.tr("Technician (press and hold)"))
+        self.technician_button.setFixedSize(theme.min_target_px, theme.min_target_px)
+        self._hold = QTimer(self, singleShot=True, interval=HOLD_TO_OPEN_MS)
+        self._hold.timeout.connect(self.technician_requested)
+        self.technician_button.pressed.connect(self._hold.start)
+        self.technician_button.released.connect(self._hold.stop)
+
+        left = QVBoxLayout()
+        left.addWidget(self.clock)
+        left.addWidget(self.date)
+        left.addSpacing(12)
+        left.addWidget(self.greeting)
+        left.addSpacing(12)
+        left.addWidget(panel, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.help_button, 1)
+        right.addWidget(self.help_hint)
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addSpacing(32)
+        top.addLayout(right, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.technician_button, 0, Qt.AlignmentFlag.AlignBottom)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 24, 24, 16)
+        outer.addLayout(top, 1)
+        outer.addSpacing(12)
+        outer.addLayout(bottom)
+
+        # The clock shows minutes, so it wakes once a minute, on the minute: an idle
+        # hub uses next to no CPU.
+        self._tick = QTimer(self, singleShot=True)
+        self._tick.setTimerType(Qt.TimerType.PreciseTimer)
+        self._tick.timeout.connect(self.refresh_clock)
+        self.refresh_clock()
+        self.show_state(HubState())
+
+    # -- clock, date, greeting ----------------------------------------------------
+
+    def local_now(self) -> datetime:
+        return datetime.fromtimestamp(self._now(), self._zone)
+
+    def refresh_clock(self) -> None:
+        now = self.local_now()
+        self.clock.setText(f"{now:%H:%M}")
+        self.date.setText(self._locale.toString(QDate(now.year, now.month, now.day), self._date_format))
+        self.greeting.setText(self._greeting(now.hour))
+        to_next_minute = 60 - now.second - now.microsecond / 1e6
+        self._tick.start(int(to_next_minute * 1000) + 20)
+
+    def _greeting(self, hour: int) -> str:
+        if 5 <= hour < 10:
+            text = self.tr("Good morning, {name}") if self._name else self.tr("Good morning")
+        elif 10 <= hour < 17:
+            text = self.tr("Good afternoon, {name}") if self._name else self.tr("Good afternoon")
+        elif 17 <= hour < 23:
+            text = self.tr("Good evening, {name}") if self._name else self.tr("Good evening")
+        else:
+            text = self.tr("Good night, {name}") if self._name else self.tr("Good night")
+        return text.format(name=self._name)
+
+    # -- plan and status ----------------------------------------------------------
+
+    def show_state(self, state: HubState) -> None:
+        if state.today:
+            lines = [f"{item.at.astimezone(self._zone):%H:%M}   {item.title}" for item in state.today]
+            self.plan.setText("\n".join(lines))
+        else:
+            self.plan.setText(self.tr("Nothing is planned for today."))
+        if not state.problems:
+            self.status.setText("●  " + self.tr("Everything is working"))
+            attention = False
+        else:
+            first = self.device_name(state.problems[0].device)
+            text = self.tr("The {device} needs attention").format(device=first)
+            if len(state.problems) > 1:
+                text += " " + self.tr("(and {count} more)").format(count=len(state.problems) - 1)
+            self.status.setText("▲  " + text)
+            attention = True
+        self.status.setProperty("attention", "true" if attention else "false")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def device_name(self, device: DeviceKind) -> str:
+        names = {
+            DeviceKind.DISPENSER: self.tr("medicine dispenser"),
+            DeviceKind.SENSOR_RECEIVER: self.tr("alarm sensor receiver"),
+            DeviceKind.GSM_MODEM: self.tr("mobile modem"),
+            DeviceKind.BLOOD_PRESSURE_MONITOR: self.tr("blood-pressure monitor"),
+            DeviceKind.PULSE_SENSOR: self.tr("pulse sensor"),
+            DeviceKind.PULSE_OXIMETER: self.tr("oxygen meter"),
+            DeviceKind.THERMOMETER: self.tr("thermometer"),
+            DeviceKind.WEIGHT_SCALE: self.tr("scale"),
+            DeviceKind.GLUCOSE_METER: self.tr("blood-sugar meter"),
+            DeviceKind.CARE_SERVICE_LINK: self.tr("connection to the home-care service"),
+        }
+        return names[device]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit(time.monotonic())

@@ -1,0 +1,108 @@
+"""The hub's one window: a stack of screens, one shown at a time."""
+
+from __future__ import annotations
+
+import logging
+
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QStackedWidget
+
+from hub_app.config import HubConfig
+from hub_app.technician import DoorAnswer
+from hub_app.ui.bridge import CoreBridge
+from hub_app.ui.help_screen import HelpScreen
+from hub_app.ui.home_screen import HomeScreen
+from hub_app.ui.technician_screens import PinScreen, SystemScreen
+from hub_app.ui.theme import Theme
+from vocabulary import Event
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QStackedWidget):
+    def __init__(self, bridge: CoreBridge, config: HubConfig, locale: QLocale, date_format: str) -> None:
+        super().__init__()
+        self.setWindowTitle("Welfare hub")
+        self.bridge = bridge
+        core = bridge.core
+        screen = QGuiApplication.primaryScreen()
+        self.theme = Theme.for_screen(config.resident.larger_text, screen.physicalDotsPerInch())
+        self.setStyleSheet(self.theme.stylesheet())
+        zone = config.resident.time_zone
+        self._zone = ZoneInfo(zone)
+
+        self.home = HomeScreen(self.theme, locale, date_format, config.resident.name, zone)
+        self.help = HelpScreen(self.theme)
+        self.pin = PinScreen(self.theme, zone)
+        self.system = SystemScreen(self.theme)
+        for page in (self.home, self.help, self.pin, self.system):
+            self.addWidget(page)
+
+        self.home.first_painted.connect(self._log_first_frame)
+        self.home.help_pressed.connect(self._ask_for_help)
+        self.home.technician_requested.connect(self.open_technician_door)
+        self.help.done.connect(self.show_home)
+        self.pin.cancelled.connect(self.show_home)
+        self.pin.submitted.connect(self._check_pin)
+        self.system.closed.connect(self._close_technician_pages)
+        self.system.refresh_requested.connect(self._refresh_system)
+        bridge.state_changed.connect(self.home.show_state)
+        self.home.show_state(core.state)
+
+    def show_home(self) -> None:
+        self.setCurrentWidget(self.home)
+
+    # -- help ---------------------------------------------------------------------
+
+    def _ask_for_help(self) -> None:
+        self.home.help_button.setEnabled(False)  # one press is one alarm
+        self.bridge.run(self.bridge.core.raise_help_alarm, "screen", on_result=self._help_recorded, on_error=self._help_failed)
+
+    def _help_recorded(self, event: Event) -> None:
+        self.home.help_button.setEnabled(True)
+        self.help.show_recorded(event.occurred_at.astimezone(self._zone))
+        self.setCurrentWidget(self.help)
+
+    def _help_failed(self, error: BaseException) -> None:
+        self.home.help_button.setEnabled(True)
+        self.help.show_failed()
+        self.setCurrentWidget(self.help)
+
+    # -- technician -------------------------------------------------------------------
+
+    def open_technician_door(self) -> None:
+        self.pin.reset()
+        self.setCurrentWidget(self.pin)
+
+    def _check_pin(self, pin: str) -> None:
+        self.bridge.run(self.bridge.core.try_technician_pin, pin, on_result=self._door_answered, on_error=lambda _e: self.pin.show_error())
+
+    def _door_answered(self, answer: DoorAnswer) -> None:
+        if answer.opened:
+            self.pin.reset()
+            self._refresh_system()
+            self.setCurrentWidget(self.system)
+        else:
+            self.pin.show_answer(answer)
+
+    def _refresh_system(self) -> None:
+        self.bridge.run(self.bridge.core.system_figures, on_result=self.system.show_figures)
+
+    def _close_technician_pages(self) -> None:
+        self.show_home()
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    def _log_first_frame(self, at_monotonic: float) -> None:
+        log.info("First frame of the home screen painted (monotonic %.6f, %.3f s after core start)",
+                 at_monotonic, at_monotonic - self.bridge.core.started_monotonic)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        log.info("Window closed; shutting down")
+        super().closeEvent(event)
+
+

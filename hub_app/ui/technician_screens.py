@@ -1,0 +1,169 @@
+"""The technician's door (PIN prompt with an on-screen keypad: a tablet has no
+keyboard) and the pages behind it. Later issues add device and sync pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hub_app.system_info import SystemFigures, human_bytes, human_duration
+from hub_app.technician import DoorAnswer
+from hub_app.ui.theme import Theme
+
+
+class PinScreen(QWidget):
+    submitted = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, theme: Theme, time_zone: str) -> None:
+        super().__init__()
+        self.setObjectName("pin_screen")
+        self._zone = ZoneInfo(time_zone)
+        self.title = QLabel(self.tr("Technician: enter the PIN"), objectName="title")
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setReadOnly(True)  # typed through the keypad below
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = QLabel(objectName="status")
+        self.message.setProperty("attention", "true")
+        self.message.setWordWrap(True)
+
+        keypad = QGridLayout()
+        keypad.setSpacing(12)
+        self.keys: dict[str, QPushButton] = {}
+        labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", self.tr("Open")]
+        for index, label in enumerate(labels):
+            key = QPushButton(label)
+            key.setMinimumSize(theme.target_px(22), theme.target_px(15))
+            if label == self.tr("Open"):
+                key.setObjectName("confirm")
+                key.clicked.connect(self._submit)
+            elif label == "⌫":
+                key.setAccessibleName(self.tr("Delete"))
+                key.clicked.connect(self.pin.backspace)
+            else:
+                key.clicked.connect(lambda _=False, d=label: self.pin.insert(d))
+            self.keys[label] = key
+            keypad.addWidget(key, index // 3, index % 3)
+        self.open_key = self.keys[self.tr("Open")]
+        self.back_button = QPushButton(self.tr("Back"))
+        self.back_button.setMinimumSize(theme.target_px(40), theme.target_px(15))
+        self.back_button.clicked.connect(self.cancelled)
+
+        column = QVBoxLayout()
+        column.addWidget(self.title)
+        column.addWidget(self.pin)
+        column.addWidget(self.message)
+        column.addLayout(keypad)
+        column.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(column, 2)
+        outer.addStretch(1)
+
+    def reset(self) -> None:
+        self.pin.clear()
+        self.message.clear()
+        self.open_key.setEnabled(True)
+
+    def _submit(self) -> None:
+        if self.pin.text():
+            self.open_key.setEnabled(False)  # one attempt at a time
+            self.submitted.emit(self.pin.text())
+
+    def show_answer(self, answer: DoorAnswer) -> None:
+        self.pin.clear()
+        self.open_key.setEnabled(True)
+        if answer.reason == "wrong":
+            self.message.setText(self.tr("Wrong PIN. {count} tries left before the door locks.").format(count=answer.tries_left))
+        elif answer.reason == "locked" and answer.locked_until is not None:
+            until = answer.locked_until.astimezone(self._zone)
+            self.message.setText(self.tr("Locked after too many wrong PINs. Try again after {time}.").format(time=f"{until:%H:%M}"))
+        elif answer.reason == "not_set":
+            self.message.setText(self.tr("No technician PIN is set on this hub. Set one with: welfare-hub set-pin"))
+        else:
+            self.message.setText(self.tr("The PIN file cannot be used: {reason}").format(reason=answer.message))
+
+    def show_error(self) -> None:
+        self.open_key.setEnabled(True)
+        self.message.setText(self.tr("The PIN could not be checked. See the log."))
+
+
+class SystemScreen(QWidget):
+    closed = Signal()
+    refresh_requested = Signal()
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.setObjectName("system_screen")
+        self.title = QLabel(self.tr("System"), objectName="title")
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.values: dict[str, QLabel] = {}
+        rows = [
+            ("version", self.tr("Version")),
+            ("data_dir", self.tr("Data folder")),
+            ("database", self.tr("Database")),
+            ("disk", self.tr("Free disk space")),
+            ("clock", self.tr("Clock")),
+            ("uptime", self.tr("Running for")),
+        ]
+        for key, label in rows:
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.values[key] = value
+            form.addRow(label, value)
+        self.log_title = QLabel(self.tr("Last log lines"))
+        self.log = QPlainTextEdit(readOnly=True)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.close_button = QPushButton(self.tr("Close and lock"), objectName="confirm")
+        for button in (self.refresh_button, self.close_button):
+            button.setMinimumSize(theme.target_px(40), theme.target_px(15))
+        self.refresh_button.clicked.connect(self.refresh_requested)
+        self.close_button.clicked.connect(self.closed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.log_title)
+        layout.addWidget(self.log, 1)
+        layout.addLayout(buttons)
+
+    def show_figures(self, figures: SystemFigures) -> None:
+        local: datetime = figures.local_time
+        offset = local.strftime("%z")
+        uptime = self.tr("hub {hub}, system {system}").format(
+            hub=human_duration(figures.hub_uptime_s),
+            system=human_duration(figures.system_uptime_s) if figures.system_uptime_s is not None else "?",
+        )
+        self.values["version"].setText(f"{figures.version} (Python {figures.python})")
+        self.values["data_dir"].setText(str(figures.data_dir))
+        self.values["database"].setText(
+            self.tr("{size}, schema {schema}, {events} events").format(
+                size=human_bytes(figures.database_bytes), schema=figures.schema_version, events=figures.events_stored
+            )
+        )
+        self.values["disk"].setText(human_bytes(figures.free_disk_bytes))
+        self.values["clock"].setText(f"{local:%Y-%m-%d %H:%M:%S} {figures.time_zone} (UTC{offset[:3]}:{offset[3:]})")
+        self.values["uptime"].setText(uptime)
+        self.log.setPlainText("\n".join(figures.log_lines))
