@@ -42,7 +42,7 @@ def _check_log_level(value: str) -> str | None:
 def _check_time_zone(value: str) -> str | None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         return "an IANA time zone name such as 'Europe/Oslo'"
     return None
 
@@ -137,6 +137,8 @@ def parse_config(text: str, source: str = "<config>", config_dir: Path | None = 
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, [f"not valid TOML: {exc}"]) from exc
+    except RecursionError as exc:  # tomllib recurses once per level of nested [ or {
+        raise ConfigError(source, ["not valid TOML: values are nested too deeply."]) from exc
     problems: list[str] = []
     built: dict[str, Any] = {}
     for key, value in raw.items():

@@ -72,7 +72,7 @@ class Core:
         self,
         config: HubConfig,
         *,
-        recent_logs: RecentLines | None = None,
+        recent_logs: RecentLines | None = None,  # from setup_logging(); else the page shows none
         notifier: SystemdNotifier | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:

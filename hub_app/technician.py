@@ -18,7 +18,7 @@ from hub_app.store import AuditEntry, Store
 
 MAX_WRONG = 5
 LOCKOUT = timedelta(minutes=5)
-PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
+PIN_PATTERN = re.compile(r"^[0-9]{4,8}\Z")  # \Z, not $: "1234\n" is not a PIN
 
 # scrypt cost: about 50 ms here, which is nothing for one technician and a lot for
 # someone trying all 10^4..10^8 PINs against a stolen hash file.

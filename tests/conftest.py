@@ -1,5 +1,81 @@
-"""Shared test set-up: Qt runs offscreen, and the repository root is importable."""
+"""Shared test set-up.
+
+Qt runs offscreen, and the platform's config, data and cache folders point into a
+temporary folder, so a test run never reads or writes the real user's hub.
+"""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_home = Path(tempfile.mkdtemp(prefix="welfare-hub-tests-"))
+for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    os.environ[name] = str(_home / name.lower())
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    """Write a hub.toml (and a technician PIN) into tmp_path and load it as the hub would."""
+    from hub_app.config import load_config
+    from hub_app.technician import set_pin
+
+    def make(language="nb", larger_text=False, name="Kari", pin="2468", extra=""):
+        path = tmp_path / "hub.toml"
+        path.write_text(
+            f'[resident]\nname = "{name}"\nlanguage = "{language}"\n'
+            f"larger_text = {'true' if larger_text else 'false'}\n"
+            f'[hub]\nfullscreen = false\n{extra}',
+            encoding="utf-8",
+        )
+        if pin:
+            set_pin(tmp_path / "technician-pin", pin)
+        return load_config(path).with_data_dir(tmp_path / "data")
+
+    return make
+
+
+@pytest.fixture
+def hub(qapp, qtbot, make_config):
+    """Start a real core and window for a config; stop both after the test."""
+    from hub_app.logs import setup_logging
+    from hub_app.startup import build_core
+    from hub_app.ui.app import build_window
+
+    started = []
+
+    def start(**options):
+        config = make_config(**options)
+        core = build_core(config, setup_logging("info", config.data_dir))
+        core.start()
+        window = build_window(core, qapp)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        started.append(core)
+        return core, window
+
+    yield start
+    for core in started:
+        core.stop()
+
+
+@pytest.fixture
+def screenshot(qapp):
+    """Save a widget's picture under test-artifacts/screenshots/ (look at them)."""
+
+    def save(widget, name: str) -> Path:
+        for _ in range(5):
+            qapp.processEvents()
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        assert widget.grab().save(str(path)), f"could not save {path}"
+        return path
+
+    return save

@@ -46,6 +46,8 @@ def quit_on_signals(app: QApplication) -> QSocketNotifier:
 def build_window(core: Core, app: QApplication) -> MainWindow:
     """Translations, bridge and window for a started core."""
     language = core.config.resident.language
+    for old in getattr(app, "_welfare_translators", []):
+        app.removeTranslator(old)
     app._welfare_translators = i18n.install(app, language)  # keep them alive
     bridge = CoreBridge(core, app)
     return MainWindow(bridge, core.config, i18n.locale_for(language), i18n.DATE_FORMATS[language])

@@ -92,9 +92,9 @@ class HomeScreen(QWidget):
         right.addWidget(self.help_button, 1)
         right.addWidget(self.help_hint)
         top = QHBoxLayout()
-        top.addLayout(left, 3)
+        top.addLayout(left, 5)
         top.addSpacing(32)
-        top.addLayout(right, 2)
+        top.addLayout(right, 3)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.technician_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -120,7 +120,10 @@ class HomeScreen(QWidget):
     def refresh_clock(self) -> None:
         now = self.local_now()
         self.clock.setText(f"{now:%H:%M}")
-        self.date.setText(self._locale.toString(QDate(now.year, now.month, now.day), self._date_format))
+        date = self._locale.toString(QDate(now.year, now.month, now.day), self._date_format)
+        # If the date must wrap, wrap after the weekday, never inside "23. november".
+        weekday, _, rest = date.partition(" ")
+        self.date.setText(f"{weekday} {rest.replace(' ', chr(0xA0))}" if rest else weekday)
         self.greeting.setText(self._greeting(now.hour))
         to_next_minute = 60 - now.second - now.microsecond / 1e6
         self._tick.start(int(to_next_minute * 1000) + 20)
