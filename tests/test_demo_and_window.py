@@ -1,0 +1,74 @@
+"""`welfare-hub demo` and `welfare-hub run` as a person starts them: real subprocesses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def hub_env(**changes):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(changes)
+    return env
+
+
+def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
+    shots = tmp_path / "shots"
+    result = subprocess.run([sys.executable, "-m", "hub_app", "demo", "--screenshots", str(shots)],
+                            capture_output=True, text=True, timeout=120, env=hub_env(), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for step in ("hub started", "home screen", "resident pressed Help", "alarm recorded in the store: help_button",
+                 "resident told", "technician PIN accepted", "hub stopped cleanly: 1 event(s)"):
+        assert step in out, step
+    assert f"Screenshots: {shots}" in out
+    pictures = sorted(shots.glob("*.png"))
+    assert [p.name for p in pictures] == ["01-home.png", "02-help-registered.png", "03-technician-pin.png",
+                                          "04-technician-system.png"]
+    for picture in pictures:
+        image = QImage(str(picture))
+        assert (image.width(), image.height()) == (1280, 800)
+        colours = {image.pixel(x, y) for x in range(0, 1280, 40) for y in range(0, 800, 40)}
+        assert len(colours) > 2, f"{picture.name} looks blank"
+
+
+def _start_window(tmp_path: Path):
+    config = tmp_path / "hub.toml"
+    config.write_text('[resident]\nlanguage = "en"\n[hub]\nfullscreen = false\n', encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub_app", "run", "--config", str(config), "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=hub_env(QT_QPA_PLATFORM="offscreen"), cwd=ROOT,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 30
+    while not any("First frame of the home screen painted" in line for line in lines):
+        assert process.poll() is None, "".join(lines)
+        assert time.monotonic() < deadline, "".join(lines)
+        time.sleep(0.05)
+    return process, lines, reader
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_window_shuts_down_cleanly_on_a_stop_signal(tmp_path, stop_signal):
+    process, lines, reader = _start_window(tmp_path)
+    process.send_signal(stop_signal)
+    assert process.wait(timeout=15) == 0, "".join(lines)
+    reader.join(5)
+    assert any("Hub core stopped" in line for line in lines)
+    with sqlite3.connect(tmp_path / "data" / "hub.db") as db:
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_log ORDER BY id")]
+    assert actions[-2:] == ["hub.started", "hub.stopped"]
