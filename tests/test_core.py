@@ -1,0 +1,83 @@
+"""The core's loop thread: commands in, messages out, and a shutdown that loses nothing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from hub_app.config import HubConfig
+from hub_app.core import Core, CoreStopped, EventRecorded, StateChanged
+from hub_app.store import Store, StoreError
+from vocabulary import DeviceKind, EventKind, Problem
+
+
+@pytest.fixture
+def config(tmp_path):
+    return HubConfig().with_data_dir(tmp_path / "data")
+
+
+def test_commands_run_on_the_core_thread_and_messages_come_from_it(config):
+    core = Core(config)
+    seen = []
+    core.subscribe(lambda message: seen.append((type(message), threading.current_thread().name)))
+    core.start()
+    try:
+        event = core.call(core.raise_help_alarm, "pendant")
+        core.call(core.set_problem, Problem(DeviceKind.DISPENSER, "silent"))
+        core.call(core.set_problem, Problem(DeviceKind.DISPENSER, "silent"))  # no change: no message
+    finally:
+        core.stop()
+    assert event.id is not None and event.source == "pendant"
+    assert seen == [(EventRecorded, "hub-core"), (StateChanged, "hub-core")]
+    assert core.state.problems == (Problem(DeviceKind.DISPENSER, "silent"),)
+
+
+def test_every_accepted_command_is_stored_even_when_stop_comes_at_once(config):
+    """Help presses race a shutdown: each press is either refused (CoreStopped, so the
+    screen can say so) or stored. None is accepted and then lost."""
+    core = Core(config)
+    core.start()
+    accepted, refused = [], []
+
+    def press_help() -> None:
+        for _ in range(40):
+            try:
+                accepted.append(core.submit(core.raise_help_alarm, "screen"))
+            except CoreStopped:
+                refused.append(1)
+
+    presser = threading.Thread(target=press_help)
+    presser.start()
+    core.stop()
+    presser.join()
+    uids = [future.result(timeout=0).uid for future in accepted]  # every accepted one finished
+    assert len(uids) + len(refused) == 40
+    store = Store(config.data_dir / "hub.db")
+    try:
+        stored = {event.uid for event in store.events(kind=EventKind.ALARM, limit=1000)}
+        assert set(uids) == stored
+        actions = [row["action"] for row in store.audit_rows(limit=1000)]
+        assert actions.count("alarm.raised") == len(uids)
+        assert actions[0] == "hub.stopped"  # the last thing written
+    finally:
+        store.close()
+
+
+def test_after_stop_commands_are_refused_not_dropped(config):
+    core = Core(config)
+    core.start()
+    core.stop()
+    with pytest.raises(CoreStopped):
+        core.submit(core.raise_help_alarm)
+    core.stop()  # a second stop is harmless
+
+
+def test_a_store_that_cannot_open_stops_the_start_with_its_error(config):
+    config.data_dir.mkdir(parents=True)
+    (config.data_dir / "hub.db").write_bytes(b"this is not a database, it is a shopping list" * 100)
+    core = Core(config)
+    with pytest.raises(StoreError, match="cannot be read"):
+        core.start()
+    with pytest.raises(CoreStopped):
+        core.submit(core.raise_help_alarm)
