@@ -49,7 +49,12 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
-            conn = sqlite3.connect(self.path)
+            # An existing file is only looked at (read-only) until we know it is ours: a
+            # read-write connection would fold a WAL left by another hub into it on close.
+            if existed:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            else:
+                conn = sqlite3.connect(self.path)
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot open the hub database {self.path}: {exc}.") from exc
         self.db = sqlite_utils.Database(conn)
@@ -62,6 +67,10 @@ class Store:
                     f"hub only knows versions up to {latest}. It was written by a newer "
                     "hub; install that version again (the file was left untouched)."
                 )
+            if existed:  # ours and readable: now open it for writing
+                conn.close()
+                conn = sqlite3.connect(self.path)
+                self.db = sqlite_utils.Database(conn)
             # WAL and FULL sync only after we know the file is ours and readable:
             # switching the journal mode writes to the file.
             self.db.conn.execute("PRAGMA journal_mode=WAL")

@@ -18,7 +18,7 @@ import pytest
 
 from hub_app.migrations import LATEST_VERSION, MIGRATIONS, Migration
 from hub_app.store import AuditEntry, Store, StoreError
-from vocabulary import Event, EventKind, utc_now
+from vocabulary import Event, EventKind
 
 REPO = Path(__file__).resolve().parents[1]
 WRITER = Path(__file__).resolve().parent / "helpers" / "durable_writer.py"
@@ -93,6 +93,20 @@ def test_reopening_a_current_store_keeps_everything_and_makes_no_backup(tmp_path
     finally:
         store.close()
     assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_a_store_under_a_path_with_odd_characters_reopens(tmp_path):
+    path = tmp_path / "home of Åse?#%20" / "hub db.sqlite"
+    first = Store(path)
+    event = first.record_event(reading(0))
+    first.close()
+    again = Store(path)
+    try:
+        assert again.event_by_uid(event.uid) is not None
+        assert again.journal_mode == "wal"
+    finally:
+        again.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["hub db.sqlite"]
 
 
 # -- events and the audit log ----------------------------------------------------------
@@ -240,6 +254,31 @@ def test_a_store_from_a_newer_hub_is_refused_and_left_untouched(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION + 1
     conn.close()
+
+
+def test_a_newer_hubs_unfinished_wal_is_not_folded_into_the_file(tmp_path):
+    """A newer hub that died left its last commits in the WAL. Refusing its store must
+    not checkpoint that WAL into the main file (or delete it) on the way out."""
+    path = tmp_path / "hub.db"
+    filled_store(path, events=3)
+    newer_hub = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1])\n"
+        "conn.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "conn.execute('CREATE TABLE from_the_future (x)')\n"
+        f"conn.execute('PRAGMA user_version = {LATEST_VERSION + 1}')\n"
+        "conn.commit()\n"
+        "os._exit(0)  # dies without closing: no checkpoint\n"
+    )
+    subprocess.run([sys.executable, "-c", newer_hub, str(path)], check=True, timeout=30)
+    wal = tmp_path / "hub.db-wal"
+    assert wal.exists() and wal.stat().st_size > 0
+    before, wal_before = sha256(path), sha256(wal)
+
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+    assert sha256(path) == before
+    assert wal.exists() and sha256(wal) == wal_before
 
 
 @pytest.mark.parametrize(
