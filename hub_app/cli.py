@@ -87,6 +87,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     from hub_app import startup
     from hub_app.store import StoreError
 
+    if args.command == "run" and not args.headless and not display_available():
+        return _fail("no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
+                     "Use 'welfare-hub run --headless', or set QT_QPA_PLATFORM.")
     try:
         config, recent = startup.prepare(getattr(args, "config", None), getattr(args, "data_dir", None))
     except ConfigError as exc:
@@ -100,9 +103,6 @@ def _dispatch(args: argparse.Namespace) -> int:
             from hub_app.headless import run_headless
 
             return run_headless(core)
-        if not display_available():
-            return _fail("no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
-                         "Use 'welfare-hub run --headless', or set QT_QPA_PLATFORM.")
         from hub_app.ui.app import run_window
 
         return run_window(core)

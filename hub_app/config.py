@@ -48,7 +48,8 @@ def _check_time_zone(value: str) -> str | None:
 
 
 def _check_name(value: str) -> str | None:
-    return None if 0 < len(value.strip()) <= 60 else "a name of 1 to 60 characters"
+    # Empty is allowed (the greeting goes without a name); long ones do not fit the screen.
+    return None if len(value.strip()) <= 40 else "a name of at most 40 characters, or empty"
 
 
 def _setting(default: Any, help: str, check=None) -> Any:
@@ -57,7 +58,7 @@ def _setting(default: Any, help: str, check=None) -> Any:
 
 @dataclass(frozen=True)
 class ResidentSection:
-    name: str = _setting("", "First name used in the greeting (empty: no name)")
+    name: str = _setting("", "First name used in the greeting (empty: no name)", _check_name)
     language: str = _setting("nb", "Screen and speech language: 'nb' or 'en'", _check_language)
     larger_text: bool = _setting(False, "Show all resident text larger")
     time_zone: str = _setting("Europe/Oslo", "IANA time zone of the home", _check_time_zone)

@@ -576,3 +576,11 @@ def test_prepare_reports_a_data_dir_it_cannot_create(tmp_path, restore_logging):
         startup.prepare(path, blocker / "data")
     assert "data directory" in str(caught.value)
     assert str(blocker / "data") in str(caught.value)
+
+
+def test_resident_name_may_be_empty_but_not_too_long_for_the_screen():
+    from hub_app.config import ConfigError, parse_config
+
+    assert parse_config('[resident]\nname = ""\n').resident.name == ""
+    with pytest.raises(ConfigError, match=r"\[resident\] name = .*at most 40 characters"):
+        parse_config('[resident]\nname = "' + "K" * 41 + '"\n', "hub.toml")
