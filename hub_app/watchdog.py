@@ -27,9 +27,14 @@ class SystemdNotifier:
         if usec and (not pid or pid == str(os.getpid())):
             try:
                 # Ping at half the timeout, as sd_watchdog_enabled(3) advises.
-                self.interval = int(usec) / 2_000_000
+                interval = int(usec) / 2_000_000
             except ValueError:
-                log.warning("Ignoring WATCHDOG_USEC=%r: not a number", usec)
+                interval = 0.0
+            # 0 or less is invalid (sd_watchdog_enabled refuses it too) and would spin the loop.
+            if interval > 0:
+                self.interval = interval
+            else:
+                log.warning("Ignoring WATCHDOG_USEC=%r: not a positive number", usec)
 
     @property
     def enabled(self) -> bool:
@@ -40,6 +45,8 @@ class SystemdNotifier:
             return
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+                # Never let a busy receiver block the core loop: drop the message instead.
+                sock.setblocking(False)
                 sock.connect(self._address)
                 sock.sendall(message.encode())
         except OSError as exc:
