@@ -203,7 +203,9 @@ class Core:
             event,
             AuditEntry("resident", "alarm.raised", subject=event.uid, detail={"type": event.type, "source": source}),
         )
-        log.info("Alarm raised: help button (%s), event %s", source, stored.uid)
+        # The kind of alarm can say something about the resident's health: debug only.
+        log.info("Alarm raised from %s: event %s", source, stored.uid)
+        log.debug("Alarm %s is of type %s", stored.uid, stored.type)
         self._emit(EventRecorded(stored))
         return stored
 
