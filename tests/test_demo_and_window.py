@@ -72,3 +72,29 @@ def test_window_shuts_down_cleanly_on_a_stop_signal(tmp_path, stop_signal):
     with sqlite3.connect(tmp_path / "data" / "hub.db") as db:
         actions = [row[0] for row in db.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["hub.started", "hub.stopped"]
+
+
+def test_closing_the_window_shuts_the_hub_down_and_keeps_what_it_accepted(qapp, make_config):
+    from PySide6.QtCore import QTimer
+
+    from hub_app.logs import setup_logging
+    from hub_app.startup import build_core
+    from hub_app.ui.app import run_window
+
+    config = make_config(language="en")
+    core = build_core(config, setup_logging("info", config.data_dir))
+    pressed = []
+
+    def press_help_then_close() -> None:
+        window = next(w for w in qapp.topLevelWidgets() if w.isVisible() and hasattr(w, "home"))
+        window.home.help_button.click()
+        pressed.append(True)
+        window.close()  # straight after the press: the alarm must still be stored
+
+    QTimer.singleShot(500, press_help_then_close)
+    assert run_window(core) == 0
+    assert pressed and not core.running
+    with sqlite3.connect(config.data_dir / "hub.db") as db:
+        alarms = db.execute("SELECT count(*) FROM events WHERE kind = 'alarm'").fetchone()[0]
+        last = db.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert (alarms, last) == (1, "hub.stopped")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import socket
 import sys
+from collections.abc import Iterator
 
 from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
@@ -24,13 +26,18 @@ def application() -> QApplication:
     return app
 
 
-def quit_on_signals(app: QApplication) -> QSocketNotifier:
-    """SIGTERM and SIGINT close the app cleanly. Qt's loop does not run Python code
-    while it waits, so the signal's byte on a socket wakes it (no polling timer)."""
+@contextlib.contextmanager
+def quit_on_signals(app: QApplication) -> Iterator[None]:
+    """While inside, SIGTERM and SIGINT quit the app (and so shut the hub down cleanly).
+
+    Qt's loop does not run Python code while it waits, so the signal's byte on a
+    socket wakes it (no polling timer). The previous handlers come back on exit.
+    """
     reader, writer = socket.socketpair()
     writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    previous_fd = signal.set_wakeup_fd(writer.fileno())
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    for sig in previous:
         signal.signal(sig, lambda number, _frame: log.info("Received %s; shutting down", signal.Signals(number).name))
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
@@ -39,8 +46,16 @@ def quit_on_signals(app: QApplication) -> QSocketNotifier:
         app.quit()
 
     notifier.activated.connect(wake)
-    notifier._sockets = (reader, writer)  # keep both ends alive with the notifier
-    return notifier
+    try:
+        yield
+    finally:
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        signal.set_wakeup_fd(previous_fd)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        reader.close()
+        writer.close()
 
 
 def build_window(core: Core, app: QApplication) -> MainWindow:
@@ -58,14 +73,14 @@ def run_window(core: Core) -> int:
     core.start()
     try:
         window = build_window(core, app)
-        notifier = quit_on_signals(app)
-        if core.config.hub.fullscreen:
-            window.showFullScreen()
-        else:
-            window.resize(1280, 800)
-            window.show()
-        code = app.exec()
-        notifier.setEnabled(False)
+        with quit_on_signals(app):
+            if core.config.hub.fullscreen:
+                window.showFullScreen()
+            else:
+                window.resize(1280, 800)
+                window.show()
+            # Ends when the window is closed (the last window: Qt quits) or on a signal.
+            code = app.exec()
         window.close()
     finally:
         core.stop()
