@@ -60,4 +60,23 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=2,
+        description="serial devices assigned to ports",
+        statements=(
+            """
+            CREATE TABLE serial_devices (
+                port TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                model TEXT NOT NULL DEFAULT '',
+                serial_number TEXT NOT NULL DEFAULT '',
+                firmware TEXT NOT NULL DEFAULT '',
+                assigned_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -185,6 +185,16 @@ class Store:
             id=cursor.lastrowid,
         )
 
+    def record_event_once(self, event: Event) -> tuple[Event, bool]:
+        """Store an event unless one with its uid is stored already: (stored event, new?).
+
+        Devices repeat events until acknowledged; their uids make a repeat recognisable.
+        """
+        existing = self.event_by_uid(event.uid)
+        if existing is not None:
+            return existing, False
+        return self.record_event(event), True
+
     def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
         with self.db.conn:
             self._insert_audit(entry, _iso(at or datetime.now(timezone.utc)))
@@ -229,6 +239,27 @@ class Store:
             args = list(actions)
         rows = self.db["audit_log"].rows_where(where, args, order_by="id desc", limit=limit)
         return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+
+    # -- serial devices ----------------------------------------------------------
+
+    def assign_device(self, port: str, kind: str, model: str, serial_number: str, firmware: str, audit: AuditEntry) -> None:
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO serial_devices (port, kind, model, serial_number, firmware, assigned_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (port, kind, model, serial_number, firmware, now),
+            )
+            self._insert_audit(audit, now)
+
+    def unassign_device(self, port: str, audit: AuditEntry) -> bool:
+        with self.db.conn:
+            removed = self.db.conn.execute("DELETE FROM serial_devices WHERE port = ?", (port,)).rowcount
+            self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
+        return bool(removed)
+
+    def assigned_devices(self) -> list[dict[str, Any]]:
+        return list(self.db["serial_devices"].rows_where(order_by="assigned_at"))
 
     def count(self, table: str) -> int:
         return self.db[table].count

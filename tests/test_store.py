@@ -355,8 +355,11 @@ def test_a_truncated_store_is_refused_and_left_untouched(tmp_path):
 # -- migrations --------------------------------------------------------------------------
 
 
+NEXT = LATEST_VERSION + 1  # a migration after the last released one
+
+
 def notes_migration(*statements: str) -> tuple[Migration, ...]:
-    return MIGRATIONS + (Migration(version=2, description="notes for the nurse", statements=statements),)
+    return MIGRATIONS + (Migration(version=NEXT, description="notes for the nurse", statements=statements),)
 
 
 def table_names(path: Path) -> set[str]:
@@ -370,7 +373,6 @@ def table_names(path: Path) -> set[str]:
 def test_a_failing_migration_changes_nothing_and_leaves_a_backup(tmp_path):
     path = tmp_path / "hub.db"
     stored = filled_store(path, events=20)
-    assert LATEST_VERSION == 1, "this test builds version 2 on top of version 1"
 
     failing = notes_migration(
         "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
@@ -379,14 +381,14 @@ def test_a_failing_migration_changes_nothing_and_leaves_a_backup(tmp_path):
     with pytest.raises(StoreError) as caught:
         Store(path, migrations=failing)
     message = str(caught.value)
-    assert "version 2" in message
+    assert f"version {NEXT}" in message
     assert "notes for the nurse" in message
-    assert "version 1" in message  # says where it stays
+    assert f"version {LATEST_VERSION}" in message  # says where it stays
     assert str(path) in message
 
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         assert "notes" not in table_names(path)
         uids = [row[0] for row in conn.execute("SELECT uid FROM events ORDER BY id")]
         assert uids == [e.uid for e in stored]
@@ -395,12 +397,12 @@ def test_a_failing_migration_changes_nothing_and_leaves_a_backup(tmp_path):
     finally:
         conn.close()
 
-    backup = tmp_path / "hub.db.v1.bak"
+    backup = tmp_path / f"hub.db.v{LATEST_VERSION}.bak"
     assert backup.exists()
     conn = sqlite3.connect(backup)
     try:
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == len(stored)
     finally:
         conn.close()
@@ -408,7 +410,7 @@ def test_a_failing_migration_changes_nothing_and_leaves_a_backup(tmp_path):
     # the store still opens at its own version afterwards
     store = Store(path)
     try:
-        assert store.schema_version == 1
+        assert store.schema_version == LATEST_VERSION
         assert store.count("events") == len(stored)
     finally:
         store.close()
@@ -423,7 +425,7 @@ def test_a_migration_runs_forward_and_keeps_the_data(tmp_path):
     )
     store = Store(path, migrations=forward)
     try:
-        assert store.schema_version == 2
+        assert store.schema_version == NEXT
         assert store.journal_mode == "wal"
         assert "notes" in store.db.table_names()
         assert "note" in store.db["events"].columns_dict
@@ -433,16 +435,16 @@ def test_a_migration_runs_forward_and_keeps_the_data(tmp_path):
         assert store.event_by_uid(new.uid) is not None
     finally:
         store.close()
-    assert (tmp_path / "hub.db.v1.bak").exists()
+    assert (tmp_path / f"hub.db.v{LATEST_VERSION}.bak").exists()
 
     # opening it again with the same migrations is a no-op ...
     again = Store(path, migrations=forward)
     try:
-        assert again.schema_version == 2
+        assert again.schema_version == NEXT
         assert again.count("events") == len(stored) + 1
     finally:
         again.close()
-    # ... and a hub that only knows version 1 now refuses it as newer, without touching it
+    # ... and a hub that only knows the released versions now refuses it as newer, without touching it
     before = sha256(path)
     with pytest.raises(StoreError, match="newer"):
         Store(path)

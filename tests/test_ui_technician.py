@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from hub_app import __version__
+from hub_app.migrations import LATEST_VERSION
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -48,7 +49,7 @@ def test_right_pin_opens_the_system_page_with_real_figures(hub, qtbot, screensho
     qtbot.waitUntil(lambda: window.currentWidget() is window.system and bool(window.system.values["database"].text()), timeout=5000)
     values = {key: label.text() for key, label in window.system.values.items()}
     assert str(core.data_dir) == values["data_dir"]
-    assert "schema 1, 1 events" in values["database"]
+    assert f"schema {LATEST_VERSION}, 1 events" in values["database"]
     assert "Europe/Oslo" in values["clock"] and "UTC+0" in values["clock"]
     assert values["version"].startswith(__version__)
     log_text = window.system.log.toPlainText()

@@ -17,6 +17,7 @@ class EventKind(str, enum.Enum):
     READING = "reading"
     DOSE = "dose"
     DEVICE = "device"
+    ACTIVITY = "activity"  # bed and door: what the resident does, not an alarm by itself
     SYSTEM = "system"
 
 
@@ -33,6 +34,10 @@ class DeviceKind(str, enum.Enum):
     WEIGHT_SCALE = "weight_scale"
     GLUCOSE_METER = "glucose_meter"
     CARE_SERVICE_LINK = "care_service_link"
+    FALL_SENSOR = "fall_sensor"
+    HELP_PENDANT = "help_pendant"
+    BED_SENSOR = "bed_sensor"
+    DOOR_SENSOR = "door_sensor"
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,10 @@ class HomeScreen(QWidget):
             DeviceKind.WEIGHT_SCALE: self.tr("scale"),
             DeviceKind.GLUCOSE_METER: self.tr("blood-sugar meter"),
             DeviceKind.CARE_SERVICE_LINK: self.tr("connection to the home-care service"),
+            DeviceKind.FALL_SENSOR: self.tr("fall sensor"),
+            DeviceKind.HELP_PENDANT: self.tr("alarm pendant"),
+            DeviceKind.BED_SENSOR: self.tr("bed sensor"),
+            DeviceKind.DOOR_SENSOR: self.tr("door sensor"),
         }
         return names[device]
 

@@ -1,238 +1,254 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="nb_NO">
-<context>
+  <context>
     <name>HelpScreen</name>
     <message>
-        <source>OK</source>
-        <translation>OK</translation>
+      <source>OK</source>
+      <translation>OK</translation>
     </message>
     <message>
-        <source>Your call for help is registered</source>
-        <translation>Vi har registrert at du trenger hjelp</translation>
+      <source>Your call for help is registered</source>
+      <translation>Vi har registrert at du trenger hjelp</translation>
     </message>
     <message>
-        <source>It was registered at {time}. The home-care service will be told and will contact you as soon as they can.
+      <source>It was registered at {time}. The home-care service will be told and will contact you as soon as they can.
 
 If you can, sit down and stay where you are.</source>
-        <translation>Det ble registrert klokka {time}. Hjemmetjenesten blir varslet og tar kontakt med deg så snart de kan.
+      <translation>Det ble registrert klokka {time}. Hjemmetjenesten blir varslet og tar kontakt med deg så snart de kan.
 
 Hvis du kan, sett deg ned og bli der du er.</translation>
     </message>
     <message>
-        <source>Your call for help could not be registered</source>
-        <translation>Vi fikk ikke registrert at du trenger hjelp</translation>
+      <source>Your call for help could not be registered</source>
+      <translation>Vi fikk ikke registrert at du trenger hjelp</translation>
     </message>
     <message>
-        <source>Something is wrong with this screen. Please phone the home-care service, or 113 if it is an emergency.</source>
-        <translation>Noe er galt med denne skjermen. Ring hjemmetjenesten, eller 113 hvis det haster.</translation>
+      <source>Something is wrong with this screen. Please phone the home-care service, or 113 if it is an emergency.</source>
+      <translation>Noe er galt med denne skjermen. Ring hjemmetjenesten, eller 113 hvis det haster.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>HomeScreen</name>
     <message>
-        <source>Today</source>
-        <translation>I dag</translation>
+      <source>Today</source>
+      <translation>I dag</translation>
     </message>
     <message>
-        <source>Help</source>
-        <translation>Hjelp</translation>
+      <source>Help</source>
+      <translation>Hjelp</translation>
     </message>
     <message>
-        <source>Press to call the home-care service</source>
-        <translation>Trykk for å tilkalle hjemmetjenesten</translation>
+      <source>Press to call the home-care service</source>
+      <translation>Trykk for å tilkalle hjemmetjenesten</translation>
     </message>
     <message>
-        <source>Help: call the home-care service</source>
-        <translation>Hjelp: tilkall hjemmetjenesten</translation>
+      <source>Help: call the home-care service</source>
+      <translation>Hjelp: tilkall hjemmetjenesten</translation>
     </message>
     <message>
-        <source>Press to call
+      <source>Press to call
 the home-care service</source>
-        <translation>Trykk for å tilkalle
+      <translation>Trykk for å tilkalle
 hjemmetjenesten</translation>
     </message>
     <message>
-        <source>Technician (press and hold)</source>
-        <translation>Tekniker (trykk og hold)</translation>
+      <source>Technician (press and hold)</source>
+      <translation>Tekniker (trykk og hold)</translation>
     </message>
     <message>
-        <source>Good morning, {name}</source>
-        <translation>God morgen, {name}</translation>
+      <source>Good morning, {name}</source>
+      <translation>God morgen, {name}</translation>
     </message>
     <message>
-        <source>Good morning</source>
-        <translation>God morgen</translation>
+      <source>Good morning</source>
+      <translation>God morgen</translation>
     </message>
     <message>
-        <source>Good afternoon, {name}</source>
-        <translation>God dag, {name}</translation>
+      <source>Good afternoon, {name}</source>
+      <translation>God dag, {name}</translation>
     </message>
     <message>
-        <source>Good afternoon</source>
-        <translation>God dag</translation>
+      <source>Good afternoon</source>
+      <translation>God dag</translation>
     </message>
     <message>
-        <source>Good evening, {name}</source>
-        <translation>God kveld, {name}</translation>
+      <source>Good evening, {name}</source>
+      <translation>God kveld, {name}</translation>
     </message>
     <message>
-        <source>Good evening</source>
-        <translation>God kveld</translation>
+      <source>Good evening</source>
+      <translation>God kveld</translation>
     </message>
     <message>
-        <source>Good night, {name}</source>
-        <translation>God natt, {name}</translation>
+      <source>Good night, {name}</source>
+      <translation>God natt, {name}</translation>
     </message>
     <message>
-        <source>Good night</source>
-        <translation>God natt</translation>
+      <source>Good night</source>
+      <translation>God natt</translation>
     </message>
     <message>
-        <source>Nothing is planned for today.</source>
-        <translation>Ingenting er planlagt i dag.</translation>
+      <source>Nothing is planned for today.</source>
+      <translation>Ingenting er planlagt i dag.</translation>
     </message>
     <message>
-        <source>Everything is working</source>
-        <translation>Alt virker som det skal</translation>
+      <source>Everything is working</source>
+      <translation>Alt virker som det skal</translation>
     </message>
     <message>
-        <source>The {device} needs attention</source>
-        <translation>{device} må sjekkes</translation>
+      <source>The {device} needs attention</source>
+      <translation>{device} må sjekkes</translation>
     </message>
     <message>
-        <source>(and {count} more)</source>
-        <translation>(og {count} til)</translation>
+      <source>(and {count} more)</source>
+      <translation>(og {count} til)</translation>
     </message>
     <message>
-        <source>medicine dispenser</source>
-        <translation>Medisindispenseren</translation>
+      <source>medicine dispenser</source>
+      <translation>Medisindispenseren</translation>
     </message>
     <message>
-        <source>alarm sensor receiver</source>
-        <translation>Mottakeren for alarmsensorene</translation>
+      <source>alarm sensor receiver</source>
+      <translation>Mottakeren for alarmsensorene</translation>
     </message>
     <message>
-        <source>mobile modem</source>
-        <translation>Mobilmodemet</translation>
+      <source>mobile modem</source>
+      <translation>Mobilmodemet</translation>
     </message>
     <message>
-        <source>blood-pressure monitor</source>
-        <translation>Blodtrykksmåleren</translation>
+      <source>blood-pressure monitor</source>
+      <translation>Blodtrykksmåleren</translation>
     </message>
     <message>
-        <source>pulse sensor</source>
-        <translation>Pulsmåleren</translation>
+      <source>pulse sensor</source>
+      <translation>Pulsmåleren</translation>
     </message>
     <message>
-        <source>oxygen meter</source>
-        <translation>Oksygenmåleren</translation>
+      <source>oxygen meter</source>
+      <translation>Oksygenmåleren</translation>
     </message>
     <message>
-        <source>thermometer</source>
-        <translation>Termometeret</translation>
+      <source>thermometer</source>
+      <translation>Termometeret</translation>
     </message>
     <message>
-        <source>scale</source>
-        <translation>Vekta</translation>
+      <source>scale</source>
+      <translation>Vekta</translation>
     </message>
     <message>
-        <source>blood-sugar meter</source>
-        <translation>Blodsukkermåleren</translation>
+      <source>blood-sugar meter</source>
+      <translation>Blodsukkermåleren</translation>
     </message>
     <message>
-        <source>connection to the home-care service</source>
-        <translation>Forbindelsen til hjemmetjenesten</translation>
+      <source>connection to the home-care service</source>
+      <translation>Forbindelsen til hjemmetjenesten</translation>
     </message>
-</context>
-<context>
+    <message>
+      <source>fall sensor</source>
+      <translation>Fallsensoren</translation>
+    </message>
+    <message>
+      <source>alarm pendant</source>
+      <translation>Alarmknappen</translation>
+    </message>
+    <message>
+      <source>bed sensor</source>
+      <translation>Sengesensoren</translation>
+    </message>
+    <message>
+      <source>door sensor</source>
+      <translation>Dørsensoren</translation>
+    </message>
+  </context>
+  <context>
     <name>PinScreen</name>
     <message>
-        <source>Technician: enter the PIN</source>
-        <translation>Tekniker: skriv inn PIN-koden</translation>
+      <source>Technician: enter the PIN</source>
+      <translation>Tekniker: skriv inn PIN-koden</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>Åpne</translation>
+      <source>Open</source>
+      <translation>Åpne</translation>
     </message>
     <message>
-        <source>Delete</source>
-        <translation>Slett</translation>
+      <source>Delete</source>
+      <translation>Slett</translation>
     </message>
     <message>
-        <source>Back</source>
-        <translation>Tilbake</translation>
+      <source>Back</source>
+      <translation>Tilbake</translation>
     </message>
     <message>
-        <source>Wrong PIN. {count} tries left before the door locks.</source>
-        <translation>Feil PIN-kode. {count} forsøk igjen før tilgangen låses.</translation>
+      <source>Wrong PIN. {count} tries left before the door locks.</source>
+      <translation>Feil PIN-kode. {count} forsøk igjen før tilgangen låses.</translation>
     </message>
     <message>
-        <source>Locked after too many wrong PINs. Try again after {time}.</source>
-        <translation>Låst etter for mange feil PIN-koder. Prøv igjen etter klokka {time}.</translation>
+      <source>Locked after too many wrong PINs. Try again after {time}.</source>
+      <translation>Låst etter for mange feil PIN-koder. Prøv igjen etter klokka {time}.</translation>
     </message>
     <message>
-        <source>No technician PIN is set on this hub. Set one with: welfare-hub set-pin</source>
-        <translation>Ingen teknikerkode er satt på denne huben. Sett en med: welfare-hub set-pin</translation>
+      <source>No technician PIN is set on this hub. Set one with: welfare-hub set-pin</source>
+      <translation>Ingen teknikerkode er satt på denne huben. Sett en med: welfare-hub set-pin</translation>
     </message>
     <message>
-        <source>The PIN file cannot be used: {reason}</source>
-        <translation>PIN-fila kan ikke brukes: {reason}</translation>
+      <source>The PIN file cannot be used: {reason}</source>
+      <translation>PIN-fila kan ikke brukes: {reason}</translation>
     </message>
     <message>
-        <source>The PIN could not be checked. See the log.</source>
-        <translation>PIN-koden kunne ikke sjekkes. Se loggen.</translation>
+      <source>The PIN could not be checked. See the log.</source>
+      <translation>PIN-koden kunne ikke sjekkes. Se loggen.</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>SystemScreen</name>
     <message>
-        <source>System</source>
-        <translation>System</translation>
+      <source>System</source>
+      <translation>System</translation>
     </message>
     <message>
-        <source>Version</source>
-        <translation>Versjon</translation>
+      <source>Version</source>
+      <translation>Versjon</translation>
     </message>
     <message>
-        <source>Data folder</source>
-        <translation>Datamappe</translation>
+      <source>Data folder</source>
+      <translation>Datamappe</translation>
     </message>
     <message>
-        <source>Database</source>
-        <translation>Database</translation>
+      <source>Database</source>
+      <translation>Database</translation>
     </message>
     <message>
-        <source>Free disk space</source>
-        <translation>Ledig diskplass</translation>
+      <source>Free disk space</source>
+      <translation>Ledig diskplass</translation>
     </message>
     <message>
-        <source>Clock</source>
-        <translation>Klokke</translation>
+      <source>Clock</source>
+      <translation>Klokke</translation>
     </message>
     <message>
-        <source>Running for</source>
-        <translation>Har kjørt i</translation>
+      <source>Running for</source>
+      <translation>Har kjørt i</translation>
     </message>
     <message>
-        <source>Last log lines</source>
-        <translation>Siste logglinjer</translation>
+      <source>Last log lines</source>
+      <translation>Siste logglinjer</translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>Oppdater</translation>
+      <source>Refresh</source>
+      <translation>Oppdater</translation>
     </message>
     <message>
-        <source>Close and lock</source>
-        <translation>Lukk og lås</translation>
+      <source>Close and lock</source>
+      <translation>Lukk og lås</translation>
     </message>
     <message>
-        <source>hub {hub}, system {system}</source>
-        <translation>hub {hub}, system {system}</translation>
+      <source>hub {hub}, system {system}</source>
+      <translation>hub {hub}, system {system}</translation>
     </message>
     <message>
-        <source>{size}, schema {schema}, {events} events</source>
-        <translation>{size}, skjema {schema}, {events} hendelser</translation>
+      <source>{size}, schema {schema}, {events} events</source>
+      <translation>{size}, skjema {schema}, {events} hendelser</translation>
     </message>
-</context>
+  </context>
 </TS>
