@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from hub_app import __version__, system_info
 from hub_app.config import HubConfig
 from hub_app.logs import RecentLines
+from hub_app.serial_devices import SerialDevices, find_ports
 from hub_app.store import AuditEntry, Store
 from hub_app.technician import DoorAnswer, TechnicianDoor
 from hub_app.watchdog import SystemdNotifier
@@ -63,6 +64,7 @@ Message = StateChanged | EventRecorded
 class _Running:
     store: Store
     door: TechnicianDoor
+    serial: SerialDevices
     stop: asyncio.Event
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -75,8 +77,10 @@ class Core:
         recent_logs: RecentLines | None = None,  # from setup_logging(); else the page shows none
         notifier: SystemdNotifier | None = None,
         clock: Callable[[], datetime] = utc_now,
+        device_options: dict[str, Any] | None = None,
     ) -> None:
         self.config = config
+        self._device_options = device_options or {}
         self.data_dir = config.data_dir
         self._recent_logs = recent_logs or RecentLines()
         self._notifier = notifier or SystemdNotifier()
@@ -167,8 +171,15 @@ class Core:
             self._startup_error = exc
             self._ready.set()
             return
-        running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), stop=asyncio.Event())
+        serial = SerialDevices(
+            store,
+            on_event=lambda event: self._emit(EventRecorded(event)),
+            on_problems=self._apply_problems,
+            device_options=self._device_options,
+        )
+        running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, stop=asyncio.Event())
         self._running = running
+        await serial.start()
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
         store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
         with self._lock:
@@ -177,6 +188,7 @@ class Core:
         log.info("Hub core running (store %s, schema %d)", store.path, store.schema_version)
         self._ready.set()
         await running.stop.wait()
+        await running.serial.stop()
         for task in running.background:
             task.cancel()
         await asyncio.gather(*running.background, return_exceptions=True)
@@ -223,6 +235,12 @@ class Core:
         kept = tuple(p for p in self._state.problems if p.device != device)
         return self._set_state(HubState(problems=kept, today=self._state.today))
 
+    def _apply_problems(self, wanted: dict[DeviceKind, Problem | None]) -> None:
+        """Set or clear the problems of the device kinds in `wanted`; others stay."""
+        kept = tuple(p for p in self._state.problems if p.device not in wanted)
+        added = tuple(p for p in wanted.values() if p is not None)
+        self._set_state(HubState(problems=kept + added, today=self._state.today))
+
     def _set_state(self, state: HubState) -> HubState:
         if state != self._state:
             self._state = state
@@ -241,3 +259,33 @@ class Core:
 
     async def recent_events(self, limit: int = 20) -> list[Event]:
         return self._store().events(limit=limit)
+
+    # -- serial devices: the technician's pages ------------------------------------------
+
+    def _serial(self) -> SerialDevices:
+        assert self._running is not None, "core not started"
+        return self._running.serial
+
+    async def serial_ports(self) -> list:
+        return await asyncio.get_running_loop().run_in_executor(None, find_ports)
+
+    async def serial_statuses(self) -> list:
+        return self._serial().statuses()
+
+    async def assign_serial(self, port: str, kind: str):
+        return await self._serial().assign(port, kind)
+
+    async def unassign_serial(self, port: str) -> bool:
+        return await self._serial().unassign(port)
+
+    async def dispenser_signal(self, port: str) -> None:
+        device = self._serial().device(port)
+        await device.signal_resident()
+        self._store().audit(AuditEntry("technician", "device.test_signal", subject=port))
+
+    async def receiver_learn(self, port: str, on: bool) -> None:
+        await self._serial().device(port).learn(on)
+        self._store().audit(AuditEntry("technician", "receiver.learn_on" if on else "receiver.learn_off", subject=port))
+
+    async def receiver_sensors(self, port: str) -> list:
+        return list(self._serial().device(port).sensors.values())
