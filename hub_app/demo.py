@@ -112,10 +112,10 @@ def run_scenario(core, shots: Path, timeline: Callable[[str], None]) -> int:
         for digit in DEMO_PIN:
             window.pin.keys[digit].click()
         window.pin.open_key.click()
-        _wait_until(app, lambda: window.currentWidget() is window.system and window.system.values["database"].text(),
+        _wait_until(app, lambda: window.currentWidget() is window.technician and window.system.values["database"].text(),
                     "the system page")
         shot("technician-system", "technician PIN accepted; system page shown")
-        window.system.close_button.click()
+        window.technician.close_button.click()
         _settle(app)
     finally:
         window.close()

@@ -46,7 +46,7 @@ def test_right_pin_opens_the_system_page_with_real_figures(hub, qtbot, screensho
     window.open_technician_door()
     screenshot(window, "technician-pin-en")
     enter(qtbot, window, "2468")
-    qtbot.waitUntil(lambda: window.currentWidget() is window.system and bool(window.system.values["database"].text()), timeout=5000)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.technician and bool(window.system.values["database"].text()), timeout=5000)
     values = {key: label.text() for key, label in window.system.values.items()}
     assert str(core.data_dir) == values["data_dir"]
     assert f"schema {LATEST_VERSION}, 1 events" in values["database"]
@@ -58,7 +58,7 @@ def test_right_pin_opens_the_system_page_with_real_figures(hub, qtbot, screensho
     assert "Ingrid" not in log_text  # no names in the log
     assert "technician.pin_ok" in audit_actions(core)
     screenshot(window, "technician-system-en")
-    qtbot.mouseClick(window.system.close_button, LEFT)
+    qtbot.mouseClick(window.technician.close_button, LEFT)
     assert window.currentWidget() is window.home
 
 

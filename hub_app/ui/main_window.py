@@ -7,7 +7,7 @@ import logging
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QStackedWidget
 
@@ -16,7 +16,7 @@ from hub_app.technician import DoorAnswer
 from hub_app.ui.bridge import CoreBridge
 from hub_app.ui.help_screen import HelpScreen
 from hub_app.ui.home_screen import HomeScreen
-from hub_app.ui.technician_screens import PinScreen, SystemScreen
+from hub_app.ui.technician_screens import PinScreen, TechnicianArea
 from hub_app.ui.theme import Theme
 from vocabulary import Event
 
@@ -38,8 +38,10 @@ class MainWindow(QStackedWidget):
         self.home = HomeScreen(self.theme, locale, date_format, config.resident.name, zone)
         self.help = HelpScreen(self.theme)
         self.pin = PinScreen(self.theme, zone)
-        self.system = SystemScreen(self.theme)
-        for page in (self.home, self.help, self.pin, self.system):
+        self.technician = TechnicianArea(self.theme, zone)
+        self.system = self.technician.system
+        self.serial = self.technician.serial
+        for page in (self.home, self.help, self.pin, self.technician):
             self.addWidget(page)
 
         self.home.first_painted.connect(self._log_first_frame)
@@ -48,8 +50,17 @@ class MainWindow(QStackedWidget):
         self.help.done.connect(self.show_home)
         self.pin.cancelled.connect(self.show_home)
         self.pin.submitted.connect(self._check_pin)
-        self.system.closed.connect(self._close_technician_pages)
+        self.technician.closed.connect(self._close_technician_pages)
         self.system.refresh_requested.connect(self._refresh_system)
+        self.serial.refresh_requested.connect(self._refresh_serial)
+        self.serial.assign_requested.connect(self._assign_port)
+        self.serial.forget_requested.connect(self._forget_port)
+        self.serial.test_requested.connect(self._test_dispenser)
+        self.serial.learn_requested.connect(self._learn)
+        self.serial.devices.itemSelectionChanged.connect(self._refresh_sensors)
+        # While the technician pages are open, their figures follow the devices.
+        self._live = QTimer(self, interval=2000)
+        self._live.timeout.connect(self._refresh_live)
         bridge.state_changed.connect(self.home.show_state)
         self.home.show_state(core.state)
 
@@ -85,7 +96,9 @@ class MainWindow(QStackedWidget):
         if answer.opened:
             self.pin.reset()
             self._refresh_system()
-            self.setCurrentWidget(self.system)
+            self._refresh_serial()
+            self.setCurrentWidget(self.technician)
+            self._live.start()
         else:
             self.pin.show_answer(answer)
 
@@ -93,7 +106,54 @@ class MainWindow(QStackedWidget):
         self.bridge.run(self.bridge.core.system_figures, on_result=self.system.show_figures)
 
     def _close_technician_pages(self) -> None:
+        self._live.stop()
         self.show_home()
+
+    def _refresh_live(self) -> None:
+        if self.technician.tabs.currentWidget() is self.serial:
+            self.bridge.run(self.bridge.core.serial_statuses, on_result=self.serial.show_devices)
+            self._refresh_sensors()
+
+    def _refresh_serial(self) -> None:
+        core = self.bridge.core
+        self.bridge.run(core.serial_ports, on_result=self.serial.show_ports)
+        self.bridge.run(core.serial_statuses, on_result=self.serial.show_devices)
+
+    def _refresh_sensors(self) -> None:
+        status = self.serial.selected_status()
+        if status and status.kind == "sensor_receiver":
+            self.bridge.run(self.bridge.core.receiver_sensors, status.port, on_result=self.serial.show_sensors)
+
+    def _assign_port(self, port: str, kind: str) -> None:
+        def done(identity) -> None:
+            self.serial.assign_finished()
+            self.serial.show_message(
+                self.tr("Assigned {port}: {model}, serial number {serial}, firmware {firmware}.").format(
+                    port=port, model=identity.model, serial=identity.serial, firmware=identity.firmware), ok=True)
+            self._refresh_serial()
+
+        def failed(error: BaseException) -> None:
+            self.serial.assign_finished()
+            self.serial.show_message(self.tr("Not assigned: {reason}").format(reason=error), ok=False)
+
+        self.bridge.run(self.bridge.core.assign_serial, port, kind, on_result=done, on_error=failed)
+
+    def _forget_port(self, port: str) -> None:
+        self.bridge.run(self.bridge.core.unassign_serial, port, on_result=lambda _r: self._refresh_serial())
+
+    def _device_action(self, command, *args, done_text: str) -> None:
+        self.bridge.run(command, *args,
+                        on_result=lambda _r: self.serial.show_message(done_text, ok=True),
+                        on_error=lambda e: self.serial.show_message(self.tr("Failed: {reason}").format(reason=e), ok=False))
+
+    def _test_dispenser(self, port: str) -> None:
+        self._device_action(self.bridge.core.dispenser_signal, port,
+                            done_text=self.tr("The dispenser signalled the resident."))
+
+    def _learn(self, port: str, on: bool) -> None:
+        self._device_action(self.bridge.core.receiver_learn, port, on,
+                            done_text=self.tr("Learn mode is on: press the button on each sensor.") if on
+                            else self.tr("Learn mode is off."))
 
     # -- life cycle ---------------------------------------------------------------------
 

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from hub_app.system_info import SystemFigures, human_bytes, human_duration
+from hub_app.ui.serial_screen import SerialScreen
 from hub_app.technician import DoorAnswer
 from hub_app.ui.theme import Theme
 
@@ -104,7 +106,6 @@ class PinScreen(QWidget):
 
 
 class SystemScreen(QWidget):
-    closed = Signal()
     refresh_requested = Signal()
 
     def __init__(self, theme: Theme) -> None:
@@ -132,18 +133,13 @@ class SystemScreen(QWidget):
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.close_button = QPushButton(self.tr("Close and lock"), objectName="confirm")
-        for button in (self.refresh_button, self.close_button):
-            button.setMinimumSize(theme.target_px(40), theme.target_px(15))
+        self.refresh_button.setMinimumSize(theme.target_px(40), theme.target_px(15))
         self.refresh_button.clicked.connect(self.refresh_requested)
-        self.close_button.clicked.connect(self.closed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.addWidget(self.title)
+        layout.setContentsMargins(16, 8, 16, 8)
         layout.addLayout(form)
         layout.addWidget(self.log_title)
         layout.addWidget(self.log, 1)
@@ -167,3 +163,31 @@ class SystemScreen(QWidget):
         self.values["clock"].setText(f"{local:%Y-%m-%d %H:%M:%S} {figures.time_zone} (UTC{offset[:3]}:{offset[3:]})")
         self.values["uptime"].setText(uptime)
         self.log.setPlainText("\n".join(figures.log_lines))
+
+
+class TechnicianArea(QWidget):
+    """Behind the door: one tab per page, and one way out that locks the door again."""
+
+    closed = Signal()
+
+    def __init__(self, theme: Theme, time_zone: str) -> None:
+        super().__init__()
+        self.setObjectName("technician")
+        # Technicians read tables at arm's length: smaller than the resident's text.
+        self.setStyleSheet(f"QWidget {{ font-size: {theme.pt(16)}pt; }} QLabel#title {{ font-size: {theme.pt(24)}pt; }}")
+        self.title = QLabel(self.tr("Technician"), objectName="title")
+        self.system = SystemScreen(theme)
+        self.serial = SerialScreen(theme, time_zone)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.system, self.tr("System"))
+        self.tabs.addTab(self.serial, self.tr("Wired devices"))
+        self.close_button = QPushButton(self.tr("Close and lock"), objectName="confirm")
+        self.close_button.setMinimumSize(theme.target_px(40), theme.target_px(15))
+        self.close_button.clicked.connect(self.closed)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)

@@ -162,6 +162,33 @@ hjemmetjenesten</translation>
     </message>
   </context>
   <context>
+    <name>MainWindow</name>
+    <message>
+      <source>Assigned {port}: {model}, serial number {serial}, firmware {firmware}.</source>
+      <translation>Tilordnet {port}: {model}, serienummer {serial}, fastvare {firmware}.</translation>
+    </message>
+    <message>
+      <source>Not assigned: {reason}</source>
+      <translation>Ikke tilordnet: {reason}</translation>
+    </message>
+    <message>
+      <source>Failed: {reason}</source>
+      <translation>Mislyktes: {reason}</translation>
+    </message>
+    <message>
+      <source>The dispenser signalled the resident.</source>
+      <translation>Dispenseren varslet beboeren.</translation>
+    </message>
+    <message>
+      <source>Learn mode is on: press the button on each sensor.</source>
+      <translation>Innlæring er på: trykk på knappen på hver sensor.</translation>
+    </message>
+    <message>
+      <source>Learn mode is off.</source>
+      <translation>Innlæring er av.</translation>
+    </message>
+  </context>
+  <context>
     <name>PinScreen</name>
     <message>
       <source>Technician: enter the PIN</source>
@@ -198,6 +225,149 @@ hjemmetjenesten</translation>
     <message>
       <source>The PIN could not be checked. See the log.</source>
       <translation>PIN-koden kunne ikke sjekkes. Se loggen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SerialScreen</name>
+    <message>
+      <source>Medicine dispenser</source>
+      <translation>Medisindispenser</translation>
+    </message>
+    <message>
+      <source>Sensor receiver</source>
+      <translation>Sensormottaker</translation>
+    </message>
+    <message>
+      <source>Port</source>
+      <translation>Port</translation>
+    </message>
+    <message>
+      <source>USB id</source>
+      <translation>USB-id</translation>
+    </message>
+    <message>
+      <source>Serial number</source>
+      <translation>Serienummer</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Beskrivelse</translation>
+    </message>
+    <message>
+      <source>or type a port path</source>
+      <translation>eller skriv stien til en port</translation>
+    </message>
+    <message>
+      <source>Check and assign</source>
+      <translation>Sjekk og tilordne</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>Oppdater</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>Modell</translation>
+    </message>
+    <message>
+      <source>Firmware</source>
+      <translation>Fastvare</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Tilstand</translation>
+    </message>
+    <message>
+      <source>Last contact</source>
+      <translation>Siste kontakt</translation>
+    </message>
+    <message>
+      <source>Battery</source>
+      <translation>Batteri</translation>
+    </message>
+    <message>
+      <source>Test: signal the resident</source>
+      <translation>Test: varsle beboeren</translation>
+    </message>
+    <message>
+      <source>Learn mode on</source>
+      <translation>Innlæring på</translation>
+    </message>
+    <message>
+      <source>Learn mode off</source>
+      <translation>Innlæring av</translation>
+    </message>
+    <message>
+      <source>Forget device</source>
+      <translation>Glem enheten</translation>
+    </message>
+    <message>
+      <source>Enrolled sensors</source>
+      <translation>Innlærte sensorer</translation>
+    </message>
+    <message>
+      <source>Sensor</source>
+      <translation>Sensor</translation>
+    </message>
+    <message>
+      <source>Signal</source>
+      <translation>Signal</translation>
+    </message>
+    <message>
+      <source>Last check-in</source>
+      <translation>Siste innsjekk</translation>
+    </message>
+    <message>
+      <source>Serial ports found</source>
+      <translation>Serieporter funnet</translation>
+    </message>
+    <message>
+      <source>Assigned devices</source>
+      <translation>Tilordnede enheter</translation>
+    </message>
+    <message>
+      <source>fall detector</source>
+      <translation>falldetektor</translation>
+    </message>
+    <message>
+      <source>help button</source>
+      <translation>alarmknapp</translation>
+    </message>
+    <message>
+      <source>bed sensor</source>
+      <translation>sengesensor</translation>
+    </message>
+    <message>
+      <source>door sensor</source>
+      <translation>dørsensor</translation>
+    </message>
+    <message>
+      <source>silent</source>
+      <translation>taus</translation>
+    </message>
+    <message>
+      <source>ok</source>
+      <translation>ok</translation>
+    </message>
+    <message>
+      <source>connected</source>
+      <translation>tilkoblet</translation>
+    </message>
+    <message>
+      <source>not connected</source>
+      <translation>ikke tilkoblet</translation>
+    </message>
+    <message>
+      <source>Choose a port in the list or type its path.</source>
+      <translation>Velg en port i lista eller skriv stien.</translation>
+    </message>
+    <message>
+      <source>Checking {port}...</source>
+      <translation>Sjekker {port} ...</translation>
     </message>
   </context>
   <context>
@@ -239,16 +409,31 @@ hjemmetjenesten</translation>
       <translation>Oppdater</translation>
     </message>
     <message>
-      <source>Close and lock</source>
-      <translation>Lukk og lås</translation>
-    </message>
-    <message>
       <source>hub {hub}, system {system}</source>
       <translation>hub {hub}, system {system}</translation>
     </message>
     <message>
       <source>{size}, schema {schema}, {events} events</source>
       <translation>{size}, skjema {schema}, {events} hendelser</translation>
+    </message>
+  </context>
+  <context>
+    <name>TechnicianArea</name>
+    <message>
+      <source>Technician</source>
+      <translation>Tekniker</translation>
+    </message>
+    <message>
+      <source>System</source>
+      <translation>System</translation>
+    </message>
+    <message>
+      <source>Wired devices</source>
+      <translation>Kablede enheter</translation>
+    </message>
+    <message>
+      <source>Close and lock</source>
+      <translation>Lukk og lås</translation>
     </message>
   </context>
 </TS>
