@@ -196,7 +196,8 @@ class FramedDevice(abc.ABC):
         self._reader = reader
         try:
             transport, _ = await serial_asyncio_fast.create_serial_connection(
-                asyncio.get_running_loop(), lambda: _LineProtocol(reader, frames), self.port, baudrate=self._baudrate
+                asyncio.get_running_loop(), lambda: _LineProtocol(reader, frames), self.port, baudrate=self._baudrate,
+                exclusive=True,  # one program per port: two readers would steal each other's frames
             )
         except (serial.SerialException, OSError, ValueError) as exc:
             raise DeviceNotConnected(f"cannot open {self.port}: {exc}") from exc
