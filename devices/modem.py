@@ -1,0 +1,415 @@
+"""The GSM modem: SMS to relatives, neighbours and the nurse on call when the home-care
+service cannot be reached, plus signal and registration for the technician.
+
+AT commands in text mode over a serial port (docs/protocols/gsm-modem.md). One command
+at a time; every wait has a deadline; an unplugged modem is a ModemDisconnected, never
+a crash or a hang. SMS text and phone numbers are logged at debug level only and never
+put into error messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from drivers.serial.gsm import (
+    ErrorResult,
+    GsmCodecError,
+    SmsPart,
+    is_error_line,
+    normalise_phone_number,
+    number_type,
+    parse_cmgs,
+    parse_creg,
+    parse_csq,
+    parse_error,
+    split_sms,
+    ucs2_encode,
+)
+from drivers.serial.transport import SerialException, SerialLink, open_serial
+
+log = logging.getLogger(__name__)
+
+CTRL_Z = b"\x1a"
+ESC = b"\x1b"
+# Lines modems send on their own that carry no "+" or "^" to tell them apart.
+_PLAIN_UNSOLICITED = {"RING", "RDY", "CALL READY", "SMS READY", "NO CARRIER", "NORMAL POWER DOWN"}
+_BUFFER_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ModemInfo:
+    manufacturer: str
+    model: str
+    firmware: str
+    imei: str
+
+
+@dataclass(frozen=True)
+class SignalQuality:
+    rssi_dbm: int | None  # None: the modem does not know (CSQ 99)
+    bars: int  # 0-5
+    ber: int | None  # RXQUAL 0-7, None when not known
+
+
+@dataclass(frozen=True)
+class Registration:
+    state: str  # not_registered, home, searching, denied, unknown, roaming
+    stat: int | None = None  # the raw +CREG <stat>
+
+    @property
+    def registered(self) -> bool:
+        return self.state in ("home", "roaming")
+
+
+class ModemError(Exception):
+    """Something a technician can act on. `kind` and `code` come from +CMS/+CME ERROR;
+    `parts_sent` holds the message references of the SMS parts sent before a failure."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str | None = None,
+        code: int | None = None,
+        parts_sent: list[int] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.code = code
+        self.parts_sent = list(parts_sent or [])
+
+
+class ModemDisconnected(ModemError):
+    """The modem's port went away (unplugged, powered off, or taken by another program)."""
+
+
+class ModemTimeout(ModemError):
+    """The modem did not answer in time. After AT+CMGS's text this means the SMS may or
+    may not have been sent."""
+
+
+def _strip_info(line: str, command: str) -> str:
+    """'+CGMI: "Quectel"' -> 'Quectel' for AT+CGMI; plain lines stay as they are."""
+    prefix = "+" + command[3:] + ":" if command.startswith("AT+") else ""
+    if prefix and line.upper().startswith(prefix):
+        line = line[len(prefix) :]
+    return line.strip().strip('"').strip()
+
+
+class GsmModem:
+    def __init__(
+        self,
+        port: str,
+        *,
+        baudrate: int = 115200,
+        command_timeout: float = 10.0,
+        send_timeout: float = 60.0,
+    ) -> None:
+        self.port = port
+        self.baudrate = baudrate
+        self.command_timeout = command_timeout
+        self.send_timeout = send_timeout
+        self.info: ModemInfo | None = None
+        self._link: SerialLink | None = None
+        self._lock = asyncio.Lock()
+        # After a timeout an answer may still be on its way: resynchronise before the next command.
+        self._in_doubt = False
+
+    # -- public ---------------------------------------------------------------------------
+
+    async def open(self) -> ModemInfo:
+        """Open the port, wake the modem, set it up for text-mode SMS and identify it."""
+        async with self._lock:
+            if self._link is not None:
+                await self._link.close()
+                self._link = None
+            self._in_doubt = False
+            self.info = None
+            try:
+                self._link = await open_serial(self.port, self.baudrate)
+            except (SerialException, OSError) as error:
+                raise ModemDisconnected(f"cannot open the modem's port {self.port}: {error}") from None
+            try:
+                await self._wake()
+                await self._command("ATE0", "ATE0 (echo off)")
+                await self._command("AT+CMEE=1", "AT+CMEE=1 (numeric errors)")
+                await self._command("AT+CMGF=1", "AT+CMGF=1 (SMS text mode)")
+                values = []
+                for command in ("AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN"):
+                    lines = await self._command(command, command, expect=f"+{command[3:]}:", plain_info=True)
+                    values.append(_strip_info(lines[0], command) if lines else "")
+            except BaseException:
+                await self._link.close()
+                self._link = None
+                raise
+            self.info = ModemInfo(*values)
+            log.info("GSM modem ready: %s %s, firmware %s", self.info.manufacturer, self.info.model, self.info.firmware)
+            return self.info
+
+    async def signal_quality(self) -> SignalQuality:
+        async with self._lock:
+            lines = await self._command("AT+CSQ", "AT+CSQ (signal quality)", expect="+CSQ:")
+            if not lines:
+                raise ModemError("the modem answered AT+CSQ without a +CSQ line")
+            try:
+                csq = parse_csq(lines[0])
+            except GsmCodecError as error:
+                raise ModemError(f"the modem's +CSQ answer makes no sense: {error}") from None
+            return SignalQuality(rssi_dbm=csq.dbm, bars=csq.bars, ber=csq.bit_error_rate)
+
+    async def registration(self) -> Registration:
+        async with self._lock:
+            lines = await self._command("AT+CREG?", "AT+CREG? (network registration)", expect="+CREG:")
+            for line in lines:
+                try:
+                    creg = parse_creg(line)
+                except GsmCodecError as error:
+                    raise ModemError(f"the modem's +CREG answer makes no sense: {error}") from None
+                if creg.n is not None:  # the answer, not an unsolicited +CREG: <stat>
+                    return Registration(state=creg.state, stat=creg.stat)
+            raise ModemError("the modem answered AT+CREG? without a +CREG line")
+
+    async def send_sms(self, number: str, text: str) -> list[int]:
+        """Send `text` to `number` as one or more SMS; the message references, in order.
+
+        Bad numbers or text raise GsmCodecError (a ValueError) before anything is sent.
+        """
+        number = normalise_phone_number(number)
+        parts = split_sms(text)
+        references: list[int] = []
+        async with self._lock:
+            for part in parts:
+                try:
+                    references.append(await self._send_part(number, part))
+                except asyncio.CancelledError:
+                    # the modem may sit at the "> " prompt: our next command must not become SMS text
+                    self._in_doubt = True
+                    with contextlib.suppress(ModemError):
+                        self._write(ESC)
+                    raise
+                except ModemError as error:
+                    if len(parts) > 1:
+                        message = f"{error} ({len(references)} of {len(parts)} SMS parts were sent before this)"
+                    else:
+                        message = str(error)
+                    raise type(error)(message, kind=error.kind, code=error.code, parts_sent=references) from error
+        log.info("SMS sent in %d part(s)", len(parts))
+        return references
+
+    async def close(self) -> None:
+        link, self._link = self._link, None
+        if link is not None:
+            await link.close()
+
+    # -- the AT exchange ------------------------------------------------------------------
+
+    def _ready_link(self) -> SerialLink:
+        if self._link is None:
+            raise ModemError("the modem is not open")
+        if self._link.lost:
+            raise self._disconnected()
+        return self._link
+
+    def _disconnected(self) -> ModemDisconnected:
+        reason = self._link.lost_reason if self._link is not None else None
+        detail = f": {reason}" if reason is not None else ""
+        return ModemDisconnected(f"the modem's port {self.port} went away{detail}")
+
+    def _write(self, data: bytes) -> None:
+        link = self._ready_link()
+        try:
+            link.write(data)
+        except (ConnectionError, SerialException, OSError):
+            raise self._disconnected() from None
+
+    def _send_line(self, command: str) -> None:
+        link = self._ready_link()
+        link.buffer.clear()  # whatever came before (unsolicited codes, late answers) is not ours
+        log.debug("-> %s", command)
+        self._write(command.encode("latin-1") + b"\r")
+
+    async def _read_line(self, deadline: float, *, prompt: bool = False) -> str:
+        """The next non-empty line, or ">" for the SMS prompt when `prompt` is set.
+
+        TimeoutError at `deadline` (loop time), ModemDisconnected when the port is lost.
+        """
+        link = self._ready_link()
+        loop = asyncio.get_running_loop()
+        while True:
+            buffer = link.buffer
+            start = 0
+            while start < len(buffer) and buffer[start] in b"\r\n":
+                start += 1
+            if start:
+                del buffer[:start]
+            if prompt and buffer[:1] == b">":
+                del buffer[: 2 if buffer[1:2] == b" " else 1]
+                log.debug("<- >")
+                return ">"
+            end = next((i for i, byte in enumerate(buffer) if byte in b"\r\n"), -1)
+            if end >= 0:
+                line = bytes(buffer[:end]).decode("latin-1").strip()
+                del buffer[: end + 1]
+                if line:
+                    log.debug("<- %s", line)
+                    return line
+                continue
+            if len(buffer) > _BUFFER_LIMIT:
+                buffer.clear()  # a babbling modem: drop the noise
+            if link.lost:
+                raise self._disconnected()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError
+            await link.wait(remaining)
+
+    async def _command(
+        self,
+        command: str,
+        label: str,
+        *,
+        expect: str | None = None,
+        plain_info: bool = False,
+        timeout: float | None = None,
+    ) -> list[str]:
+        """Send `command`; the information lines of its answer (those starting with
+        `expect`, or plain lines if `plain_info`) once OK arrives. `label` names the
+        command in errors and must hold no personal data."""
+        timeout = self.command_timeout if timeout is None else timeout
+        if self._in_doubt:
+            await self._resync()
+        self._send_line(command)
+        deadline = asyncio.get_running_loop().time() + timeout
+        lines: list[str] = []
+        try:
+            while True:
+                line = await self._read_line(deadline)
+                if line == "OK":
+                    return lines
+                if is_error_line(line):
+                    raise self._refused(label, parse_error(line))
+                if line == command:
+                    continue  # echo
+                if expect is not None and line.startswith(expect):
+                    lines.append(line)
+                elif plain_info and not self._unsolicited(line):
+                    lines.append(line)
+                # anything else is an unsolicited result code: not ours
+        except TimeoutError:
+            self._in_doubt = True
+            raise ModemTimeout(f"the modem did not answer {label} within {timeout:g} s") from None
+        except asyncio.CancelledError:
+            self._in_doubt = True  # its answer may still come
+            raise
+
+    async def _resync(self) -> None:
+        """Read past late answers to an earlier command: ask AT+CMGF? and take only the OK
+        that follows its +CMGF line. Puts text mode back if the modem restarted meanwhile."""
+        self._send_line("AT+CMGF?")
+        deadline = asyncio.get_running_loop().time() + self.command_timeout
+        mode = None
+        try:
+            while True:
+                line = await self._read_line(deadline)
+                if line.startswith("+CMGF:"):
+                    mode = line[6:].strip()
+                elif line == "OK" and mode is not None:
+                    break
+        except TimeoutError:
+            raise ModemTimeout(
+                f"the modem stopped answering (no answer to AT+CMGF? within {self.command_timeout:g} s)"
+            ) from None
+        self._in_doubt = False
+        if mode != "1" and self.info is not None:
+            log.warning("GSM modem left SMS text mode (restarted?); setting it again")
+            await self._command("AT+CMGF=1", "AT+CMGF=1 (SMS text mode)")
+
+    @staticmethod
+    def _unsolicited(line: str) -> bool:
+        return line[:1] in ("+", "^") or line.upper() in _PLAIN_UNSOLICITED
+
+    @staticmethod
+    def _refused(label: str, error: ErrorResult) -> ModemError:
+        return ModemError(f"the modem refused {label}: {error}", kind=error.kind or None, code=error.code)
+
+    async def _wake(self) -> None:
+        """AT until OK: a modem that just powered up needs a moment."""
+        loop = asyncio.get_running_loop()
+        self._write(ESC)  # leave a half-typed SMS from an earlier run
+        await asyncio.sleep(0.05)
+        deadline = loop.time() + self.command_timeout
+        last = "no answer"
+        timed_out = False
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise ModemTimeout(
+                    f"the modem on {self.port} did not answer AT within {self.command_timeout:g} s ({last}): "
+                    "check its power, the cable and the configured port"
+                )
+            self._in_doubt = False  # no resync between attempts
+            try:
+                await self._command("AT", "AT", timeout=min(1.0, remaining))
+                # an earlier attempt's OK may still come: resynchronise before ATE0
+                self._in_doubt = timed_out
+                return
+            except ModemDisconnected:
+                raise
+            except ModemTimeout:
+                timed_out = True
+            except ModemError as error:  # ERROR: alive but not ready yet
+                last = str(error)
+                await asyncio.sleep(min(0.2, max(deadline - loop.time(), 0)))
+
+    async def _send_part(self, number: str, part: SmsPart) -> int:
+        await self._command(f'AT+CSCS="{part.encoding}"', f'AT+CSCS="{part.encoding}"')
+        await self._command(f"AT+CSMP=17,167,0,{part.dcs}", f"AT+CSMP=17,167,0,{part.dcs}")
+        destination = number if part.encoding == "GSM" else ucs2_encode(number)
+        command = f'AT+CMGS="{destination}",{number_type(number)}'
+        loop = asyncio.get_running_loop()
+
+        self._send_line(command)
+        deadline = loop.time() + self.command_timeout
+        try:
+            while True:
+                line = await self._read_line(deadline, prompt=True)
+                if line == ">":
+                    break
+                if is_error_line(line):
+                    raise self._refused("AT+CMGS", parse_error(line))
+                if line == "OK":
+                    self._in_doubt = True
+                    self._write(ESC)  # in case the prompt comes after all
+                    raise ModemError("the modem answered OK to AT+CMGS instead of the > prompt")
+        except TimeoutError:
+            self._in_doubt = True
+            self._write(ESC)
+            raise ModemTimeout(f"the modem gave no > prompt for AT+CMGS within {self.command_timeout:g} s") from None
+
+        payload = part.payload()
+        log.debug("-> SMS part %d/%d, %s, %d bytes, then Ctrl-Z", part.index, part.total, part.encoding, len(payload))
+        self._write(payload + CTRL_Z)
+        deadline = loop.time() + self.send_timeout
+        reference: int | None = None
+        try:
+            while True:
+                line = await self._read_line(deadline)
+                if line.startswith("+CMGS:"):
+                    try:
+                        reference = parse_cmgs(line)
+                    except GsmCodecError as error:
+                        raise ModemError(f"the modem's +CMGS answer makes no sense: {error}") from None
+                elif line == "OK" and reference is not None:
+                    return reference
+                elif line == "OK":
+                    raise ModemError("the modem said OK to the SMS without a +CMGS message reference")
+                elif is_error_line(line):
+                    raise self._refused("the SMS", parse_error(line))
+        except TimeoutError:
+            self._in_doubt = True
+            raise ModemTimeout(
+                f"the modem did not confirm the SMS within {self.send_timeout:g} s; it may or may not have been sent"
+            ) from None
