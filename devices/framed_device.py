@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -115,6 +116,7 @@ class _LineProtocol(asyncio.Protocol):
     def __init__(self, reader: FrameReader, frames: asyncio.Queue) -> None:
         self._reader, self._frames = reader, frames
         self.transport: asyncio.Transport | None = None
+        self.closed = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -127,6 +129,8 @@ class _LineProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._frames.put_nowait(exc or ConnectionError("port closed"))
+        if not self.closed.done():
+            self.closed.set_result(None)
 
 
 class FramedDevice(abc.ABC):
@@ -176,7 +180,7 @@ class FramedDevice(abc.ABC):
             watch.cancel()
             for task in list(self._tasks):
                 task.cancel()
-            self._close()
+            await self._close()
 
     async def probe(self, timeout: float = HANDSHAKE_TIMEOUT) -> Identity:
         """Open the port, shake hands, close again: the check before a port is assigned."""
@@ -185,7 +189,7 @@ class FramedDevice(abc.ABC):
             await self._open(frames)
             return await self._handshake(frames, timeout)
         finally:
-            self._close()
+            await self._close()
 
     def _set_status(self, **changes: Any) -> None:
         self.status = replace(self.status, **changes)
@@ -195,7 +199,7 @@ class FramedDevice(abc.ABC):
         reader = FrameReader()
         self._reader = reader
         try:
-            transport, _ = await serial_asyncio_fast.create_serial_connection(
+            transport, self._protocol = await serial_asyncio_fast.create_serial_connection(
                 asyncio.get_running_loop(), lambda: _LineProtocol(reader, frames), self.port, baudrate=self._baudrate,
                 exclusive=True,  # one program per port: two readers would steal each other's frames
             )
@@ -203,10 +207,13 @@ class FramedDevice(abc.ABC):
             raise DeviceNotConnected(f"cannot open {self.port}: {exc}") from exc
         self._transport = transport
 
-    def _close(self) -> None:
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
+    async def _close(self) -> None:
+        """Close the port and wait until it is released (it is opened exclusively)."""
+        transport, self._transport = self._transport, None
+        if transport is not None:
+            transport.close()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._protocol.closed), 2.0)
 
     async def _session(self) -> bool:
         """One connection, from open to loss. True if the handshake succeeded."""
@@ -215,7 +222,7 @@ class FramedDevice(abc.ABC):
             await self._open(frames)
             identity = await self._handshake(frames, HANDSHAKE_TIMEOUT)
         except DeviceError as exc:
-            self._close()
+            await self._close()
             self._set_status(connected=False, problem=str(exc))
             log.debug("%s: %s", self.port, exc)
             return False
@@ -231,7 +238,7 @@ class FramedDevice(abc.ABC):
             self._connected.clear()
             setup.cancel()
             self._fail_pending(DeviceNotConnected(f"the {self.KIND} on {self.port} disconnected"))
-            self._close()
+            await self._close()
             self._set_status(connected=False, problem=f"disconnected from {self.port}")
             log.info("%s on %s disconnected; reconnecting", self.KIND, self.port)
         return True
@@ -292,7 +299,7 @@ class FramedDevice(abc.ABC):
         loop = asyncio.get_running_loop()
         if loop.time() - self._last_err_sent > 1.0:  # tell the device, but do not flood it
             self._last_err_sent = loop.time()
-            self._send(Err(code="crc" if errors[-1].reason == "crc" else "syntax"))
+            self._send(Err(code="crc" if any(e.reason == "crc" for e in errors) else "syntax"))
 
     async def _handle(self, frame: Frame) -> None:
         try:
@@ -343,7 +350,8 @@ class FramedDevice(abc.ABC):
             identity = self._accept_hello(hello)
         except DeviceError as exc:
             self._set_status(problem=str(exc))
-            self._close()
+            if self._transport is not None:
+                self._transport.close()  # the session ends when the port reports the loss
             return
         self._send(Hello(proto=PROTOCOL_VERSION, role="hub"))
         self._set_status(identity=identity)
