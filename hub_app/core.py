@@ -289,3 +289,15 @@ class Core:
 
     async def receiver_sensors(self, port: str) -> list:
         return list(self._serial().device(port).sensors.values())
+
+    async def modem_check(self, port: str):
+        device = self._serial().device(port)
+        await device.check()
+        return device.signal, device.registration
+
+    async def modem_test_sms(self, port: str, number: str) -> list[int]:
+        references = await self._serial().device(port).send_sms(
+            number, "Test fra velferdshuben: denne meldingen bekrefter at SMS virker. / Test from the welfare hub."
+        )
+        self._store().audit(AuditEntry("technician", "modem.test_sms", subject=port, detail={"parts": len(references)}))
+        return references

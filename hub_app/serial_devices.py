@@ -18,17 +18,21 @@ from serial.tools import list_ports
 
 from devices.dispenser import Dispenser
 from devices.framed_device import DeviceError, DeviceStatus, FramedDevice, Identity
+from devices.modem_device import ModemDevice
 from devices.sensor_receiver import SensorReceiver
 from hub_app.store import AuditEntry, Store
 from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
 
-FRAMED_KINDS: dict[str, type[FramedDevice]] = {"dispenser": Dispenser, "sensor_receiver": SensorReceiver}
-KINDS = tuple(FRAMED_KINDS)
+DEVICE_KINDS: dict[str, type[FramedDevice] | type[ModemDevice]] = {
+    "dispenser": Dispenser, "sensor_receiver": SensorReceiver, "gsm_modem": ModemDevice,
+}
+KINDS = tuple(DEVICE_KINDS)
 STABLE_LINKS = Path("/dev/welfare-hub")  # packaging/udev names devices here
 
-_PROBLEM_DEVICE = {"dispenser": DeviceKind.DISPENSER, "sensor_receiver": DeviceKind.SENSOR_RECEIVER}
+_PROBLEM_DEVICE = {"dispenser": DeviceKind.DISPENSER, "sensor_receiver": DeviceKind.SENSOR_RECEIVER,
+                   "gsm_modem": DeviceKind.GSM_MODEM}
 _SENSOR_DEVICE = {"fall": DeviceKind.FALL_SENSOR, "help": DeviceKind.HELP_PENDANT, "bed": DeviceKind.BED_SENSOR,
                   "door": DeviceKind.DOOR_SENSOR}
 
@@ -66,13 +70,13 @@ class SerialDevices:
         self._on_event = on_event
         self._on_problems = on_problems
         self._options = device_options or {}
-        self.devices: dict[str, FramedDevice] = {}
+        self.devices: dict[str, FramedDevice | ModemDevice] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._battery_low: set[str] = set()  # sources with a low battery now
 
     async def start(self) -> None:
         for row in self._store.assigned_devices():
-            if row["kind"] in FRAMED_KINDS:
+            if row["kind"] in DEVICE_KINDS:
                 self._run(row["port"], row["kind"])
 
     async def stop(self) -> None:
@@ -83,8 +87,8 @@ class SerialDevices:
         self._tasks.clear()
         self.devices.clear()
 
-    def _make(self, port: str, kind: str) -> FramedDevice:
-        return FRAMED_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **self._options)
+    def _make(self, port: str, kind: str) -> FramedDevice | ModemDevice:
+        return DEVICE_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **self._options)
 
     def _run(self, port: str, kind: str) -> None:
         device = self._make(port, kind)
@@ -130,8 +134,8 @@ class SerialDevices:
 
     async def assign(self, port: str, kind: str, by: str = "technician") -> Identity:
         """Shake hands with the device on `port`; only if that works, save and start it."""
-        if kind not in FRAMED_KINDS:
-            raise DeviceError(f"unknown device kind {kind!r}; one of {', '.join(FRAMED_KINDS)}")
+        if kind not in DEVICE_KINDS:
+            raise DeviceError(f"unknown device kind {kind!r}; one of {', '.join(DEVICE_KINDS)}")
         await self._stop(port)  # our own supervisor would hold the port during the probe
         try:
             identity = await self._make(port, kind).probe()
@@ -166,7 +170,7 @@ class SerialDevices:
     def statuses(self) -> list[DeviceStatus]:
         return [device.status for device in self.devices.values()]
 
-    def device(self, port: str) -> FramedDevice:
+    def device(self, port: str) -> FramedDevice | ModemDevice:
         try:
             return self.devices[port]
         except KeyError:

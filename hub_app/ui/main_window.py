@@ -57,6 +57,8 @@ class MainWindow(QStackedWidget):
         self.serial.forget_requested.connect(self._forget_port)
         self.serial.test_requested.connect(self._test_dispenser)
         self.serial.learn_requested.connect(self._learn)
+        self.serial.signal_check_requested.connect(self._check_modem)
+        self.serial.sms_requested.connect(self._test_sms)
         self.serial.devices.itemSelectionChanged.connect(self._refresh_sensors)
         # While the technician pages are open, their figures follow the devices.
         self._live = QTimer(self, interval=2000)
@@ -166,3 +168,17 @@ class MainWindow(QStackedWidget):
         super().closeEvent(event)
 
 
+
+    def _check_modem(self, port: str) -> None:
+        def show(result) -> None:
+            signal, registration = result
+            strength = (self.tr("{dbm} dBm ({bars} of 5 bars)").format(dbm=signal.rssi_dbm, bars=signal.bars)
+                        if signal.rssi_dbm is not None else self.tr("unknown"))
+            self.serial.show_message(self.tr("Signal: {strength}. Network: {network}.").format(
+                strength=strength, network=registration.state), ok=registration.registered)
+
+        self.bridge.run(self.bridge.core.modem_check, port, on_result=show,
+                        on_error=lambda e: self.serial.show_message(self.tr("Failed: {reason}").format(reason=e), ok=False))
+
+    def _test_sms(self, port: str, number: str) -> None:
+        self._device_action(self.bridge.core.modem_test_sms, port, number, done_text=self.tr("The test SMS was sent."))

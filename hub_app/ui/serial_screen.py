@@ -52,13 +52,16 @@ class SerialScreen(QWidget):
     forget_requested = Signal(str)
     test_requested = Signal(str)  # dispenser: signal the resident
     learn_requested = Signal(str, bool)
+    signal_check_requested = Signal(str)  # modem
+    sms_requested = Signal(str, str)  # modem: port, number
 
     def __init__(self, theme: Theme, time_zone: str) -> None:
         super().__init__()
         self.setObjectName("serial_screen")
         self._zone = ZoneInfo(time_zone)
         self._statuses: list[DeviceStatus] = []
-        self.kind_names = {"dispenser": self.tr("Medicine dispenser"), "sensor_receiver": self.tr("Sensor receiver")}
+        self.kind_names = {"dispenser": self.tr("Medicine dispenser"), "sensor_receiver": self.tr("Sensor receiver"),
+                           "gsm_modem": self.tr("GSM modem")}
 
         self.ports = _table([self.tr("Port"), self.tr("USB id"), self.tr("Serial number"), self.tr("Description")])
         self.ports.itemSelectionChanged.connect(self._port_chosen)
@@ -80,6 +83,11 @@ class SerialScreen(QWidget):
         self.learn_button = QPushButton(self.tr("Learn mode on"))
         self.learn_off_button = QPushButton(self.tr("Learn mode off"))
         self.forget_button = QPushButton(self.tr("Forget device"))
+        self.signal_button = QPushButton(self.tr("Check signal"))
+        self.sms_number = QLineEdit(placeholderText=self.tr("phone number for a test SMS"))
+        self.sms_button = QPushButton(self.tr("Send test SMS"))
+        self.signal_button.clicked.connect(lambda: self._selected() and self.signal_check_requested.emit(self._selected()))
+        self.sms_button.clicked.connect(self._send_sms)
         self.test_button.clicked.connect(lambda: self._selected() and self.test_requested.emit(self._selected()))
         self.learn_button.clicked.connect(lambda: self._selected() and self.learn_requested.emit(self._selected(), True))
         self.learn_off_button.clicked.connect(lambda: self._selected() and self.learn_requested.emit(self._selected(), False))
@@ -89,7 +97,7 @@ class SerialScreen(QWidget):
                                self.tr("Last check-in"), self.tr("State")])
 
         for button in (self.assign_button, self.refresh_button, self.test_button, self.learn_button,
-                       self.learn_off_button, self.forget_button):
+                       self.learn_off_button, self.forget_button, self.signal_button, self.sms_button):
             button.setMinimumHeight(theme.min_target_px)
 
         assign_row = QHBoxLayout()
@@ -98,8 +106,9 @@ class SerialScreen(QWidget):
         assign_row.addWidget(self.assign_button)
         assign_row.addWidget(self.refresh_button)
         actions = QHBoxLayout()
-        for button in (self.test_button, self.learn_button, self.learn_off_button):
-            actions.addWidget(button)
+        for widget in (self.test_button, self.learn_button, self.learn_off_button, self.signal_button,
+                       self.sms_number, self.sms_button):
+            actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(self.forget_button)
         layout = QVBoxLayout(self)
@@ -192,7 +201,16 @@ class SerialScreen(QWidget):
         self.test_button.setVisible(kind == "dispenser")
         for widget in (self.learn_button, self.learn_off_button, self.sensors_title, self.sensors):
             widget.setVisible(kind == "sensor_receiver")
+        for widget in (self.signal_button, self.sms_number, self.sms_button):
+            widget.setVisible(kind == "gsm_modem")
         self.forget_button.setEnabled(status is not None)
-        self.test_button.setEnabled(bool(status and status.connected))
-        self.learn_button.setEnabled(bool(status and status.connected))
-        self.learn_off_button.setEnabled(bool(status and status.connected))
+        connected = bool(status and status.connected)
+        for button in (self.test_button, self.learn_button, self.learn_off_button, self.signal_button, self.sms_button):
+            button.setEnabled(connected)
+
+    def _send_sms(self) -> None:
+        number = self.sms_number.text().strip()
+        if not number:
+            self.show_message(self.tr("Type the phone number to send the test SMS to."), ok=False)
+        elif self._selected():
+            self.sms_requested.emit(self._selected(), number)

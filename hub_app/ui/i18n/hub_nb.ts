@@ -187,6 +187,22 @@ hjemmetjenesten</translation>
       <source>Learn mode is off.</source>
       <translation>Innlæring er av.</translation>
     </message>
+    <message>
+      <source>{dbm} dBm ({bars} of 5 bars)</source>
+      <translation>{dbm} dBm ({bars} av 5 streker)</translation>
+    </message>
+    <message>
+      <source>unknown</source>
+      <translation>ukjent</translation>
+    </message>
+    <message>
+      <source>Signal: {strength}. Network: {network}.</source>
+      <translation>Signal: {strength}. Nett: {network}.</translation>
+    </message>
+    <message>
+      <source>The test SMS was sent.</source>
+      <translation>Test-SMS-en er sendt.</translation>
+    </message>
   </context>
   <context>
     <name>PinScreen</name>
@@ -236,6 +252,10 @@ hjemmetjenesten</translation>
     <message>
       <source>Sensor receiver</source>
       <translation>Sensormottaker</translation>
+    </message>
+    <message>
+      <source>GSM modem</source>
+      <translation>GSM-modem</translation>
     </message>
     <message>
       <source>Port</source>
@@ -306,6 +326,18 @@ hjemmetjenesten</translation>
       <translation>Glem enheten</translation>
     </message>
     <message>
+      <source>Check signal</source>
+      <translation>Sjekk signal</translation>
+    </message>
+    <message>
+      <source>phone number for a test SMS</source>
+      <translation>telefonnummer for en test-SMS</translation>
+    </message>
+    <message>
+      <source>Send test SMS</source>
+      <translation>Send test-SMS</translation>
+    </message>
+    <message>
       <source>Enrolled sensors</source>
       <translation>Innlærte sensorer</translation>
     </message>
@@ -368,6 +400,10 @@ hjemmetjenesten</translation>
     <message>
       <source>Checking {port}...</source>
       <translation>Sjekker {port} ...</translation>
+    </message>
+    <message>
+      <source>Type the phone number to send the test SMS to.</source>
+      <translation>Skriv telefonnummeret test-SMS-en skal sendes til.</translation>
     </message>
   </context>
   <context>
