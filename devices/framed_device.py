@@ -128,6 +128,9 @@ class _LineProtocol(asyncio.Protocol):
             self._frames.put_nowait(self._reader.take_errors())
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._reader.end_of_stream()
+        if self._reader.errors:
+            self._frames.put_nowait(self._reader.take_errors())
         self._frames.put_nowait(exc or ConnectionError("port closed"))
         if not self.closed.done():
             self.closed.set_result(None)
@@ -228,7 +231,7 @@ class FramedDevice(abc.ABC):
             return False
         self._next_seq = 1
         self._set_status(connected=True, identity=identity, problem="")
-        self._contact()
+        await self._contact()
         log.info("%s connected on %s (%s, firmware %s)", self.KIND, self.port, identity.model, identity.firmware)
         self._connected.set()
         setup = asyncio.create_task(self._after_handshake_safely(), name=f"setup {self.port}")
@@ -257,7 +260,10 @@ class FramedDevice(abc.ABC):
                     break
                 if isinstance(item, BaseException):
                     raise DeviceNotConnected(f"{self.port} went away during the handshake: {item}")
-                if not isinstance(item, Frame) or item.type != "HELLO":
+                if isinstance(item, list):
+                    self._bad_frames(item)
+                    continue
+                if item.type != "HELLO":
                     continue
                 try:
                     answer = from_frame(item)
@@ -290,11 +296,11 @@ class FramedDevice(abc.ABC):
             if isinstance(item, list):  # bad frames from the reader
                 self._bad_frames(item)
                 continue
-            self._contact()
+            await self._contact()
             await self._handle(item)
 
     def _bad_frames(self, errors: list) -> None:
-        self._set_status(bad_frames=self._reader.counters.bad_frames)
+        self._set_status(bad_frames=self.status.bad_frames + len(errors))  # over all connections
         log.debug("%s: %d bad frame(s): %s", self.port, len(errors), errors[-1])
         loop = asyncio.get_running_loop()
         if loop.time() - self._last_err_sent > 1.0:  # tell the device, but do not flood it
@@ -369,11 +375,12 @@ class FramedDevice(abc.ABC):
         if record and self.status.identity is not None:
             await self._record(EventKind.DEVICE, "battery_low", {"battery": level})
 
-    def _contact(self) -> None:
+    async def _contact(self) -> None:
         self._set_status(last_contact=self._clock())
         if self.status.silent:
             self._set_status(silent=False)
-            self._spawn(self._record(EventKind.DEVICE, "device_back", {}))
+            # Before the message that shows it is back: the store keeps the order.
+            await self._record(EventKind.DEVICE, "device_back", {})
 
     async def _watch_silence(self) -> None:
         while True:

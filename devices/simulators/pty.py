@@ -68,6 +68,12 @@ class PtyPort:
         if self.master_fd is not None:
             self._watch()
 
+    def detach(self) -> None:
+        """Stop delivering the hub's bytes (the port stays plugged in)."""
+        if self._loop is not None and self.master_fd is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self.master_fd)
+        self._loop = self._on_data = None
+
     def _watch(self) -> None:
         fd = self.master_fd
 

@@ -158,6 +158,12 @@ class FrameReader:
                     self._bad(FrameError("too_long", f"no end within {MAX_FRAME} bytes"))
         return frames
 
+    def end_of_stream(self) -> None:
+        """The line went away: a frame still in progress was cut short."""
+        if self._in_frame:
+            self._in_frame = False
+            self._bad(FrameError("truncated", "the line closed before the end of the frame"))
+
     def take_errors(self) -> list[FrameError]:
         errors, self.errors = self.errors, []
         return errors
