@@ -333,6 +333,7 @@ class FramedDevice(abc.ABC):
         if self._last_event == (identity.epoch, seq):
             self._send(Ack(ref=seq))  # our ACK was lost; the event is already stored
             return
+        await self.observe(msg)
         events = [
             replace(event, uid=str(uuid.uuid5(EVENT_NAMESPACE, f"{identity.serial}/{identity.epoch}/{seq}/{index}")))
             for index, event in enumerate(self.translate(msg, identity))
@@ -471,6 +472,9 @@ class FramedDevice(abc.ABC):
     @abc.abstractmethod
     def translate(self, msg: Message, identity: Identity) -> list[Event]:
         """The hub events a device event means (may be none)."""
+
+    async def observe(self, msg: Message) -> None:
+        """Note what a device event says about the device, before it is translated."""
 
     async def after_handshake(self) -> None:
         """Bring the device up to date after each (re)connection (its clock is already set)."""

@@ -47,7 +47,6 @@ class SensorReceiver(FramedDevice):
     def translate(self, msg: m.Message, identity: Identity) -> list[Event]:
         receiver = identity.serial
         if isinstance(msg, m.SensorReport):
-            self._seen(msg.sensor, msg.bat, msg.rssi)
             kind = EventKind.ALARM if type(msg) in _ALARMS else EventKind.ACTIVITY
             type_ = _ALARMS.get(type(msg)) or _ACTIVITY[type(msg)]
             return [Event(kind=kind, type=type_, source=f"sensor:{msg.sensor}", occurred_at=msg.at,
@@ -62,32 +61,31 @@ class SensorReceiver(FramedDevice):
             self._publish()
         return []
 
+    async def observe(self, msg: m.Message) -> None:
+        if isinstance(msg, m.SensorReport):
+            await self._seen(msg.sensor, msg.bat, msg.rssi)
+
     async def on_report(self, msg: m.Message) -> None:
         if isinstance(msg, m.Checkin):
-            await self._checked_in(msg.sensor, msg.bat, msg.rssi)
+            await self._seen(msg.sensor, msg.bat, msg.rssi)
         elif isinstance(msg, m.SensorInfo) and self._listing:
             self._listing[0].append(SensorState(msg.sensor, msg.kind, msg.bat, msg.rssi, msg.last))
         elif isinstance(msg, m.ListEnd) and self._listing and not self._listing[1].done():
             self._listing[1].set_result(self._listing[0])
 
-    async def _checked_in(self, sensor_id: str, battery: int, rssi: int) -> None:
-        if sensor_id not in self.sensors:
-            return  # not enrolled here (or removed): nothing the hub believes
-        low_before = self.sensors[sensor_id].battery_low
-        self._seen(sensor_id, battery, rssi)
-        if self.sensors[sensor_id].battery_low and not low_before:
-            await self._sensor_event("battery_low", sensor_id, battery=battery)
-
-    def _seen(self, sensor_id: str, battery: int, rssi: int) -> None:
+    async def _seen(self, sensor_id: str, battery: int, rssi: int) -> None:
+        """A sign of life from a sensor: note it, and record a return or a low battery."""
         state = self.sensors.get(sensor_id)
         if state is None:
-            return
-        low, _ = battery_watch(battery, state.battery_low)
-        back = state.silent
-        self.sensors[sensor_id] = replace(state, battery=battery, rssi=rssi, last_seen=self._clock(), silent=False, battery_low=low)
-        if back:
-            self._spawn(self._sensor_event("sensor_back", sensor_id))
+            return  # not enrolled here (or removed; or the neighbour's): nothing the hub believes
+        low, became_low = battery_watch(battery, state.battery_low)
+        self.sensors[sensor_id] = replace(state, battery=battery, rssi=rssi, last_seen=self._clock(), silent=False,
+                                          battery_low=low)
         self._publish()
+        if state.silent:
+            await self._sensor_event("sensor_back", sensor_id)
+        if became_low:
+            await self._sensor_event("battery_low", sensor_id, battery=battery)
 
     async def _sensor_event(self, type_: str, sensor_id: str, **data: Any) -> None:
         state = self.sensors[sensor_id]
@@ -106,8 +104,10 @@ class SensorReceiver(FramedDevice):
         known = {}
         for entry in listed:
             previous = self.sensors.get(entry.sensor_id)
-            # A sensor we have not heard yet in this run gets a full interval of grace.
-            last = max(filter(None, (entry.last_seen, previous.last_seen if previous else None, now)))
+            # The newest sign of life we know of; a sensor never heard of gets a full
+            # interval of grace from now, not an alarm for the time before we knew it.
+            known_times = [t for t in (entry.last_seen, previous.last_seen if previous else None) if t]
+            last = max(known_times) if known_times else now
             known[entry.sensor_id] = replace(entry, last_seen=last, silent=previous.silent if previous else False)
         self.sensors = known
         self._publish()

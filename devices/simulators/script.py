@@ -440,7 +440,8 @@ async def run_script(script: Script, simulator: FramedDeviceSimulator, *,
                      on_step: Callable[[Step, datetime], None] | None = None) -> None:
     """Run the steps against `simulator` (started here if it is not yet).
 
-    `on_step(step, simulated_time)` is called after each step, e.g. to print a timeline.
+    `on_step(step, moment)` is called after each step with the simulated moment it
+    happened, e.g. to print a timeline.
     Raises ScriptError before anything runs if the script does not fit the simulator,
     and names the step if one fails.
     """
@@ -479,6 +480,7 @@ async def run_script(script: Script, simulator: FramedDeviceSimulator, *,
         late = (clock() - target).total_seconds()
         if (step.at is not None or step.after is not None) and 0 <= late <= 0.5 * script.speed:
             clock.pinned = target
+        when = simulator.now() if script.owns_clock else clock()
         try:
             await _perform(step, simulator, clock)
         except (ValueError, TimeoutError, asyncio.TimeoutError, RuntimeError, OSError) as exc:
@@ -488,7 +490,7 @@ async def run_script(script: Script, simulator: FramedDeviceSimulator, *,
             clock.pinned = None
         previous = max(clock(), target)
         if on_step is not None:
-            on_step(step, simulator.now() if script.owns_clock else clock())
+            on_step(step, when)
 
 
 async def _perform(step: Step, simulator: FramedDeviceSimulator, clock: ScriptClock) -> None:
