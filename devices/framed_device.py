@@ -37,6 +37,7 @@ from drivers.serial.messages import (
     Message,
     MessageError,
     SetTime,
+    error_text,
     from_frame,
     to_frame,
 )
@@ -312,7 +313,7 @@ class FramedDevice(abc.ABC):
             msg = from_frame(frame)
         except MessageError as exc:
             log.debug("%s: refused %s: %s", self.port, frame.type, exc)
-            self._send(Err(code=exc.code, ref=frame.seq or None, text=str(exc)[:200]))
+            self._send(Err(code=exc.code, ref=frame.seq or None, text=error_text(str(exc))))
             return
         if isinstance(msg, Ack):
             self._resolve(msg.ref, None)

@@ -153,7 +153,7 @@ class FrameReader:
                     self._bad(error)
             else:
                 self._buffer.append(byte)
-                if len(self._buffer) > MAX_FRAME:
+                if len(self._buffer) >= MAX_FRAME:  # the buffer holds all but the final LF
                     self._in_frame = False
                     self._bad(FrameError("too_long", f"no end within {MAX_FRAME} bytes"))
         return frames

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from drivers.serial.framing import MAX_SEQ, Frame
+from drivers.serial.framing import MAX_SEQ, Frame, quote
 
 PROTOCOL_VERSION = 1
 TIME_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -58,6 +58,14 @@ def message(wire_type: str, *, sequenced: bool):
     return register
 
 
+def error_text(text: str, limit: int = 160) -> str:
+    """`text` cut so that, percent-encoded, it fits an ERR frame (whatever it quotes)."""
+    text = " ".join(text.split()) or "-"
+    while len(quote(text)) > limit:
+        text = text[:-1]
+    return text
+
+
 def format_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("protocol times must be timezone-aware")
@@ -65,7 +73,7 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    if not re.fullmatch(r"\d{8}T\d{6}Z", text):
+    if not re.fullmatch(r"[1-9][0-9]{7}T[0-9]{6}Z", text):
         raise ValueError("a time is YYYYMMDDTHHMMSSZ")
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
 
@@ -81,7 +89,7 @@ def _base_type(annotation: Any) -> tuple[type, bool]:
 def _convert(name: str, raw: str, kind: type, spec: dict[str, Any]) -> Any:
     try:
         if kind is int:
-            if not re.fullmatch(r"-?\d{1,10}", raw):
+            if not re.fullmatch(r"-?[0-9]{1,10}", raw):
                 raise ValueError("not a whole number")
             value: Any = int(raw)
         elif kind is bool:
@@ -184,7 +192,7 @@ class Ack(Message):
 class Err(Message):
     code: str = req(choices=ERROR_CODES)
     ref: int | None = opt(**SEQ_RANGE)
-    text: str | None = opt(pattern=r"[^\x00-\x1f\x7f]{0,200}")
+    text: str | None = opt(pattern=r"[^\x00-\x1f\x7f]{1,200}")
 
 
 @message("TIME", sequenced=True)
