@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     pin = commands.add_parser("set-pin", parents=[common], help="set the technician PIN (4 to 8 digits)")
     pin.add_argument("--stdin", action="store_true", help="read the PIN from standard input (for install scripts)")
 
+    simulate = commands.add_parser("simulate", help="run a simulated serial device and print its port's path")
+    simulate.add_argument("device", choices=("dispenser", "sensors", "modem"))
+    simulate.add_argument("--script", type=Path, metavar="FILE", help="a scenario to play (docs/simulators.md)")
+    simulate.add_argument("--link", type=Path, metavar="PATH", help="a stable path for the port, like a udev name")
+    simulate.add_argument("--state", type=Path, metavar="FILE",
+                          help="keep the device's numbering and unsent events here, across restarts")
+    simulate.add_argument("--exit", action="store_true", help="stop when the script has run")
+
     commands.add_parser("settings", help="print every setting with its default and meaning")
     return parser
 
@@ -77,6 +85,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(describe_settings())
         return EXIT_OK
+    if args.command == "simulate":
+        from hub_app.simulate import run_simulator
+
+        return run_simulator(args.device, args.script, args.link, args.state, args.exit)
     if args.command == "check-config":
         return _check_config(args.file)
     if args.command == "demo":

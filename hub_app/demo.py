@@ -61,20 +61,98 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
     config, recent = startup.prepare(config_path, root / "data")
     core = startup.build_core(config, recent)
     print(f"Demo home in {root} (technician PIN {DEMO_PIN})", flush=True)
-    if not offscreen:
-        from hub_app.ui.app import run_window
+    timeline = Timeline()
+    core.subscribe(_print_events(timeline, config.resident.time_zone))
+    home = SimulatedHome(root / "dev")
+    try:
+        core.start()
+        timeline(f"hub started: store {core.data_dir / 'hub.db'}")
+        home.connect(core, timeline)
+        if not offscreen:
+            from hub_app.ui.app import run_window
 
-        return run_window(core)
-    return run_scenario(core, screenshots or root / "screenshots", Timeline())
+            home.play_in_background(timeline)
+            return run_window(core)
+        return run_scenario(core, home, screenshots or root / "screenshots", timeline)
+    finally:
+        core.stop()
+        home.close()
 
 
-def run_scenario(core, shots: Path, timeline: Callable[[str], None]) -> int:
+def _print_events(timeline: Callable[[str], None], zone: str):
+    from zoneinfo import ZoneInfo
+
+    from hub_app.core import EventRecorded
+
+    def show(message) -> None:
+        if isinstance(message, EventRecorded):
+            event = message.event
+            local = event.occurred_at.astimezone(ZoneInfo(zone))
+            timeline(f"stored: {event.kind.value} {event.type} from {event.source} (happened {local:%H:%M:%S})")
+
+    return show
+
+
+class SimulatedHome:
+    """The demo's devices: a dispenser and a sensor receiver on pseudo-terminals,
+    running on their own loop like real devices, assigned to the hub as a technician
+    would assign them (each must pass the handshake)."""
+
+    PENDANT, FALL_SENSOR = "00A1B2C3", "00D4E5F6"
+
+    def __init__(self, folder: Path) -> None:
+        from devices.simulators.dispenser_sim import DispenserSimulator
+        from devices.simulators.host import SimulatorHost
+        from devices.simulators.pty import PtyPort
+        from devices.simulators.receiver_sim import SensorReceiverSimulator
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.host = SimulatorHost()
+        self.dispenser = DispenserSimulator(PtyPort(folder / "dispenser"), auto=False)
+        self.receiver = SensorReceiverSimulator(PtyPort(folder / "sensor-receiver"),
+                                                sensors={self.PENDANT: "help", self.FALL_SENSOR: "fall"})
+        for simulator in (self.dispenser, self.receiver):
+            self.host.run(simulator.start())
+
+    def connect(self, core, timeline: Callable[[str], None]) -> None:
+        for simulator, kind in ((self.dispenser, "dispenser"), (self.receiver, "sensor_receiver")):
+            identity = core.call(core.assign_serial, simulator.port.path, kind)
+            timeline(f"technician assigned {simulator.port.path} as {kind}: {identity.model} {identity.serial}")
+        _wait(lambda: all(s.connected for s in core.call(core.serial_statuses)), "the devices to connect")
+
+    def play(self, timeline: Callable[[str], None], pause: float = 0.0) -> None:
+        """The morning: a dose on time, the resident's pendant, a fall, a missed dose."""
+        steps = [
+            ("dispenser: compartment 1 is due; the resident is signalled", self.dispenser.dose_due, 1),
+            ("dispenser: the resident takes the dose from compartment 1 on time", self.dispenser.dose_taken, 1),
+            ("receiver: the resident presses the help button on the pendant", self.receiver.help_button, self.PENDANT),
+            ("receiver: the fall detector detects a fall", self.receiver.fall, self.FALL_SENSOR),
+            ("dispenser: compartment 2 is due", self.dispenser.dose_due, 2),
+            ("dispenser: the window for compartment 2 closes; the dose was not taken", self.dispenser.dose_missed, 2),
+        ]
+        for text, action, argument in steps:
+            timeline(text)
+            self.host.call(action, argument)
+            self.host.run(self.dispenser.wait_until_idle(10))
+            self.host.run(self.receiver.wait_until_idle(10))
+            time.sleep(pause)
+
+    def play_in_background(self, timeline: Callable[[str], None]) -> None:
+        import threading
+
+        threading.Thread(target=self.play, args=(timeline, 5.0), daemon=True, name="demo-devices").start()
+
+    def close(self) -> None:
+        self.host.stop(self.dispenser, self.receiver)
+        for simulator in (self.dispenser, self.receiver):
+            simulator.port.close()
+
+
+def run_scenario(core, home: SimulatedHome, shots: Path, timeline: Callable[[str], None]) -> int:
     from hub_app.ui.app import application, build_window
 
     shots.mkdir(parents=True, exist_ok=True)
     app = application()
-    core.start()
-    timeline(f"hub started: store {core.data_dir / 'hub.db'}")
     window = build_window(core, app)
     try:
         window.resize(1280, 800)
@@ -96,14 +174,15 @@ def run_scenario(core, shots: Path, timeline: Callable[[str], None]) -> int:
         shot("home", f"home screen: status \"{window.home.status.text().lstrip('●▲ ')}\"")
 
         window.home.help_button.click()
-        timeline("resident pressed Help")
+        timeline("resident pressed Help on the screen")
         _wait_until(app, lambda: window.currentWidget() is window.help, "the help confirmation")
-        alarm = core.call(core.recent_events, 1)[0]
-        timeline(f"alarm recorded in the store: {alarm.type} from {alarm.source}, event {alarm.uid}")
         shot("help-registered", f"resident told: \"{window.help.title.text()}\"")
         window.help.ok_button.click()
         _wait_until(app, lambda: window.currentWidget() is window.home, "the home screen")
         timeline("resident pressed OK; back on the home screen")
+
+        home.play(timeline)
+        _settle(app)
 
         window.home.technician_button.pressed.emit()
         _wait_until(app, lambda: window.currentWidget() is window.pin, "the technician door")
@@ -115,6 +194,11 @@ def run_scenario(core, shots: Path, timeline: Callable[[str], None]) -> int:
         _wait_until(app, lambda: window.currentWidget() is window.technician and window.system.values["database"].text(),
                     "the system page")
         shot("technician-system", "technician PIN accepted; system page shown")
+        window.technician.tabs.setCurrentWidget(window.serial)
+        _wait_until(app, lambda: window.serial.devices.rowCount() == 2, "the wired devices")
+        window.serial.devices.selectRow(1)
+        _wait_until(app, lambda: window.serial.sensors.rowCount() == 2, "the sensor list")
+        shot("technician-wired-devices", "wired devices page: dispenser and receiver with its sensors")
         window.technician.close_button.click()
         _settle(app)
     finally:
@@ -125,6 +209,14 @@ def run_scenario(core, shots: Path, timeline: Callable[[str], None]) -> int:
     timeline(f"hub stopped cleanly: {events} event(s), {len(audits)} audit row(s) in the store")
     print(f"Screenshots: {shots}", flush=True)
     return 0
+
+
+def _wait(condition: Callable[[], object], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the demo waited {timeout:.0f} s for {what}")
+        time.sleep(0.02)
 
 
 def _read_store(path: Path, table: str) -> list[dict]:

@@ -30,13 +30,16 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
                             capture_output=True, text=True, timeout=120, env=hub_env(), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for step in ("hub started", "home screen", "resident pressed Help", "alarm recorded in the store: help_button",
-                 "resident told", "technician PIN accepted", "hub stopped cleanly: 1 event(s)"):
+    for step in ("hub started", "technician assigned", "home screen", "resident pressed Help",
+                 "stored: alarm help_button from screen", "resident told",
+                 "stored: dose dose_taken from dispenser:OD2400117", "stored: alarm help_button from sensor:00A1B2C3",
+                 "stored: alarm fall from sensor:00D4E5F6", "stored: dose dose_missed from dispenser:OD2400117",
+                 "technician PIN accepted", "wired devices page", "hub stopped cleanly: 7 event(s)"):
         assert step in out, step
     assert f"Screenshots: {shots}" in out
     pictures = sorted(shots.glob("*.png"))
     assert [p.name for p in pictures] == ["01-home.png", "02-help-registered.png", "03-technician-pin.png",
-                                          "04-technician-system.png"]
+                                          "04-technician-system.png", "05-technician-wired-devices.png"]
     for picture in pictures:
         image = QImage(str(picture))
         assert (image.width(), image.height()) == (1280, 800)

@@ -70,7 +70,8 @@ def build_window(core: Core, app: QApplication) -> MainWindow:
 
 def run_window(core: Core) -> int:
     app = application()
-    core.start()
+    if not core.running:  # the demo starts its core first, to connect its devices
+        core.start()
     try:
         window = build_window(core, app)
         with quit_on_signals(app):

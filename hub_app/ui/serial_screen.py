@@ -79,6 +79,10 @@ class SerialScreen(QWidget):
         self.devices = _table([self.tr("Port"), self.tr("Kind"), self.tr("Model"), self.tr("Serial number"),
                                self.tr("Firmware"), self.tr("State"), self.tr("Last contact"), self.tr("Battery")])
         self.devices.itemSelectionChanged.connect(self._device_chosen)
+        # Long stable paths would push the figures off the side: keep their ends.
+        self.devices.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.devices.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.devices.setColumnWidth(0, 260)
         self.test_button = QPushButton(self.tr("Test: signal the resident"))
         self.learn_button = QPushButton(self.tr("Learn mode on"))
         self.learn_off_button = QPushButton(self.tr("Learn mode off"))
