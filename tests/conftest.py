@@ -63,6 +63,9 @@ def hub(qapp, qtbot, make_config):
     yield start
     for core in started:
         core.stop()
+    for translator in getattr(qapp, "_welfare_translators", []):  # the next test starts in English
+        qapp.removeTranslator(translator)
+    qapp._welfare_translators = []
 
 
 @pytest.fixture

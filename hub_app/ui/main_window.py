@@ -174,8 +174,12 @@ class MainWindow(QStackedWidget):
             signal, registration = result
             strength = (self.tr("{dbm} dBm ({bars} of 5 bars)").format(dbm=signal.rssi_dbm, bars=signal.bars)
                         if signal.rssi_dbm is not None else self.tr("unknown"))
+            networks = {"home": self.tr("home network"), "roaming": self.tr("roaming"),
+                        "searching": self.tr("searching for a network"), "denied": self.tr("refused by the network"),
+                        "not_registered": self.tr("not registered"), "unknown": self.tr("unknown")}
             self.serial.show_message(self.tr("Signal: {strength}. Network: {network}.").format(
-                strength=strength, network=registration.state), ok=registration.registered)
+                strength=strength, network=networks.get(registration.state, registration.state)),
+                ok=registration.registered)
 
         self.bridge.run(self.bridge.core.modem_check, port, on_result=show,
                         on_error=lambda e: self.serial.show_message(self.tr("Failed: {reason}").format(reason=e), ok=False))

@@ -196,6 +196,26 @@ hjemmetjenesten</translation>
       <translation>ukjent</translation>
     </message>
     <message>
+      <source>home network</source>
+      <translation>hjemmenett</translation>
+    </message>
+    <message>
+      <source>roaming</source>
+      <translation>roaming</translation>
+    </message>
+    <message>
+      <source>searching for a network</source>
+      <translation>leter etter nett</translation>
+    </message>
+    <message>
+      <source>refused by the network</source>
+      <translation>avvist av nettet</translation>
+    </message>
+    <message>
+      <source>not registered</source>
+      <translation>ikke registrert</translation>
+    </message>
+    <message>
       <source>Signal: {strength}. Network: {network}.</source>
       <translation>Signal: {strength}. Nett: {network}.</translation>
     </message>
