@@ -505,10 +505,15 @@ async def _perform(step: Step, simulator: FramedDeviceSimulator, clock: ScriptCl
         simulator.send_garbage(data)
         return
     actions = {**COMMON_ACTIONS, **DEVICE_ACTIONS[simulator.kind]}
-    result = getattr(simulator, actions[step.do].method)(**args)
-    if asyncio.iscoroutine(result):
+    if step.do == "wait_idle":
         clock.pinned = None  # time goes on while waiting
-        await result
+        try:
+            await simulator.wait_until_idle(args["timeout"])
+        except (TimeoutError, asyncio.TimeoutError):
+            raise TimeoutError(f"events {simulator.queued} were not acknowledged within {args['timeout']:g} s "
+                               "(is a hub connected?)") from None
+        return
+    getattr(simulator, actions[step.do].method)(**args)
 
 
 # -- a technician's way in: python -m devices.simulators.script ---------------------------------
