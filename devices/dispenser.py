@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from devices.framed_device import FramedDevice, Identity
+from devices.framed_device import CommandRefused, DeviceError, FramedDevice, Identity
 from drivers.serial import messages as m
 from vocabulary import Event, EventKind
 
@@ -53,9 +53,16 @@ class Dispenser(FramedDevice):
             await self._load_schedule()
 
     async def _load_schedule(self) -> None:
+        """Every slot the dispenser accepts is loaded, even when it refuses one."""
         await self.command(m.ScheduleClear())
+        refused = []
         for slot in self._schedule:
-            await self.command(m.Slot(comp=slot.compartment, due=slot.due, window=slot.window_min))
+            try:
+                await self.command(m.Slot(comp=slot.compartment, due=slot.due, window=slot.window_min))
+            except CommandRefused as exc:
+                refused.append(f"compartment {slot.compartment}: {exc}")
+        if refused:
+            raise DeviceError("the dispenser refused part of the schedule: " + "; ".join(refused))
 
     async def signal_resident(self) -> None:
         """The technician's test: sound and light as for a due dose, nothing opens."""

@@ -259,3 +259,32 @@ def test_unplug_and_replug_reconnects_on_the_same_path(port):
         task.cancel()
 
     run(body)
+
+
+def test_a_refused_slot_does_not_stop_the_rest_of_the_schedule(port):
+    async def body():
+        peer = Peer(port)
+        peer.start()
+        device, task = start_hub(port, [])
+        await device.wait_connected(5)
+        await peer.expect("TIME")
+        peer.auto_ack = False
+
+        async def answer():
+            while True:
+                frame = await peer.inbox.get()
+                if frame.type == "SLOT" and frame.fields["comp"] == "1":
+                    peer.send(Frame(0, "ERR", {"code": "state", "ref": str(frame.seq), "text": "taken"}))
+                elif frame.seq:
+                    peer.send(Frame(0, "ACK", {"ref": str(frame.seq)}))
+                peer.unclaimed.append(frame)
+
+        answering = asyncio.create_task(answer())
+        due = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)
+        with pytest.raises(DeviceError, match="compartment 1: the device refused the command \\(state: taken\\)"):
+            await device.set_schedule([DoseSlot(1, due, 60), DoseSlot(2, due, 60)])
+        assert [f.fields["comp"] for f in peer.unclaimed if f.type == "SLOT"] == ["1", "2"]
+        answering.cancel()
+        task.cancel()
+
+    run(body)

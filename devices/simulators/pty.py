@@ -94,11 +94,15 @@ class PtyPort:
         if self.master_fd is None:
             return False
         view = memoryview(data)
+        deadline = time.monotonic() + 1.0
         while view:
             try:
                 written = os.write(self.master_fd, view)
             except BlockingIOError:
-                # The hub is not reading fast enough; a real UART would stall too.
+                # Nobody reads the other end: after a second the rest is lost, as on a
+                # wire, rather than holding up the caller's loop for ever.
+                if time.monotonic() > deadline:
+                    return False
                 time.sleep(0.001)
                 continue
             view = view[written:]

@@ -77,10 +77,8 @@ docs/simulators.md has the same, for technicians.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
-import sys
 import time as _time
 import tomllib
 from collections.abc import Callable
@@ -514,50 +512,3 @@ async def _perform(step: Step, simulator: FramedDeviceSimulator, clock: ScriptCl
                                "(is a hub connected?)") from None
         return
     getattr(simulator, actions[step.do].method)(**args)
-
-
-# -- a technician's way in: python -m devices.simulators.script ---------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devices.simulators.script",
-                                     description="Run a simulated dispenser or sensor receiver on a pseudo-terminal.")
-    parser.add_argument("script", help="a script file, or just 'dispenser' or 'sensors' for a device without one")
-    parser.add_argument("--link", type=Path, help="a stable path for the port (default: print the pty's path)")
-    parser.add_argument("--state", type=Path, help="keep the device's epoch, numbering and unsent events here")
-    parser.add_argument("--exit", action="store_true", help="stop when the script has run (default: keep the device on)")
-    args = parser.parse_args(argv)
-    try:
-        script = None if args.script in DEVICES else load_script(args.script)
-    except ScriptError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-    async def serve() -> int:
-        port = PtyPort(args.link)
-        simulator = make_simulator(script or args.script, port, state_file=args.state)
-        await simulator.start()
-        print(f"{simulator.kind} {simulator.serial} on {port.path}", flush=True)
-        try:
-            if script is not None:
-                await run_script(script, simulator, on_step=lambda step, when: print(
-                    f"{when.astimezone(ZoneInfo(script.time_zone)):%H:%M:%S} step {step.number}: {step.describe()}",
-                    flush=True))
-            if not args.exit:
-                await asyncio.Event().wait()
-        except ScriptError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        finally:
-            await simulator.stop()
-            port.close()
-        return 0
-
-    try:
-        return asyncio.run(serve())
-    except KeyboardInterrupt:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
