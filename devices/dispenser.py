@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,9 @@ class Dispenser(FramedDevice):
     def __init__(self, port: str, **kwargs) -> None:
         super().__init__(port, **kwargs)
         self._schedule: tuple[DoseSlot, ...] = ()
+        # One load at a time, each reading the newest schedule when it starts: a new
+        # schedule that arrives during the set-up after a handshake is never lost.
+        self._loading = asyncio.Lock()
 
     def translate(self, msg: m.Message, identity: Identity) -> list[Event]:
         fields = {name: getattr(msg, name) for name in msg.__dataclass_fields__}
@@ -54,13 +58,14 @@ class Dispenser(FramedDevice):
 
     async def _load_schedule(self) -> None:
         """Every slot the dispenser accepts is loaded, even when it refuses one."""
-        await self.command(m.ScheduleClear())
-        refused = []
-        for slot in self._schedule:
-            try:
-                await self.command(m.Slot(comp=slot.compartment, due=slot.due, window=slot.window_min))
-            except CommandRefused as exc:
-                refused.append(f"compartment {slot.compartment}: {exc}")
+        async with self._loading:
+            await self.command(m.ScheduleClear())
+            refused = []
+            for slot in self._schedule:
+                try:
+                    await self.command(m.Slot(comp=slot.compartment, due=slot.due, window=slot.window_min))
+                except CommandRefused as exc:
+                    refused.append(f"compartment {slot.compartment}: {exc}")
         if refused:
             raise DeviceError("the dispenser refused part of the schedule: " + "; ".join(refused))
 

@@ -268,6 +268,7 @@ def test_a_refused_slot_does_not_stop_the_rest_of_the_schedule(port):
         device, task = start_hub(port, [])
         await device.wait_connected(5)
         await peer.expect("TIME")
+        await asyncio.sleep(0.3)  # the set-up after the handshake is over
         peer.auto_ack = False
 
         async def answer():
