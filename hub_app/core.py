@@ -293,6 +293,8 @@ class Core:
     async def modem_check(self, port: str):
         device = self._serial().device(port)
         await device.check()
+        self._store().audit(AuditEntry("technician", "modem.checked", subject=port,
+                                       detail={"registration": device.registration.state}))
         return device.signal, device.registration
 
     async def modem_test_sms(self, port: str, number: str) -> list[int]:

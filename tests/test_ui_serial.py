@@ -118,6 +118,8 @@ def test_modem_signal_and_test_sms_from_the_page(hub, qtbot, sims, screenshot):
     qtbot.waitUntil(lambda: page.message.text() == "Test-SMS-en er sendt.", timeout=15000)
     assert modem.sent[0].number == "+4722334455" and "æøå ÆØÅ" in modem.sent[0].text
     screenshot(window, "technician-modem-nb")
+    actions = [row["action"] for row in core.call(_audit, core)]
+    assert "modem.checked" in actions and "modem.test_sms" in actions
 
 
 async def _audit(core):
