@@ -51,6 +51,7 @@ EVENT_NAMESPACE = uuid.UUID("6f1d2c4e-8a5b-4f7e-9c3d-2b1a0e9f8d7c")
 HANDSHAKE_TIMEOUT = 3.0
 COMMAND_TRIES = 5
 SILENT_AFTER_HEARTBEATS = 3
+DEFAULT_HEARTBEAT_S = 30  # until a device has said its own in HELLO
 BATTERY_LOW, BATTERY_OK = 20, 30
 
 
@@ -385,12 +386,16 @@ class FramedDevice(abc.ABC):
             await self._record(EventKind.DEVICE, "device_back", {})
 
     async def _watch_silence(self) -> None:
+        # A device that never answers since the hub started is silent as well: counted
+        # from the start, with the usual heartbeat until it has told us its own.
+        started = self._clock()
         while True:
             await asyncio.sleep(1.0)
-            identity, last = self.status.identity, self.status.last_contact
-            if identity is None or last is None or self.status.silent:
+            identity = self.status.identity
+            last = self.status.last_contact or started
+            if self.status.silent:
                 continue
-            limit = SILENT_AFTER_HEARTBEATS * identity.heartbeat_s
+            limit = SILENT_AFTER_HEARTBEATS * (identity.heartbeat_s if identity else DEFAULT_HEARTBEAT_S)
             if (self._clock() - last).total_seconds() > limit:
                 self._set_status(silent=True)
                 log.warning("%s on %s is silent (nothing for %d s)", self.KIND, self.port, limit)

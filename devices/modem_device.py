@@ -64,6 +64,7 @@ class ModemDevice:
             await modem.close()
 
     async def run(self) -> None:
+        self._started = self._clock()
         backoff = 0.5
         try:
             while True:
@@ -99,10 +100,11 @@ class ModemDevice:
                          problem="" if self.registration.registered else f"not registered on the network ({self.registration.state})")
 
     async def _check_silence(self) -> None:
-        last = self.status.last_contact or None
-        if self.status.silent or self.status.identity is None:
+        # Counted from the last answer, or from the start if it never answered.
+        last = self.status.last_contact or self._started
+        if self.status.silent:
             return
-        if last is None or (self._clock() - last).total_seconds() > SILENT_AFTER_HEARTBEATS * self._interval:
+        if (self._clock() - last).total_seconds() > SILENT_AFTER_HEARTBEATS * self._interval:
             self._set_status(silent=True)
             await self._record("device_silent", {"after_s": SILENT_AFTER_HEARTBEATS * self._interval})
 

@@ -108,7 +108,8 @@ class SensorReceiver(FramedDevice):
             # interval of grace from now, not an alarm for the time before we knew it.
             known_times = [t for t in (entry.last_seen, previous.last_seen if previous else None) if t]
             last = max(known_times) if known_times else now
-            known[entry.sensor_id] = replace(entry, last_seen=last, silent=previous.silent if previous else False)
+            known[entry.sensor_id] = replace(entry, last_seen=last, silent=previous.silent if previous else False,
+                                             battery_low=previous.battery_low if previous else False)
         self.sensors = known
         self._publish()
         if self._supervisor is None or self._supervisor.done():

@@ -299,7 +299,7 @@ class Core:
 
     async def modem_test_sms(self, port: str, number: str) -> list[int]:
         references = await self._serial().device(port).send_sms(
-            number, "Test fra velferdshuben på Ås: SMS virker, og æøå ÆØÅ kommer fram. / Test from the welfare hub."
+            number, "Test fra velferdshuben: SMS virker, og æøå ÆØÅ kommer fram. / Test from the welfare hub."
         )
         self._store().audit(AuditEntry("technician", "modem.test_sms", subject=port, detail={"parts": len(references)}))
         return references

@@ -88,7 +88,10 @@ class SerialDevices:
         self.devices.clear()
 
     def _make(self, port: str, kind: str) -> FramedDevice | ModemDevice:
-        return DEVICE_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **self._options)
+        options = dict(self._options)
+        if kind == "sensor_receiver":
+            options["on_sensors"] = lambda sensors: self._refresh_problems()
+        return DEVICE_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **options)
 
     def _run(self, port: str, kind: str) -> None:
         device = self._make(port, kind)
@@ -104,6 +107,9 @@ class SerialDevices:
         log.debug("Device event %s is %s %s", stored.uid, stored.type, stored.data)
         if stored.type == "battery_low":
             self._battery_low.add(stored.source)
+        if stored.type == "sensor_enrolled":  # done in the technician's learn mode: audited too
+            self._store.audit(AuditEntry("technician", "receiver.sensor_enrolled", subject=stored.data.get("sensor", ""),
+                                         detail={"kind": stored.data.get("sensor_kind", ""), "receiver": stored.source}))
         self._on_event(stored)
         self._refresh_problems()
 

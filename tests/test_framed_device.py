@@ -291,3 +291,21 @@ def test_a_refused_slot_does_not_stop_the_rest_of_the_schedule(port):
         task.cancel()
 
     run(body)
+
+
+def test_a_device_that_never_answers_after_a_restart_is_silent_too(port):
+    async def body():
+        peer = Peer(port)
+        peer.answer_hello = False  # unplugged before the power cut, say: nothing answers
+        peer.start()
+        stored, clock = [], Clock()
+        device, task = start_hub(port, stored, clock=clock)
+        await asyncio.sleep(1.2)
+        assert not device.status.silent
+        clock.now += timedelta(seconds=91)
+        await asyncio.sleep(1.2)
+        assert device.status.silent
+        assert [(e.type, e.source) for e in stored] == [("device_silent", f"dispenser:{port.path}")]
+        task.cancel()
+
+    run(body)

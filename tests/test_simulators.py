@@ -900,3 +900,18 @@ timeout = 5
         assert sim.acked == [1, 2, 3]
 
     run(body())
+
+
+def test_a_script_can_enrol_a_sensor_in_learn_mode(port, tmp_path):
+    script = load_script(write(tmp_path, 'device = "sensors"\n[[step]]\ndo = "learn"\nseconds = 30\n'
+                                         '[[step]]\ndo = "enrol"\nsensor = "00C0FFEE"\nkind = "door"\n'
+                                         '[[step]]\ndo = "door_open"\nsensor = "00C0FFEE"\n'))
+
+    async def body():
+        sim = SensorReceiverSimulator(port)
+        await run_script(script, sim)
+        assert sim.sensors["00C0FFEE"].kind == "door"
+        assert len(sim.queued) == 2  # ENROLLED and DOOR_OPEN, waiting for a hub to acknowledge them
+        await sim.stop()
+
+    run(body())

@@ -503,6 +503,8 @@ async def _perform(step: Step, simulator: FramedDeviceSimulator, clock: ScriptCl
         simulator.send_garbage(data)
         return
     actions = {**COMMON_ACTIONS, **DEVICE_ACTIONS[simulator.kind]}
+    if step.do == "enrol":  # the script says sensor=, like every other sensor step
+        args["sensor_id"] = args.pop("sensor")
     if step.do == "wait_idle":
         clock.pinned = None  # time goes on while waiting
         try:

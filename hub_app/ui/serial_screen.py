@@ -166,7 +166,7 @@ class SerialScreen(QWidget):
         if status.silent:
             return self.tr("silent")
         if status.connected:
-            return self.tr("connected")
+            return self.tr("connected") + (f": {status.problem}" if status.problem else "")
         return status.problem or self.tr("not connected")
 
     def _time(self, moment) -> str:
