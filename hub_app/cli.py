@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
                           help="keep the device's numbering and unsent events here, across restarts")
     simulate.add_argument("--exit", action="store_true", help="stop when the script has run")
 
+    ble = commands.add_parser("ble", help="Bluetooth tools for technicians")
+    ble_commands = ble.add_subparsers(dest="ble_command", metavar="TOOL", required=True)
+    decode = ble_commands.add_parser("decode", help="decode what a device sent: a characteristic UUID and hex bytes")
+    decode.add_argument("uuid", help="e.g. 2a35, 0x2A35 or 00002a35-0000-1000-8000-00805f9b34fb")
+    decode.add_argument("hex", nargs="+", help="the bytes, e.g. 1E 79 00 51 00 5E 00")
+
     commands.add_parser("settings", help="print every setting with its default and meaning")
     return parser
 
@@ -85,6 +91,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(describe_settings())
         return EXIT_OK
+    if args.command == "ble":
+        return _ble_decode(args.uuid, " ".join(args.hex))
     if args.command == "simulate":
         from hub_app.simulate import run_simulator
 
@@ -120,6 +128,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_window(core)
     except StoreError as exc:
         return _fail(str(exc))
+
+
+def _ble_decode(uuid: str, hex_text: str) -> int:
+    import json
+
+    from drivers.ble.errors import BleCodecError
+    from drivers.ble.registry import decode_hex_to_json
+
+    try:
+        print(json.dumps(decode_hex_to_json(uuid, hex_text), indent=2, ensure_ascii=False))
+    except BleCodecError as exc:
+        return _fail(str(exc))
+    return EXIT_OK
 
 
 def _check_config(path: Path) -> int:
