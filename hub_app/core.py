@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from hub_app import __version__, system_info
 from hub_app.config import HubConfig
+from hub_app.ble_devices import BleDevices
 from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports
 from hub_app.store import AuditEntry, Store
@@ -65,6 +66,7 @@ class _Running:
     store: Store
     door: TechnicianDoor
     serial: SerialDevices
+    ble: BleDevices
     stop: asyncio.Event
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -78,9 +80,11 @@ class Core:
         notifier: SystemdNotifier | None = None,
         clock: Callable[[], datetime] = utc_now,
         device_options: dict[str, Any] | None = None,
+        ble_options: dict[str, Any] | None = None,
     ) -> None:
         self.config = config
         self._device_options = device_options or {}
+        self._ble_options = ble_options or {}
         self.data_dir = config.data_dir
         self._recent_logs = recent_logs or RecentLines()
         self._notifier = notifier or SystemdNotifier()
@@ -177,9 +181,13 @@ class Core:
             on_problems=self._apply_problems,
             device_options=self._device_options,
         )
-        running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, stop=asyncio.Event())
+        ble = BleDevices(store, on_event=lambda event: self._emit(EventRecorded(event)),
+                         time_zone=self.config.resident.time_zone, device_options=self._ble_options)
+        running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, ble=ble,
+                           stop=asyncio.Event())
         self._running = running
         await serial.start()
+        await ble.start()
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
         store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
         with self._lock:
@@ -189,6 +197,7 @@ class Core:
         self._ready.set()
         await running.stop.wait()
         await running.serial.stop()
+        await running.ble.stop()
         for task in running.background:
             task.cancel()
         await asyncio.gather(*running.background, return_exceptions=True)
@@ -303,3 +312,21 @@ class Core:
         )
         self._store().audit(AuditEntry("technician", "modem.test_sms", subject=port, detail={"parts": len(references)}))
         return references
+
+    # -- Bluetooth devices: the technician's pages ---------------------------------------
+
+    def _ble(self) -> BleDevices:
+        assert self._running is not None, "core not started"
+        return self._running.ble
+
+    async def ble_scan(self, seconds: float = 5.0) -> list:
+        return await self._ble().scan(seconds)
+
+    async def ble_pair(self, address: str, profile: str) -> str:
+        return await self._ble().pair(address, profile)
+
+    async def ble_forget(self, address: str) -> bool:
+        return await self._ble().forget(address)
+
+    async def ble_statuses(self) -> list:
+        return self._ble().statuses()

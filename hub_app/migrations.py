@@ -79,4 +79,22 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=3,
+        description="Bluetooth health devices paired to this hub (the allow-list)",
+        statements=(
+            """
+            CREATE TABLE ble_devices (
+                address TEXT PRIMARY KEY,
+                profile TEXT NOT NULL,
+                name TEXT NOT NULL DEFAULT '',
+                paired_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX events_source_kind ON events (source, kind)",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

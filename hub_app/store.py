@@ -261,6 +261,35 @@ class Store:
     def assigned_devices(self) -> list[dict[str, Any]]:
         return list(self.db["serial_devices"].rows_where(order_by="assigned_at"))
 
+    # -- Bluetooth devices ------------------------------------------------------------
+
+    def pair_ble(self, address: str, profile: str, name: str, audit: AuditEntry) -> None:
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO ble_devices (address, profile, name, paired_at) VALUES (?, ?, ?, ?)",
+                (address, profile, name, now),
+            )
+            self._insert_audit(audit, now)
+
+    def forget_ble(self, address: str, audit: AuditEntry) -> bool:
+        with self.db.conn:
+            removed = self.db.conn.execute("DELETE FROM ble_devices WHERE address = ?", (address,)).rowcount
+            self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
+        return bool(removed)
+
+    def paired_ble(self) -> list[dict[str, Any]]:
+        return list(self.db["ble_devices"].rows_where(order_by="paired_at"))
+
+    def last_sequence_number(self, source: str) -> int | None:
+        """The highest record sequence number stored from `source` (RACP asks from there)."""
+        row = self.db.conn.execute(
+            "SELECT max(CAST(json_extract(data, '$.sequence_number') AS INTEGER)) FROM events "
+            "WHERE source = ? AND kind = 'reading'",
+            (source,),
+        ).fetchone()
+        return row[0]
+
     def count(self, table: str) -> int:
         return self.db[table].count
 

@@ -1,0 +1,297 @@
+"""Bluetooth LE health devices (standard SIG profiles) as the hub sees them.
+
+One `BleHealthDevice` supervises one device a technician paired to this hub: it waits
+for it to come in range, connects through bleak-retry-connector (retries, service
+cache), sets a wrong or unset device clock through Current Time, subscribes to the
+measurement characteristics again on every connection, fetches stored records with
+RACP from the last one it has, and hands each reading to `on_event` (the store) with
+a uid made from the reading's identity (its sequence number, or its own timestamp),
+so a reading delivered twice (after a reconnect, say) is stored once. A missing or
+powered-off adapter is a device problem, never a crash. Only paired devices are ever
+connected: the neighbour's cuff advertising the same service is never looked at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bleak import BleakClient, BleakScanner
+from bleak.exc import BleakError
+from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
+
+from drivers.ble import uuids as u
+from drivers.ble.current_time import CurrentTime, decode_current_time, encode_current_time
+from drivers.ble.errors import BleCodecError
+from drivers.ble.racp import RacpNumberOfRecords, RacpResponse, decode_racp_response, report_all_records, report_records_from
+from drivers.ble.registry import decode, to_json
+from vocabulary import Event, EventKind, utc_now
+
+log = logging.getLogger(__name__)
+
+READING_NAMESPACE = uuid.UUID("2b0c8f43-64a5-4b8e-a4a9-5b0f0d1e7c11")
+CLOCK_TOLERANCE = timedelta(minutes=5)  # a device clock further off than this is set, its readings marked
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A SIG health profile: what to listen to, and what the hub calls its readings."""
+
+    name: str  # blood_pressure, pulse, oximeter, thermometer, scale, glucose
+    service: str
+    measurements: dict[str, str]  # characteristic -> reading type stored
+    live: tuple[str, ...] = ()  # shown while measuring, never stored (cuff pressure)
+
+
+PROFILES: dict[str, Profile] = {
+    "blood_pressure": Profile("blood_pressure", u.BLOOD_PRESSURE_SERVICE,
+                              {u.BLOOD_PRESSURE_MEASUREMENT: "blood_pressure"}, live=(u.INTERMEDIATE_CUFF_PRESSURE,)),
+    "pulse": Profile("pulse", u.HEART_RATE_SERVICE, {u.HEART_RATE_MEASUREMENT: "heart_rate"}),
+    "oximeter": Profile("oximeter", u.PULSE_OXIMETER_SERVICE,
+                        {u.PLX_SPOT_CHECK_MEASUREMENT: "oxygen_saturation", u.PLX_CONTINUOUS_MEASUREMENT: "oxygen_saturation"}),
+    "thermometer": Profile("thermometer", u.HEALTH_THERMOMETER_SERVICE, {u.TEMPERATURE_MEASUREMENT: "body_temperature"}),
+    "scale": Profile("scale", u.WEIGHT_SCALE_SERVICE, {u.WEIGHT_MEASUREMENT: "body_weight"}),
+    "glucose": Profile("glucose", u.GLUCOSE_SERVICE, {u.GLUCOSE_MEASUREMENT: "blood_glucose"}),
+}
+HEALTH_SERVICES = [profile.service for profile in PROFILES.values()]
+
+
+def profile_for(service_uuids: list[str]) -> Profile | None:
+    wanted = {s.lower() for s in service_uuids}
+    return next((p for p in PROFILES.values() if p.service in wanted), None)
+
+
+@dataclass(frozen=True)
+class BleStatus:
+    address: str
+    profile: str
+    name: str = ""
+    connected: bool = False
+    last_contact: datetime | None = None
+    battery: int | None = None
+    model: str = ""
+    serial: str = ""
+    firmware: str = ""
+    problem: str = ""  # plain words for a technician
+
+
+@dataclass(frozen=True)
+class Advert:
+    address: str
+    name: str
+    rssi: int | None
+    profile: str | None  # the recognised health profile, if any
+
+
+async def scan(seconds: float = 5.0) -> list[Advert]:
+    """Health devices advertising nearby (filtered by the health service UUIDs)."""
+    found = await BleakScanner.discover(timeout=seconds, return_adv=True, service_uuids=HEALTH_SERVICES)
+    adverts = []
+    for device, adv in found.values():
+        profile = profile_for(list(adv.service_uuids))
+        adverts.append(Advert(device.address, adv.local_name or device.name or "", adv.rssi, profile.name if profile else None))
+    return sorted(adverts, key=lambda a: (a.rssi is None, -(a.rssi or 0)))
+
+
+def adapter_problem(error: BaseException) -> str:
+    text = str(error)
+    if "No Bluetooth adapters found" in text or "not available" in text.lower() or "powered" in text.lower():
+        return "no Bluetooth adapter is available (missing or switched off)"
+    return f"Bluetooth error: {text}"
+
+
+class BleHealthDevice:
+    def __init__(
+        self,
+        address: str,
+        profile: str,
+        *,
+        on_event: Callable[[Event], Awaitable[None]],
+        on_status: Callable[[BleStatus], None] = lambda status: None,
+        on_live: Callable[[str, dict[str, Any]], None] = lambda address, value: None,
+        last_sequence: Callable[[], Awaitable[int | None]] | None = None,
+        time_zone: str = "Europe/Oslo",
+        clock: Callable[[], datetime] = utc_now,
+        find_timeout: float = 10.0,
+        backoff_max: float = 60.0,
+    ) -> None:
+        self.address = address
+        self.profile = PROFILES[profile]
+        self._on_event = on_event
+        self._on_status = on_status
+        self._on_live = on_live
+        self._last_sequence = last_sequence
+        self._zone = ZoneInfo(time_zone)
+        self._clock = clock
+        self._find_timeout = find_timeout
+        self._backoff_max = backoff_max
+        self.status = BleStatus(address=address, profile=profile)
+        self._clock_corrected_at: datetime | None = None
+
+    def _set_status(self, **changes: Any) -> None:
+        self.status = replace(self.status, **changes)
+        self._on_status(self.status)
+
+    # -- life ----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                served = await self._session()
+            except BleakError as exc:
+                served = False
+                self._set_status(connected=False, problem=adapter_problem(exc))
+                log.info("Bluetooth device %s: %s", self.address, self.status.problem)
+            backoff = 1.0 if served else min(backoff * 2, self._backoff_max)
+            await asyncio.sleep(backoff)
+
+    async def _session(self) -> bool:
+        device = await BleakScanner.find_device_by_address(self.address, timeout=self._find_timeout)
+        if device is None:
+            self._set_status(connected=False, problem="not in range (or switched off)")
+            return False
+        gone = asyncio.Event()
+        client = await establish_connection(BleakClientWithServiceCache, device, self.address,
+                                            disconnected_callback=lambda _c: gone.set(), max_attempts=3)
+        readings: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+        try:
+            self._set_status(connected=True, name=device.name or "", problem="", last_contact=self._clock())
+            await self._read_identity(client)
+            clock_wrong = await self._check_clock(client)
+            consumer = asyncio.create_task(self._consume(readings, clock_wrong))
+            # Subscriptions do not survive a disconnection: made again on every connection.
+            for characteristic in self._present(client, [*self.profile.measurements, *self.profile.live]):
+                await client.start_notify(characteristic, lambda char, data: readings.put_nowait((char.uuid, bytes(data))))
+            if self._present(client, [u.RECORD_ACCESS_CONTROL_POINT]):
+                await self._fetch_stored(client, readings)
+            await gone.wait()
+            consumer.cancel()
+            # What arrived before the link went is stored, not lost.
+            await self._drain(readings, clock_wrong)
+        finally:
+            if client.is_connected:
+                await client.disconnect()
+            self._set_status(connected=False, problem="" if gone.is_set() else self.status.problem)
+        return True
+
+    @staticmethod
+    def _present(client: BleakClient, characteristics: list[str]) -> list[str]:
+        return [c for c in characteristics if client.services.get_characteristic(c) is not None]
+
+    async def _read_identity(self, client: BleakClient) -> None:
+        changes: dict[str, Any] = {}
+        for characteristic, key in ((u.MODEL_NUMBER, "model"), (u.SERIAL_NUMBER, "serial"), (u.FIRMWARE_REVISION, "firmware"),
+                                    (u.BATTERY_LEVEL, "battery")):
+            if not self._present(client, [characteristic]):
+                continue
+            try:
+                value = decode(characteristic, bytes(await client.read_gatt_char(characteristic)))
+            except (BleakError, BleCodecError) as exc:
+                log.debug("%s: could not read %s: %s", self.address, key, exc)
+                continue
+            changes[key] = value.level if key == "battery" else value.text
+        if changes:
+            self._set_status(**changes)
+
+    async def _check_clock(self, client: BleakClient) -> bool:
+        """Set the device's clock when it is unset or far off; True if it was wrong."""
+        if not self._present(client, [u.CURRENT_TIME]):
+            return False
+        try:
+            current = decode_current_time(bytes(await client.read_gatt_char(u.CURRENT_TIME)))
+        except (BleakError, BleCodecError) as exc:
+            log.debug("%s: could not read its clock: %s", self.address, exc)
+            return False
+        local_now = self._clock().astimezone(self._zone).replace(tzinfo=None)
+        if current.time is not None and abs(current.time - local_now) <= CLOCK_TOLERANCE:
+            return False
+        await client.write_gatt_char(u.CURRENT_TIME, encode_current_time(CurrentTime.from_datetime(local_now)), response=True)
+        self._clock_corrected_at = self._clock()
+        log.info("%s: set the device's clock (it was %s)", self.address, "unset" if current.time is None else "off")
+        return True
+
+    async def _fetch_stored(self, client: BleakClient, readings: asyncio.Queue) -> None:
+        answered: asyncio.Future[RacpResponse | RacpNumberOfRecords] = asyncio.get_running_loop().create_future()
+
+        def on_racp(_char, data: bytearray) -> None:
+            try:
+                response = decode_racp_response(bytes(data))
+            except BleCodecError as exc:
+                log.debug("%s: bad RACP answer: %s", self.address, exc)
+                return
+            if not answered.done():
+                answered.set_result(response)
+
+        await client.start_notify(u.RECORD_ACCESS_CONTROL_POINT, on_racp)
+        last = await self._last_sequence() if self._last_sequence else None
+        # Sequence numbers are 16-bit: from the top one, ask for everything (the store
+        # keeps each record once anyway).
+        request = report_records_from(last + 1) if last is not None and last < 0xFFFF else report_all_records()
+        await client.write_gatt_char(u.RECORD_ACCESS_CONTROL_POINT, request, response=True)
+        try:
+            response = await asyncio.wait_for(answered, 30)
+        except asyncio.TimeoutError:
+            log.info("%s: the device did not finish sending its stored records", self.address)
+            return
+        if isinstance(response, RacpResponse) and not response.success and response.response_code.name != "NO_RECORDS_FOUND":
+            self._set_status(problem=f"the device would not send its stored records ({response.response_code.name.lower()})")
+
+    # -- readings ------------------------------------------------------------------------
+
+    async def _consume(self, readings: asyncio.Queue, clock_wrong: bool) -> None:
+        while True:
+            characteristic, data = await readings.get()
+            await self._reading(characteristic, data, clock_wrong)
+
+    async def _drain(self, readings: asyncio.Queue, clock_wrong: bool) -> None:
+        while not readings.empty():
+            characteristic, data = readings.get_nowait()
+            await self._reading(characteristic, data, clock_wrong)
+
+    async def _reading(self, characteristic: str, data: bytes, clock_wrong: bool) -> None:
+        self._set_status(last_contact=self._clock())
+        try:
+            value = decode(characteristic, data)
+        except BleCodecError as exc:
+            log.info("%s: an unreadable value was ignored (%s)", self.address, exc.__class__.__name__)
+            log.debug("%s: %s: %s", self.address, data.hex(), exc)
+            return
+        plain = to_json(value)
+        if characteristic in self.profile.live:
+            self._on_live(self.address, plain)
+            return
+        event = self._event(self.profile.measurements[characteristic], plain, clock_wrong)
+        await self._on_event(event)
+
+    def _event(self, reading_type: str, plain: dict[str, Any], clock_wrong: bool) -> Event:
+        taken = self._taken_at(plain)
+        identity = plain.get("sequence_number")
+        if identity is None and taken is not None:
+            identity = f"{plain.get('timestamp') or plain.get('base_time')}"
+        data = {**plain, "device": self.address}
+        occurred = taken or self._clock()
+        if clock_wrong and taken is not None and abs(taken - self._clock()) > CLOCK_TOLERANCE:
+            # Stamped by the device's clock before the hub set it: keep what it said, but
+            # mark it and place it when the hub received it.
+            data["device_clock_wrong"] = True
+            occurred = self._clock()
+        uid = (str(uuid.uuid5(READING_NAMESPACE, f"{self.address}/{reading_type}/{identity}"))
+               if identity is not None else str(uuid.uuid4()))
+        return Event(kind=EventKind.READING, type=reading_type, source=f"ble:{self.address}", occurred_at=occurred,
+                     data=data, uid=uid)
+
+    def _taken_at(self, plain: dict[str, Any]) -> datetime | None:
+        text = plain.get("timestamp") or plain.get("base_time")
+        if not text:
+            return None
+        moment = datetime.fromisoformat(text)
+        if plain.get("time_offset_minutes"):
+            moment += timedelta(minutes=plain["time_offset_minutes"])
+        return moment.replace(tzinfo=self._zone).astimezone(timezone.utc)

@@ -1,0 +1,117 @@
+"""The Bluetooth health devices of this home, as the core runs them.
+
+Pairing a device (the technician's page) puts it on the allow-list in the store; only
+devices on that list are connected and believed. Readings go into the store once
+(their uid is made from the reading's identity), and a device that cannot be reached
+(or a missing adapter) is shown to the technician in plain words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from bleak import BleakScanner
+from bleak.exc import BleakError
+from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
+
+from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, adapter_problem, scan
+from hub_app.store import AuditEntry, Store
+from vocabulary import Event
+
+log = logging.getLogger(__name__)
+
+
+class BleError(Exception):
+    """What a technician's Bluetooth action could not do, in plain words."""
+
+
+class BleDevices:
+    def __init__(self, store: Store, *, on_event: Callable[[Event], None], time_zone: str, device_options: dict | None = None) -> None:
+        self._store = store
+        self._on_event = on_event
+        self._zone = time_zone
+        self._options = device_options or {}
+        self.devices: dict[str, BleHealthDevice] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self.live: dict[str, dict] = {}  # the last live value per device (cuff pressure while measuring)
+
+    async def start(self) -> None:
+        for row in self._store.paired_ble():
+            self._run(row["address"], row["profile"])
+
+    async def stop(self) -> None:
+        for address in list(self._tasks):
+            await self._stop(address)
+
+    def _run(self, address: str, profile: str) -> None:
+        source = f"ble:{address}"
+
+        async def last_sequence() -> int | None:
+            return self._store.last_sequence_number(source)
+
+        device = BleHealthDevice(address, profile, on_event=self._store_reading, last_sequence=last_sequence,
+                                 on_live=lambda addr, value: self.live.__setitem__(addr, value),
+                                 time_zone=self._zone, **self._options)
+        self.devices[address] = device
+        self._tasks[address] = asyncio.create_task(device.run(), name=f"ble {address}")
+
+    async def _stop(self, address: str) -> None:
+        task = self._tasks.pop(address, None)
+        self.devices.pop(address, None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _store_reading(self, event: Event) -> None:
+        stored, new = self._store.record_event_once(event)
+        if new:
+            log.info("Reading stored from %s", stored.source)
+            log.debug("Reading %s: %s %s", stored.uid, stored.type, stored.data)
+            self._on_event(stored)
+
+    # -- the technician's actions --------------------------------------------------------
+
+    async def scan(self, seconds: float = 5.0) -> list[tuple[Advert, bool]]:
+        """Health devices nearby, each with whether it is paired to this hub."""
+        try:
+            adverts = await scan(seconds)
+        except BleakError as exc:
+            raise BleError(adapter_problem(exc)) from exc
+        paired = {row["address"] for row in self._store.paired_ble()}
+        return [(advert, advert.address in paired) for advert in adverts]
+
+    async def pair(self, address: str, profile: str, by: str = "technician") -> str:
+        """Connect, pair (bond) and check the device has its profile's service; then keep it."""
+        if profile not in PROFILES:
+            raise BleError(f"unknown profile {profile!r}; one of {', '.join(PROFILES)}")
+        await self._stop(address)
+        try:
+            device = await BleakScanner.find_device_by_address(address, timeout=10.0)
+            if device is None:
+                raise BleError(f"{address} is not in range: wake the device (press its button) and try again")
+            client = await establish_connection(BleakClientWithServiceCache, device, address, max_attempts=3)
+            try:
+                await client.pair()
+                if client.services.get_service(PROFILES[profile].service) is None:
+                    raise BleError(f"{address} has no {profile.replace('_', ' ')} service")
+            finally:
+                await client.disconnect()
+        except BleakError as exc:
+            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": str(exc)}))
+            raise BleError(adapter_problem(exc)) from exc
+        except BleError as exc:
+            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": str(exc)}))
+            raise
+        name = device.name or ""
+        self._store.pair_ble(address, profile, name, AuditEntry(by, "ble.paired", subject=address, detail={"profile": profile}))
+        self._run(address, profile)
+        return name
+
+    async def forget(self, address: str, by: str = "technician") -> bool:
+        await self._stop(address)
+        return self._store.forget_ble(address, AuditEntry(by, "ble.forgotten", subject=address))
+
+    def statuses(self) -> list[BleStatus]:
+        return [device.status for device in self.devices.values()]
