@@ -14,6 +14,7 @@ connected: the neighbour's cuff advertising the same service is never looked at.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -36,7 +37,8 @@ from vocabulary import Event, EventKind, utc_now
 log = logging.getLogger(__name__)
 
 READING_NAMESPACE = uuid.UUID("2b0c8f43-64a5-4b8e-a4a9-5b0f0d1e7c11")
-CLOCK_TOLERANCE = timedelta(minutes=5)  # a device clock further off than this is set, its readings marked
+CLOCK_TOLERANCE = timedelta(minutes=5)
+REPEAT_WINDOW_S = 1.5  # a device clock further off than this is set, its readings marked
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class BleHealthDevice:
         self._backoff_max = backoff_max
         self.status = BleStatus(address=address, profile=profile)
         self._clock_corrected_at: datetime | None = None
+        self._recent: dict[str, float] = {}  # identity-less readings seen just now
 
     def _set_status(self, **changes: Any) -> None:
         self.status = replace(self.status, **changes)
@@ -145,10 +148,14 @@ class BleHealthDevice:
         while True:
             try:
                 served = await self._session()
-            except BleakError as exc:
+            except (BleakError, asyncio.TimeoutError, OSError) as exc:
                 served = False
                 self._set_status(connected=False, problem=adapter_problem(exc))
                 log.info("Bluetooth device %s: %s", self.address, self.status.problem)
+            except Exception as exc:  # a device must never take the hub down: report, retry
+                served = False
+                log.exception("Bluetooth device %s failed; retrying", self.address)
+                self._set_status(connected=False, problem=f"unexpected error: {exc}")
             backoff = 1.0 if served else min(backoff * 2, self._backoff_max)
             await asyncio.sleep(backoff)
 
@@ -160,24 +167,35 @@ class BleHealthDevice:
         gone = asyncio.Event()
         client = await establish_connection(BleakClientWithServiceCache, device, self.address,
                                             disconnected_callback=lambda _c: gone.set(), max_attempts=3)
-        readings: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+        readings: asyncio.Queue[tuple[str, bytes] | None] = asyncio.Queue()
+        consumer: asyncio.Task[None] | None = None
+        clock_wrong = False
         try:
             self._set_status(connected=True, name=device.name or "", problem="", last_contact=self._clock())
+            # Listen first: a bonded device may send its stored records as soon as we
+            # are connected, and some send them only once. Subscriptions do not survive
+            # a disconnection, so they are made again on every connection.
+            for characteristic in self._present(client, [*self.profile.measurements, *self.profile.live]):
+                await client.start_notify(characteristic, lambda char, data: readings.put_nowait((char.uuid, bytes(data))))
             await self._read_identity(client)
             clock_wrong = await self._check_clock(client)
             consumer = asyncio.create_task(self._consume(readings, clock_wrong))
-            # Subscriptions do not survive a disconnection: made again on every connection.
-            for characteristic in self._present(client, [*self.profile.measurements, *self.profile.live]):
-                await client.start_notify(characteristic, lambda char, data: readings.put_nowait((char.uuid, bytes(data))))
             if self._present(client, [u.RECORD_ACCESS_CONTROL_POINT]):
-                await self._fetch_stored(client, readings)
+                await self._fetch_stored(client, gone)
             await gone.wait()
-            consumer.cancel()
-            # What arrived before the link went is stored, not lost.
-            await self._drain(readings, clock_wrong)
         finally:
-            if client.is_connected:
+            # Whatever arrived is stored before this session ends, even on the way down.
+            readings.put_nowait(None)
+            if consumer is not None:
+                await asyncio.shield(consumer)
+            else:
+                await self._consume(readings, clock_wrong)
+            # Always: a client left open keeps its notification session in BlueZ, and
+            # the next connection would then get every value twice.
+            try:
                 await client.disconnect()
+            except (BleakError, EOFError, asyncio.TimeoutError) as exc:
+                log.debug("%s: disconnect: %s", self.address, exc)
             self._set_status(connected=False, problem="" if gone.is_set() else self.status.problem)
         return True
 
@@ -196,7 +214,7 @@ class BleHealthDevice:
             except (BleakError, BleCodecError) as exc:
                 log.debug("%s: could not read %s: %s", self.address, key, exc)
                 continue
-            changes[key] = value.level if key == "battery" else value.text
+            changes[key] = value.percent if key == "battery" else value.text
         if changes:
             self._set_status(**changes)
 
@@ -217,7 +235,9 @@ class BleHealthDevice:
         log.info("%s: set the device's clock (it was %s)", self.address, "unset" if current.time is None else "off")
         return True
 
-    async def _fetch_stored(self, client: BleakClient, readings: asyncio.Queue) -> None:
+    async def _fetch_stored(self, client: BleakClient, gone: asyncio.Event) -> None:
+        """Ask for the records after the last one stored; they arrive as measurements.
+        A link lost half-way ends the wait: the next connection asks again from there."""
         answered: asyncio.Future[RacpResponse | RacpNumberOfRecords] = asyncio.get_running_loop().create_future()
 
         def on_racp(_char, data: bytearray) -> None:
@@ -235,24 +255,24 @@ class BleHealthDevice:
         # keeps each record once anyway).
         request = report_records_from(last + 1) if last is not None and last < 0xFFFF else report_all_records()
         await client.write_gatt_char(u.RECORD_ACCESS_CONTROL_POINT, request, response=True)
+        lost = asyncio.ensure_future(gone.wait())
         try:
-            response = await asyncio.wait_for(answered, 30)
-        except asyncio.TimeoutError:
-            log.info("%s: the device did not finish sending its stored records", self.address)
+            await asyncio.wait({answered, lost}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+        if not answered.done():
+            log.info("%s: the stored records did not all arrive (the link was lost or the device stopped)", self.address)
             return
+        response = answered.result()
         if isinstance(response, RacpResponse) and not response.success and response.response_code.name != "NO_RECORDS_FOUND":
             self._set_status(problem=f"the device would not send its stored records ({response.response_code.name.lower()})")
 
     # -- readings ------------------------------------------------------------------------
 
     async def _consume(self, readings: asyncio.Queue, clock_wrong: bool) -> None:
-        while True:
-            characteristic, data = await readings.get()
-            await self._reading(characteristic, data, clock_wrong)
-
-    async def _drain(self, readings: asyncio.Queue, clock_wrong: bool) -> None:
-        while not readings.empty():
-            characteristic, data = readings.get_nowait()
+        """Store readings in the order they came, until the session's end marker."""
+        while (item := await readings.get()) is not None:
+            characteristic, data = item
             await self._reading(characteristic, data, clock_wrong)
 
     async def _reading(self, characteristic: str, data: bytes, clock_wrong: bool) -> None:
@@ -267,14 +287,26 @@ class BleHealthDevice:
         if characteristic in self.profile.live:
             self._on_live(self.address, plain)
             return
+        if not (plain.get("sequence_number") or plain.get("timestamp") or plain.get("base_time")):
+            # No identity of its own (a pulse sensor's stream): BlueZ may deliver one
+            # notification twice after a reconnect, so the same value within a second
+            # or two is taken as that repeat.
+            key = json.dumps(plain, sort_keys=True)
+            now = asyncio.get_running_loop().time()
+            if now - self._recent.get(key, -10.0) < REPEAT_WINDOW_S:
+                return
+            self._recent = {k: t for k, t in self._recent.items() if now - t < REPEAT_WINDOW_S}
+            self._recent[key] = now
         event = self._event(self.profile.measurements[characteristic], plain, clock_wrong)
         await self._on_event(event)
 
     def _event(self, reading_type: str, plain: dict[str, Any], clock_wrong: bool) -> Event:
         taken = self._taken_at(plain)
-        identity = plain.get("sequence_number")
+        # A record's identity: its sequence number, or (stamped by the device) the whole
+        # record, so a repeat delivered after a reconnect is recognised.
+        identity: Any = plain.get("sequence_number")
         if identity is None and taken is not None:
-            identity = f"{plain.get('timestamp') or plain.get('base_time')}"
+            identity = json.dumps(plain, sort_keys=True)
         data = {**plain, "device": self.address}
         occurred = taken or self._clock()
         if clock_wrong and taken is not None and abs(taken - self._clock()) > CLOCK_TOLERANCE:

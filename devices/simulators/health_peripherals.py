@@ -1,0 +1,240 @@
+"""Simulated Bluetooth health devices for the BlueZ stand-in: a blood-pressure cuff
+with stored records, a pulse sensor, an oximeter, a thermometer, a scale and a glucose
+meter with a Record Access Control Point. They send the real SIG byte layouts (the
+hub's own encoders from drivers/ble), and misbehave as real ones do: a cuff that
+hands its stored records out only once, a clock that was never set, a meter that goes
+out of range in the middle of a transfer.
+
+Methods may be called from any thread (see bluez/peripheral.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from devices.simulators.bluez.gatt import Characteristic, Service
+from devices.simulators.bluez.peripheral import SimulatedPeripheral
+from drivers.ble import uuids as u
+from drivers.ble.battery import BatteryLevel, encode_battery_level
+from drivers.ble.blood_pressure import (
+    BloodPressureMeasurement,
+    BloodPressureStatus,
+    IntermediateCuffPressure,
+    encode_blood_pressure_measurement,
+    encode_intermediate_cuff_pressure,
+)
+from drivers.ble.current_time import CurrentTime, decode_current_time, encode_current_time
+from drivers.ble.device_info import DeviceInformationText, encode_device_information_text
+from drivers.ble.errors import BleCodecError
+from drivers.ble.glucose import GlucoseMeasurement, encode_glucose_measurement
+from drivers.ble.heart_rate import HeartRateMeasurement, encode_heart_rate_measurement
+from drivers.ble.plx import PlxSpotCheck, encode_plx_spot_check
+from drivers.ble.racp import (
+    RacpOpcode,
+    RacpOperator,
+    RacpRequestError,
+    RacpResponse,
+    RacpResponseCode,
+    decode_racp_request,
+    encode_racp_response,
+)
+from drivers.ble.thermometer import TemperatureMeasurement, encode_temperature_measurement
+from drivers.ble.weight import WeightMeasurement, encode_weight_measurement
+
+UNSET_CLOCK = datetime(2000, 1, 1)  # where a device's clock starts when nobody set it
+
+
+class HealthPeripheral(SimulatedPeripheral):
+    """Battery, device information and a settable clock (Current Time), shared by all."""
+
+    def __init__(self, address: str, *, name: str, model: str, serial: str, firmware: str = "1.0",
+                 services: Iterable[Service], advertised: str, battery: int = 90, clock_set: bool = True,
+                 time_zone: str = "Europe/Oslo", **options) -> None:
+        self._zone = ZoneInfo(time_zone)  # a device's clock shows the wall-clock time of the home
+        self._clock_offset: timedelta | None = timedelta(0) if clock_set else None
+        self._clock_started = self._wall()
+        common = [
+            Service(u.BATTERY_SERVICE, [Characteristic(u.BATTERY_LEVEL, ["read", "notify"],
+                                                       encode_battery_level(BatteryLevel(battery)))]),
+            Service(u.DEVICE_INFORMATION_SERVICE, [
+                Characteristic(u.MODEL_NUMBER, ["read"], encode_device_information_text(DeviceInformationText("model_number", model))),
+                Characteristic(u.SERIAL_NUMBER, ["read"], encode_device_information_text(DeviceInformationText("serial_number", serial))),
+                Characteristic(u.FIRMWARE_REVISION, ["read"], encode_device_information_text(DeviceInformationText("firmware_revision", firmware))),
+            ]),
+            Service(u.CURRENT_TIME_SERVICE, [Characteristic(u.CURRENT_TIME, ["read", "write"], on_read=self._read_clock,
+                                                            on_write=self._write_clock)]),
+        ]
+        super().__init__(address, name=name, services=[*services, *common], advertised_uuids=[advertised], **options)
+
+    # the device's own clock: naive local time, as health devices keep it
+    def _wall(self) -> datetime:
+        return datetime.now(self._zone).replace(tzinfo=None)
+
+    def device_now(self) -> datetime:
+        if self._clock_offset is None:
+            return (UNSET_CLOCK + (self._wall() - self._clock_started)).replace(microsecond=0)
+        return (self._wall() + self._clock_offset).replace(microsecond=0)
+
+    @property
+    def clock_set(self) -> bool:
+        return self._clock_offset is not None
+
+    def _read_clock(self) -> bytes:
+        if self._clock_offset is None:
+            return encode_current_time(CurrentTime(None))
+        return encode_current_time(CurrentTime.from_datetime(self.device_now()))
+
+    def _write_clock(self, data: bytes) -> None:
+        value = decode_current_time(data)
+        if value.time is not None:
+            self._clock_offset = value.time - self._wall()
+
+    def _later(self, function, delay: float = 0.01) -> None:
+        """Send after the current request has been answered, as a device does."""
+        asyncio.get_running_loop().call_later(delay, function)
+
+
+class BloodPressureCuff(HealthPeripheral):
+    """Measures when told to; indicates the result if the hub listens, else keeps it and
+    hands its stored records out (once) when the hub next subscribes."""
+
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:01", *, name: str = "BP-7000", requires_pairing: bool = True,
+                 **options) -> None:
+        super().__init__(address, name=name, model="BP-7000", serial="BP70001234", advertised=u.BLOOD_PRESSURE_SERVICE,
+                         services=[Service(u.BLOOD_PRESSURE_SERVICE, [
+                             Characteristic(u.BLOOD_PRESSURE_MEASUREMENT, ["indicate"], on_subscribe=self._subscribed),
+                             Characteristic(u.INTERMEDIATE_CUFF_PRESSURE, ["notify"]),
+                             Characteristic(u.BLOOD_PRESSURE_FEATURE, ["read"], b"\x00\x00"),
+                         ])], requires_pairing=requires_pairing, **options)
+        self.stored: list[BloodPressureMeasurement] = []
+
+    def measure(self, systolic: float, diastolic: float, pulse: float, *, irregular_pulse: bool = False,
+                cuff_pressures: Iterable[float] = ()) -> BloodPressureMeasurement:
+        for pressure in cuff_pressures:
+            self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(
+                IntermediateCuffPressure(pressure)))
+        record = BloodPressureMeasurement(
+            systolic, diastolic, round((systolic + 2 * diastolic) / 3), timestamp=self.device_now(), pulse_rate=pulse,
+            status=BloodPressureStatus(irregular_pulse=irregular_pulse) if irregular_pulse else None)
+        if not self.notify(u.BLOOD_PRESSURE_MEASUREMENT, encode_blood_pressure_measurement(record)):
+            self._on_loop(lambda: self.stored.append(record))
+        return record
+
+    # Stored records go out when the hub turns indications on, or, for a bonded hub
+    # whose subscription the cuff remembers, a moment after it connects: once only,
+    # as some cuffs do, so a hub that is not listening by then loses them.
+    HAND_OUT_AFTER_CONNECT = 1.0
+
+    def _subscribed(self, enabled: bool) -> None:
+        if enabled:
+            self._later(self._hand_out)
+
+    def on_connect(self) -> None:
+        if self.subscribed(u.BLOOD_PRESSURE_MEASUREMENT):
+            self._later(self._hand_out, self.HAND_OUT_AFTER_CONNECT)
+
+    def _hand_out(self) -> None:
+        records, self.stored = self.stored, []
+        for record in records:
+            self.notify(u.BLOOD_PRESSURE_MEASUREMENT, encode_blood_pressure_measurement(record))
+
+
+class PulseSensor(HealthPeripheral):
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:02", *, name: str = "HR-Band", **options) -> None:
+        super().__init__(address, name=name, model="HR-Band", serial="HR0042", advertised=u.HEART_RATE_SERVICE,
+                         services=[Service(u.HEART_RATE_SERVICE, [Characteristic(u.HEART_RATE_MEASUREMENT, ["notify"])])],
+                         **options)
+
+    def beat(self, bpm: int, rr_intervals: tuple[int, ...] = ()) -> bool:
+        return self.notify(u.HEART_RATE_MEASUREMENT, encode_heart_rate_measurement(
+            HeartRateMeasurement(bpm, sensor_contact="detected", rr_intervals=rr_intervals)))
+
+
+class Oximeter(HealthPeripheral):
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:03", *, name: str = "Oxi-1", **options) -> None:
+        super().__init__(address, name=name, model="Oxi-1", serial="OX7781", advertised=u.PULSE_OXIMETER_SERVICE,
+                         services=[Service(u.PULSE_OXIMETER_SERVICE, [
+                             Characteristic(u.PLX_SPOT_CHECK_MEASUREMENT, ["indicate"])])], **options)
+
+    def spot_check(self, spo2: float, pulse: float) -> bool:
+        clock_set = self.clock_set
+        return self.notify(u.PLX_SPOT_CHECK_MEASUREMENT, encode_plx_spot_check(PlxSpotCheck(
+            spo2, pulse, timestamp=self.device_now() if clock_set else None, clock_set=clock_set)))
+
+
+class Thermometer(HealthPeripheral):
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:04", *, name: str = "Thermo", **options) -> None:
+        super().__init__(address, name=name, model="Thermo", serial="TH1001", advertised=u.HEALTH_THERMOMETER_SERVICE,
+                         services=[Service(u.HEALTH_THERMOMETER_SERVICE, [
+                             Characteristic(u.TEMPERATURE_MEASUREMENT, ["indicate"])])], **options)
+
+    def measure(self, celsius: float) -> bool:
+        return self.notify(u.TEMPERATURE_MEASUREMENT, encode_temperature_measurement(
+            TemperatureMeasurement(celsius, timestamp=self.device_now())))
+
+
+class Scale(HealthPeripheral):
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:05", *, name: str = "Scale", **options) -> None:
+        super().__init__(address, name=name, model="Scale", serial="SC0007", advertised=u.WEIGHT_SCALE_SERVICE,
+                         services=[Service(u.WEIGHT_SCALE_SERVICE, [Characteristic(u.WEIGHT_MEASUREMENT, ["indicate"])])],
+                         **options)
+
+    def weigh(self, kg: float) -> bool:
+        return self.notify(u.WEIGHT_MEASUREMENT, encode_weight_measurement(WeightMeasurement(kg, timestamp=self.device_now())))
+
+
+class GlucoseMeter(HealthPeripheral):
+    """Keeps numbered records and hands them out through the Record Access Control
+    Point. `drop_after` makes it go out of range after sending that many records of a
+    transfer (a disconnect in the middle)."""
+
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:06", *, name: str = "Gluco", **options) -> None:
+        super().__init__(address, name=name, model="Gluco", serial="GL5150", advertised=u.GLUCOSE_SERVICE,
+                         services=[Service(u.GLUCOSE_SERVICE, [
+                             Characteristic(u.GLUCOSE_MEASUREMENT, ["notify"]),
+                             Characteristic(u.RECORD_ACCESS_CONTROL_POINT, ["write", "indicate"], on_write=self._racp),
+                         ])], **options)
+        self.records: list[GlucoseMeasurement] = []
+        self.drop_after: int | None = None
+        self.requests: list[bytes] = []
+
+    def add_record(self, mmol_per_l: float) -> GlucoseMeasurement:
+        record = GlucoseMeasurement(len(self.records) + 1, self.device_now(), concentration=mmol_per_l / 1000,
+                                    unit="mol/L", sample_type="capillary_whole_blood", sample_location="finger")
+        self.records.append(record)
+        return record
+
+    def _racp(self, data: bytes) -> None:
+        self.requests.append(bytes(data))
+        try:
+            request = decode_racp_request(data)
+        except RacpRequestError as exc:
+            self._later(lambda: self._answer(exc.request_opcode, exc.response_code))
+            return
+        except BleCodecError:
+            self._later(lambda: self._answer(data[0] if data else 0, RacpResponseCode.INVALID_OPERATOR))
+            return
+        if request.opcode != RacpOpcode.REPORT_STORED_RECORDS:
+            self._later(lambda: self._answer(request.opcode, RacpResponseCode.OP_CODE_NOT_SUPPORTED))
+            return
+        if request.operator == RacpOperator.ALL_RECORDS:
+            chosen = list(self.records)
+        else:
+            chosen = [r for r in self.records if r.sequence_number >= (request.minimum or 0)]
+        self._later(lambda: self._send_records(chosen))
+
+    def _send_records(self, records: list[GlucoseMeasurement]) -> None:
+        for index, record in enumerate(records):
+            if self.drop_after is not None and index >= self.drop_after:
+                self.drop_after = None
+                self.go_away()
+                return
+            self.notify(u.GLUCOSE_MEASUREMENT, encode_glucose_measurement(record))
+        self._answer(RacpOpcode.REPORT_STORED_RECORDS,
+                     RacpResponseCode.SUCCESS if records else RacpResponseCode.NO_RECORDS_FOUND)
+
+    def _answer(self, opcode: int, code: RacpResponseCode) -> None:
+        self.notify(u.RECORD_ACCESS_CONTROL_POINT, encode_racp_response(RacpResponse(opcode, code)))
