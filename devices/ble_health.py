@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -69,6 +70,24 @@ def profile_for(service_uuids: list[str]) -> Profile | None:
     return next((p for p in PROFILES.values() if p.service in wanted), None)
 
 
+_discovery_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def discovery_lock() -> asyncio.Lock:
+    """One discovery at a time per loop: BlueZ answers a second StartDiscovery from the
+    same client with org.bluez.Error.InProgress."""
+    loop = asyncio.get_running_loop()
+    lock = _discovery_locks.get(loop)
+    if lock is None:
+        lock = _discovery_locks[loop] = asyncio.Lock()
+    return lock
+
+
+async def find(address: str, timeout: float):
+    async with discovery_lock():
+        return await BleakScanner.find_device_by_address(address, timeout=timeout)
+
+
 @dataclass(frozen=True)
 class BleStatus:
     address: str
@@ -93,7 +112,8 @@ class Advert:
 
 async def scan(seconds: float = 5.0) -> list[Advert]:
     """Health devices advertising nearby (filtered by the health service UUIDs)."""
-    found = await BleakScanner.discover(timeout=seconds, return_adv=True, service_uuids=HEALTH_SERVICES)
+    async with discovery_lock():
+        found = await BleakScanner.discover(timeout=seconds, return_adv=True, service_uuids=HEALTH_SERVICES)
     adverts = []
     for device, adv in found.values():
         profile = profile_for(list(adv.service_uuids))
@@ -160,7 +180,7 @@ class BleHealthDevice:
             await asyncio.sleep(backoff)
 
     async def _session(self) -> bool:
-        device = await BleakScanner.find_device_by_address(self.address, timeout=self._find_timeout)
+        device = await find(self.address, self._find_timeout)
         if device is None:
             self._set_status(connected=False, problem="not in range (or switched off)")
             return False

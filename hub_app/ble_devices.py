@@ -12,11 +12,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from bleak import BleakScanner
 from bleak.exc import BleakError
 from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
 
-from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, adapter_problem, scan
+from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, adapter_problem, find, scan
 from hub_app.store import AuditEntry, Store
 from vocabulary import Event
 
@@ -88,7 +87,7 @@ class BleDevices:
             raise BleError(f"unknown profile {profile!r}; one of {', '.join(PROFILES)}")
         await self._stop(address)
         try:
-            device = await BleakScanner.find_device_by_address(address, timeout=10.0)
+            device = await find(address, 10.0)
             if device is None:
                 raise BleError(f"{address} is not in range: wake the device (press its button) and try again")
             client = await establish_connection(BleakClientWithServiceCache, device, address, max_attempts=3)

@@ -106,8 +106,17 @@ class SimulatedHome:
         from devices.simulators.pty import PtyPort
         from devices.simulators.receiver_sim import SensorReceiverSimulator
 
+        from devices.simulators.bluez import BluezStandin
+        from devices.simulators.health_peripherals import BloodPressureCuff, Oximeter
+
         folder.mkdir(parents=True, exist_ok=True)
         self.host = SimulatorHost()
+        # Bluetooth: the BlueZ stand-in on a private D-Bus, given to bleak as the system
+        # bus before the hub first uses Bluetooth.
+        self.air = BluezStandin(host=self.host)
+        os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = self.air.start()
+        self.cuff = self.air.add(BloodPressureCuff())
+        self.oximeter = self.air.add(Oximeter())
         self.dispenser = DispenserSimulator(PtyPort(folder / "dispenser"), auto=False)
         self.receiver = SensorReceiverSimulator(PtyPort(folder / "sensor-receiver"),
                                                 sensors={self.PENDANT: "help", self.FALL_SENSOR: "fall"})
@@ -119,6 +128,10 @@ class SimulatedHome:
             identity = core.call(core.assign_serial, simulator.port.path, kind)
             timeline(f"technician assigned {simulator.port.path} as {kind}: {identity.model} {identity.serial}")
         _wait(lambda: all(s.connected for s in core.call(core.serial_statuses)), "the devices to connect")
+        for device, profile in ((self.cuff, "blood_pressure"), (self.oximeter, "oximeter")):
+            name = core.call(core.ble_pair, device.address, profile, timeout=60)
+            timeline(f"technician paired the {profile.replace('_', '-')} device {name} ({device.address})")
+        _wait(lambda: self.cuff.subscribed("2A35") and self.oximeter.subscribed("2A5E"), "the Bluetooth devices")
 
     def play(self, timeline: Callable[[str], None], pause: float = 0.0) -> None:
         """The morning: a dose on time, the resident's pendant, a fall, a missed dose."""
@@ -136,6 +149,11 @@ class SimulatedHome:
             self.host.run(self.dispenser.wait_until_idle(10))
             self.host.run(self.receiver.wait_until_idle(10))
             time.sleep(pause)
+        timeline("blood-pressure cuff: the resident measures (cuff pressure rises, then the result)")
+        self.cuff.measure(128, 82, 68, cuff_pressures=(60, 120, 160, 110))
+        timeline("oximeter: a spot check")
+        self.oximeter.spot_check(96, 70)
+        time.sleep(pause or 1.0)
 
     def play_in_background(self, timeline: Callable[[str], None]) -> None:
         import threading
@@ -143,6 +161,7 @@ class SimulatedHome:
         threading.Thread(target=self.play, args=(timeline, 5.0), daemon=True, name="demo-devices").start()
 
     def close(self) -> None:
+        self.air.stop()
         self.host.stop(self.dispenser, self.receiver)
         for simulator in (self.dispenser, self.receiver):
             simulator.port.close()
@@ -182,6 +201,8 @@ def run_scenario(core, home: SimulatedHome, shots: Path, timeline: Callable[[str
         timeline("resident pressed OK; back on the home screen")
 
         home.play(timeline)
+        _wait(lambda: len([e for e in core.call(core.recent_events, 50) if e.kind.value == "reading"]) == 2,
+              "the Bluetooth readings")
         _settle(app)
 
         window.home.technician_button.pressed.emit()

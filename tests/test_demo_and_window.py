@@ -34,7 +34,10 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
                  "stored: alarm help_button from screen", "resident told",
                  "stored: dose dose_taken from dispenser:OD2400117", "stored: alarm help_button from sensor:00A1B2C3",
                  "stored: alarm fall from sensor:00D4E5F6", "stored: dose dose_missed from dispenser:OD2400117",
-                 "technician PIN accepted", "wired devices page", "hub stopped cleanly: 7 event(s)"):
+                 "technician paired the blood-pressure device BP-7000",
+                 "stored: reading blood_pressure from ble:C4:7C:8D:6A:1B:01",
+                 "stored: reading oxygen_saturation from ble:C4:7C:8D:6A:1B:03",
+                 "technician PIN accepted", "wired devices page", "hub stopped cleanly: 9 event(s)"):
         assert step in out, step
     assert f"Screenshots: {shots}" in out
     pictures = sorted(shots.glob("*.png"))
