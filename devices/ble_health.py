@@ -38,8 +38,8 @@ from vocabulary import Event, EventKind, utc_now
 log = logging.getLogger(__name__)
 
 READING_NAMESPACE = uuid.UUID("2b0c8f43-64a5-4b8e-a4a9-5b0f0d1e7c11")
-CLOCK_TOLERANCE = timedelta(minutes=5)
-REPEAT_WINDOW_S = 1.5  # a device clock further off than this is set, its readings marked
+CLOCK_TOLERANCE = timedelta(minutes=5)  # a device clock further off than this is set, its readings marked
+REPEAT_WINDOW_S = 0.3  # BlueZ repeats arrive back to back; a 1 Hz stream is 1 s apart
 
 
 @dataclass(frozen=True)
@@ -309,8 +309,8 @@ class BleHealthDevice:
             return
         if not (plain.get("sequence_number") or plain.get("timestamp") or plain.get("base_time")):
             # No identity of its own (a pulse sensor's stream): BlueZ may deliver one
-            # notification twice after a reconnect, so the same value within a second
-            # or two is taken as that repeat.
+            # notification twice after a reconnect, back to back, so the same value
+            # within REPEAT_WINDOW_S is taken as that repeat.
             key = json.dumps(plain, sort_keys=True)
             now = asyncio.get_running_loop().time()
             if now - self._recent.get(key, -10.0) < REPEAT_WINDOW_S:

@@ -155,3 +155,22 @@ def test_a_missing_adapter_is_a_plain_error_not_a_crash(tmp_path, monkeypatch):
     finally:
         core.stop()
         standin.stop()
+
+
+def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air):
+    from devices.simulators.health_peripherals import PulseSensor
+    from drivers.ble.heart_rate import HeartRateMeasurement, encode_heart_rate_measurement
+
+    standin, hub = air
+    sensor = standin.add(PulseSensor(), paired=True)
+    core = hub()
+    core.call(core.ble_pair, sensor.address, "pulse", timeout=60)
+    wait_for(lambda: sensor.subscribed("2A37"), what="the subscription")
+    value = encode_heart_rate_measurement(HeartRateMeasurement(72, sensor_contact="detected"))
+    sensor.notify("2A37", value, times=2)  # BlueZ delivering one notification twice
+    wait_for(lambda: readings(core), what="the first beat")
+    time.sleep(1.0)
+    sensor.notify("2A37", value)  # a second later, the same pulse again: a new reading
+    wait_for(lambda: len(readings(core)) == 2, what="the second beat")
+    time.sleep(0.5)
+    assert [r.data["heart_rate"] for r in readings(core, "heart_rate")] == [72, 72]
