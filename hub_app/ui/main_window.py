@@ -41,6 +41,7 @@ class MainWindow(QStackedWidget):
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
         self.serial = self.technician.serial
+        self.bluetooth = self.technician.bluetooth
         for page in (self.home, self.help, self.pin, self.technician):
             self.addWidget(page)
 
@@ -59,6 +60,9 @@ class MainWindow(QStackedWidget):
         self.serial.learn_requested.connect(self._learn)
         self.serial.signal_check_requested.connect(self._check_modem)
         self.serial.sms_requested.connect(self._test_sms)
+        self.bluetooth.scan_requested.connect(self._ble_scan)
+        self.bluetooth.pair_requested.connect(self._ble_pair)
+        self.bluetooth.forget_requested.connect(self._ble_forget)
         self.serial.devices.itemSelectionChanged.connect(self._refresh_sensors)
         # While the technician pages are open, their figures follow the devices.
         self._live = QTimer(self, interval=2000)
@@ -112,6 +116,8 @@ class MainWindow(QStackedWidget):
         self.show_home()
 
     def _refresh_live(self) -> None:
+        if self.technician.tabs.currentWidget() is self.bluetooth:
+            self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired)
         if self.technician.tabs.currentWidget() is self.serial:
             self.bridge.run(self.bridge.core.serial_statuses, on_result=self.serial.show_devices)
             self._refresh_sensors()
@@ -186,3 +192,21 @@ class MainWindow(QStackedWidget):
 
     def _test_sms(self, port: str, number: str) -> None:
         self._device_action(self.bridge.core.modem_test_sms, port, number, done_text=self.tr("The test SMS was sent."))
+
+    # -- Bluetooth ------------------------------------------------------------------------
+
+    def _ble_scan(self) -> None:
+        self.bridge.run(self.bridge.core.ble_scan, 5.0, on_result=self.bluetooth.show_found,
+                        on_error=lambda e: self.bluetooth.scan_failed(str(e)))
+
+    def _ble_pair(self, address: str, profile: str) -> None:
+        def done(name: str) -> None:
+            self.bluetooth.pair_finished(self.tr("Paired {name} ({address}).").format(name=name or "-", address=address), ok=True)
+            self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired)
+
+        self.bridge.run(self.bridge.core.ble_pair, address, profile, on_result=done,
+                        on_error=lambda e: self.bluetooth.pair_finished(self.tr("Not paired: {reason}").format(reason=e), ok=False))
+
+    def _ble_forget(self, address: str) -> None:
+        self.bridge.run(self.bridge.core.ble_forget, address,
+                        on_result=lambda _r: self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired))

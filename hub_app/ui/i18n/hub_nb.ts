@@ -2,6 +2,137 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nb_NO">
   <context>
+    <name>BluetoothScreen</name>
+    <message>
+      <source>Blood-pressure monitor</source>
+      <translation>Blodtrykksmåler</translation>
+    </message>
+    <message>
+      <source>Pulse sensor</source>
+      <translation>Pulsmåler</translation>
+    </message>
+    <message>
+      <source>Pulse oximeter</source>
+      <translation>Pulsoksymeter</translation>
+    </message>
+    <message>
+      <source>Thermometer</source>
+      <translation>Termometer</translation>
+    </message>
+    <message>
+      <source>Scale</source>
+      <translation>Vekt</translation>
+    </message>
+    <message>
+      <source>Blood-sugar meter</source>
+      <translation>Blodsukkermåler</translation>
+    </message>
+    <message>
+      <source>Scan</source>
+      <translation>Søk</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Navn</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Adresse</translation>
+    </message>
+    <message>
+      <source>Signal</source>
+      <translation>Signal</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <source>Paired</source>
+      <translation>Paret</translation>
+    </message>
+    <message>
+      <source>Pair</source>
+      <translation>Par</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>Modell</translation>
+    </message>
+    <message>
+      <source>Serial number</source>
+      <translation>Serienummer</translation>
+    </message>
+    <message>
+      <source>Firmware</source>
+      <translation>Fastvare</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Tilstand</translation>
+    </message>
+    <message>
+      <source>Last contact</source>
+      <translation>Siste kontakt</translation>
+    </message>
+    <message>
+      <source>Battery</source>
+      <translation>Batteri</translation>
+    </message>
+    <message>
+      <source>Forget device</source>
+      <translation>Glem enheten</translation>
+    </message>
+    <message>
+      <source>Health devices nearby</source>
+      <translation>Helseenheter i nærheten</translation>
+    </message>
+    <message>
+      <source>Paired with this hub</source>
+      <translation>Paret med denne huben</translation>
+    </message>
+    <message>
+      <source>Looking for health devices nearby...</source>
+      <translation>Leter etter helseenheter i nærheten ...</translation>
+    </message>
+    <message>
+      <source>not recognised</source>
+      <translation>ikke gjenkjent</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nei</translation>
+    </message>
+    <message>
+      <source>{count} health device(s) found.</source>
+      <translation>{count} helseenhet(er) funnet.</translation>
+    </message>
+    <message>
+      <source>Scanning failed: {reason}</source>
+      <translation>Søket mislyktes: {reason}</translation>
+    </message>
+    <message>
+      <source>Scan, then choose the device to pair in the list.</source>
+      <translation>Søk, og velg så enheten som skal pares, i lista.</translation>
+    </message>
+    <message>
+      <source>Pairing {address}... (put the device in pairing mode if it has one)</source>
+      <translation>Parer {address} ... (sett enheten i paringsmodus hvis den har det)</translation>
+    </message>
+    <message>
+      <source>connected</source>
+      <translation>tilkoblet</translation>
+    </message>
+    <message>
+      <source>waiting for the device</source>
+      <translation>venter på enheten</translation>
+    </message>
+  </context>
+  <context>
     <name>HelpScreen</name>
     <message>
       <source>OK</source>
@@ -222,6 +353,14 @@ hjemmetjenesten</translation>
     <message>
       <source>The test SMS was sent.</source>
       <translation>Test-SMS-en er sendt.</translation>
+    </message>
+    <message>
+      <source>Paired {name} ({address}).</source>
+      <translation>Paret {name} ({address}).</translation>
+    </message>
+    <message>
+      <source>Not paired: {reason}</source>
+      <translation>Ikke paret: {reason}</translation>
     </message>
   </context>
   <context>
@@ -486,6 +625,10 @@ hjemmetjenesten</translation>
     <message>
       <source>Wired devices</source>
       <translation>Kablede enheter</translation>
+    </message>
+    <message>
+      <source>Bluetooth devices</source>
+      <translation>Bluetooth-enheter</translation>
     </message>
     <message>
       <source>Close and lock</source>
