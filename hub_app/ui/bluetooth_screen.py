@@ -10,8 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from devices.ble_health import PROFILES, Advert, BleStatus
-from hub_app.ui.serial_screen import _fill, _table
 from hub_app.ui.theme import Theme
+from hub_app.ui.widgets import fill, show_status, table
 
 
 class BluetoothScreen(QWidget):
@@ -32,7 +32,7 @@ class BluetoothScreen(QWidget):
         }
         self.scan_button = QPushButton(self.tr("Scan"))
         self.scan_button.clicked.connect(self._scan)
-        self.found = _table([self.tr("Name"), self.tr("Address"), self.tr("Signal"), self.tr("Kind"), self.tr("Paired")])
+        self.found = table([self.tr("Name"), self.tr("Address"), self.tr("Signal"), self.tr("Kind"), self.tr("Paired")])
         self.found.itemSelectionChanged.connect(self._advert_chosen)
         self.profile = QComboBox()
         for key in PROFILES:
@@ -41,7 +41,7 @@ class BluetoothScreen(QWidget):
         self.pair_button.clicked.connect(self._pair)
         self.message = QLabel(objectName="status")
         self.message.setWordWrap(True)
-        self.paired = _table([self.tr("Address"), self.tr("Kind"), self.tr("Model"), self.tr("Serial number"),
+        self.paired = table([self.tr("Address"), self.tr("Kind"), self.tr("Model"), self.tr("Serial number"),
                               self.tr("Firmware"), self.tr("State"), self.tr("Last contact"), self.tr("Battery")])
         self.forget_button = QPushButton(self.tr("Forget device"))
         self.forget_button.clicked.connect(self._forget)
@@ -74,7 +74,7 @@ class BluetoothScreen(QWidget):
     def show_found(self, found: list[tuple[Advert, bool]]) -> None:
         self.scan_button.setEnabled(True)
         self._adverts = [advert for advert, _ in found]
-        _fill(self.found, [[a.name, a.address, f"{a.rssi} dBm" if a.rssi is not None else "",
+        fill(self.found, [[a.name, a.address, f"{a.rssi} dBm" if a.rssi is not None else "",
                             self.profile_names.get(a.profile, self.tr("not recognised")),
                             self.tr("yes") if paired else self.tr("no")] for a, paired in found])
         self.show_message(self.tr("{count} health device(s) found.").format(count=len(found)), ok=True)
@@ -109,7 +109,7 @@ class BluetoothScreen(QWidget):
             last = f"{s.last_contact.astimezone(self._zone):%d.%m %H:%M:%S}" if s.last_contact else ""
             rows.append([s.address, self.profile_names.get(s.profile, s.profile), s.model, s.serial, s.firmware,
                          state, last, f"{s.battery} %" if s.battery is not None else ""])
-        _fill(self.paired, rows)
+        fill(self.paired, rows)
 
     def _forget(self) -> None:
         rows = self.paired.selectionModel().selectedRows()
@@ -117,7 +117,4 @@ class BluetoothScreen(QWidget):
             self.forget_requested.emit(self.paired.item(rows[0].row(), 0).text())
 
     def show_message(self, text: str, ok: bool) -> None:
-        self.message.setText(text)
-        self.message.setProperty("attention", "false" if ok else "true")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_status(self.message, text, ok)

@@ -8,15 +8,12 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,25 +22,7 @@ from devices.framed_device import DeviceStatus
 from devices.sensor_receiver import SensorState
 from hub_app.serial_devices import KINDS, PortInfo
 from hub_app.ui.theme import Theme
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+from hub_app.ui.widgets import fill, show_status, table
 
 
 class SerialScreen(QWidget):
@@ -63,7 +42,7 @@ class SerialScreen(QWidget):
         self.kind_names = {"dispenser": self.tr("Medicine dispenser"), "sensor_receiver": self.tr("Sensor receiver"),
                            "gsm_modem": self.tr("GSM modem")}
 
-        self.ports = _table([self.tr("Port"), self.tr("USB id"), self.tr("Serial number"), self.tr("Description")])
+        self.ports = table([self.tr("Port"), self.tr("USB id"), self.tr("Serial number"), self.tr("Description")])
         self.ports.itemSelectionChanged.connect(self._port_chosen)
         self.port_path = QLineEdit(placeholderText=self.tr("or type a port path"))
         self.kind = QComboBox()
@@ -76,7 +55,7 @@ class SerialScreen(QWidget):
         self.message = QLabel(objectName="status")
         self.message.setWordWrap(True)
 
-        self.devices = _table([self.tr("Port"), self.tr("Kind"), self.tr("Model"), self.tr("Serial number"),
+        self.devices = table([self.tr("Port"), self.tr("Kind"), self.tr("Model"), self.tr("Serial number"),
                                self.tr("Firmware"), self.tr("State"), self.tr("Last contact"), self.tr("Battery")])
         self.devices.itemSelectionChanged.connect(self._device_chosen)
         # Long stable paths would push the figures off the side: keep their ends.
@@ -97,7 +76,7 @@ class SerialScreen(QWidget):
         self.learn_off_button.clicked.connect(lambda: self._selected() and self.learn_requested.emit(self._selected(), False))
         self.forget_button.clicked.connect(lambda: self._selected() and self.forget_requested.emit(self._selected()))
         self.sensors_title = QLabel(self.tr("Enrolled sensors"))
-        self.sensors = _table([self.tr("Sensor"), self.tr("Kind"), self.tr("Battery"), self.tr("Signal"),
+        self.sensors = table([self.tr("Sensor"), self.tr("Kind"), self.tr("Battery"), self.tr("Signal"),
                                self.tr("Last check-in"), self.tr("State")])
 
         for button in (self.assign_button, self.refresh_button, self.test_button, self.learn_button,
@@ -130,7 +109,7 @@ class SerialScreen(QWidget):
     # -- showing -----------------------------------------------------------------------
 
     def show_ports(self, ports: list[PortInfo]) -> None:
-        _fill(self.ports, [[p.path, p.usb_id, p.serial_number, p.description] for p in ports])
+        fill(self.ports, [[p.path, p.usb_id, p.serial_number, p.description] for p in ports])
 
     def show_devices(self, statuses: list[DeviceStatus]) -> None:
         chosen = self._selected()
@@ -143,7 +122,7 @@ class SerialScreen(QWidget):
                 ident.model if ident else "", ident.serial if ident else "", ident.firmware if ident else "",
                 self._state_text(s), self._time(s.last_contact), f"{s.battery} %" if s.battery is not None else "",
             ])
-        _fill(self.devices, rows)
+        fill(self.devices, rows)
         for row, status in enumerate(statuses):
             if status.port == chosen:
                 self.devices.selectRow(row)
@@ -152,15 +131,12 @@ class SerialScreen(QWidget):
     def show_sensors(self, sensors: list[SensorState]) -> None:
         names = {"fall": self.tr("fall detector"), "help": self.tr("help button"), "bed": self.tr("bed sensor"),
                  "door": self.tr("door sensor")}
-        _fill(self.sensors, [[s.sensor_id, names.get(s.kind, s.kind), f"{s.battery} %" if s.battery is not None else "",
+        fill(self.sensors, [[s.sensor_id, names.get(s.kind, s.kind), f"{s.battery} %" if s.battery is not None else "",
                               f"{s.rssi} dBm" if s.rssi is not None else "", self._time(s.last_seen),
                               self.tr("silent") if s.silent else self.tr("ok")] for s in sensors])
 
     def show_message(self, text: str, ok: bool) -> None:
-        self.message.setText(text)
-        self.message.setProperty("attention", "false" if ok else "true")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_status(self.message, text, ok)
 
     def _state_text(self, status: DeviceStatus) -> str:
         if status.silent:

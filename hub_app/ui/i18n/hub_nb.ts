@@ -1,638 +1,638 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="nb_NO">
-  <context>
+<context>
     <name>BluetoothScreen</name>
     <message>
-      <source>Blood-pressure monitor</source>
-      <translation>Blodtrykksmåler</translation>
+        <source>Blood-pressure monitor</source>
+        <translation>Blodtrykksmåler</translation>
     </message>
     <message>
-      <source>Pulse sensor</source>
-      <translation>Pulsmåler</translation>
+        <source>Pulse sensor</source>
+        <translation>Pulsmåler</translation>
     </message>
     <message>
-      <source>Pulse oximeter</source>
-      <translation>Pulsoksymeter</translation>
+        <source>Pulse oximeter</source>
+        <translation>Pulsoksymeter</translation>
     </message>
     <message>
-      <source>Thermometer</source>
-      <translation>Termometer</translation>
+        <source>Thermometer</source>
+        <translation>Termometer</translation>
     </message>
     <message>
-      <source>Scale</source>
-      <translation>Vekt</translation>
+        <source>Scale</source>
+        <translation>Vekt</translation>
     </message>
     <message>
-      <source>Blood-sugar meter</source>
-      <translation>Blodsukkermåler</translation>
+        <source>Blood-sugar meter</source>
+        <translation>Blodsukkermåler</translation>
     </message>
     <message>
-      <source>Scan</source>
-      <translation>Søk</translation>
+        <source>Scan</source>
+        <translation>Søk</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>Navn</translation>
+        <source>Name</source>
+        <translation>Navn</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>Adresse</translation>
+        <source>Address</source>
+        <translation>Adresse</translation>
     </message>
     <message>
-      <source>Signal</source>
-      <translation>Signal</translation>
+        <source>Signal</source>
+        <translation>Signal</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>Type</translation>
+        <source>Kind</source>
+        <translation>Type</translation>
     </message>
     <message>
-      <source>Paired</source>
-      <translation>Paret</translation>
+        <source>Paired</source>
+        <translation>Paret</translation>
     </message>
     <message>
-      <source>Pair</source>
-      <translation>Par</translation>
+        <source>Pair</source>
+        <translation>Par</translation>
     </message>
     <message>
-      <source>Model</source>
-      <translation>Modell</translation>
+        <source>Model</source>
+        <translation>Modell</translation>
     </message>
     <message>
-      <source>Serial number</source>
-      <translation>Serienummer</translation>
+        <source>Serial number</source>
+        <translation>Serienummer</translation>
     </message>
     <message>
-      <source>Firmware</source>
-      <translation>Fastvare</translation>
+        <source>Firmware</source>
+        <translation>Fastvare</translation>
     </message>
     <message>
-      <source>State</source>
-      <translation>Tilstand</translation>
+        <source>State</source>
+        <translation>Tilstand</translation>
     </message>
     <message>
-      <source>Last contact</source>
-      <translation>Siste kontakt</translation>
+        <source>Last contact</source>
+        <translation>Siste kontakt</translation>
     </message>
     <message>
-      <source>Battery</source>
-      <translation>Batteri</translation>
+        <source>Battery</source>
+        <translation>Batteri</translation>
     </message>
     <message>
-      <source>Forget device</source>
-      <translation>Glem enheten</translation>
+        <source>Forget device</source>
+        <translation>Glem enheten</translation>
     </message>
     <message>
-      <source>Health devices nearby</source>
-      <translation>Helseenheter i nærheten</translation>
+        <source>Health devices nearby</source>
+        <translation>Helseenheter i nærheten</translation>
     </message>
     <message>
-      <source>Paired with this hub</source>
-      <translation>Paret med denne huben</translation>
+        <source>Paired with this hub</source>
+        <translation>Paret med denne huben</translation>
     </message>
     <message>
-      <source>Looking for health devices nearby...</source>
-      <translation>Leter etter helseenheter i nærheten ...</translation>
+        <source>Looking for health devices nearby...</source>
+        <translation>Leter etter helseenheter i nærheten ...</translation>
     </message>
     <message>
-      <source>not recognised</source>
-      <translation>ikke gjenkjent</translation>
+        <source>not recognised</source>
+        <translation>ikke gjenkjent</translation>
     </message>
     <message>
-      <source>yes</source>
-      <translation>ja</translation>
+        <source>yes</source>
+        <translation>ja</translation>
     </message>
     <message>
-      <source>no</source>
-      <translation>nei</translation>
+        <source>no</source>
+        <translation>nei</translation>
     </message>
     <message>
-      <source>{count} health device(s) found.</source>
-      <translation>{count} helseenhet(er) funnet.</translation>
+        <source>{count} health device(s) found.</source>
+        <translation>{count} helseenhet(er) funnet.</translation>
     </message>
     <message>
-      <source>Scanning failed: {reason}</source>
-      <translation>Søket mislyktes: {reason}</translation>
+        <source>Scanning failed: {reason}</source>
+        <translation>Søket mislyktes: {reason}</translation>
     </message>
     <message>
-      <source>Scan, then choose the device to pair in the list.</source>
-      <translation>Søk, og velg så enheten som skal pares, i lista.</translation>
+        <source>Scan, then choose the device to pair in the list.</source>
+        <translation>Søk, og velg så enheten som skal pares, i lista.</translation>
     </message>
     <message>
-      <source>Pairing {address}... (put the device in pairing mode if it has one)</source>
-      <translation>Parer {address} ... (sett enheten i paringsmodus hvis den har det)</translation>
+        <source>Pairing {address}... (put the device in pairing mode if it has one)</source>
+        <translation>Parer {address} ... (sett enheten i paringsmodus hvis den har det)</translation>
     </message>
     <message>
-      <source>connected</source>
-      <translation>tilkoblet</translation>
+        <source>connected</source>
+        <translation>tilkoblet</translation>
     </message>
     <message>
-      <source>waiting for the device</source>
-      <translation>venter på enheten</translation>
+        <source>waiting for the device</source>
+        <translation>venter på enheten</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HelpScreen</name>
     <message>
-      <source>OK</source>
-      <translation>OK</translation>
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
     <message>
-      <source>Your call for help is registered</source>
-      <translation>Vi har registrert at du trenger hjelp</translation>
+        <source>Your call for help is registered</source>
+        <translation>Vi har registrert at du trenger hjelp</translation>
     </message>
     <message>
-      <source>It was registered at {time}. The home-care service will be told and will contact you as soon as they can.
+        <source>It was registered at {time}. The home-care service will be told and will contact you as soon as they can.
 
 If you can, sit down and stay where you are.</source>
-      <translation>Det ble registrert klokka {time}. Hjemmetjenesten blir varslet og tar kontakt med deg så snart de kan.
+        <translation>Det ble registrert klokka {time}. Hjemmetjenesten blir varslet og tar kontakt med deg så snart de kan.
 
 Hvis du kan, sett deg ned og bli der du er.</translation>
     </message>
     <message>
-      <source>Your call for help could not be registered</source>
-      <translation>Vi fikk ikke registrert at du trenger hjelp</translation>
+        <source>Your call for help could not be registered</source>
+        <translation>Vi fikk ikke registrert at du trenger hjelp</translation>
     </message>
     <message>
-      <source>Something is wrong with this screen. Please phone the home-care service, or 113 if it is an emergency.</source>
-      <translation>Noe er galt med denne skjermen. Ring hjemmetjenesten, eller 113 hvis det haster.</translation>
+        <source>Something is wrong with this screen. Please phone the home-care service, or 113 if it is an emergency.</source>
+        <translation>Noe er galt med denne skjermen. Ring hjemmetjenesten, eller 113 hvis det haster.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HomeScreen</name>
     <message>
-      <source>Today</source>
-      <translation>I dag</translation>
+        <source>Today</source>
+        <translation>I dag</translation>
     </message>
     <message>
-      <source>Help</source>
-      <translation>Hjelp</translation>
+        <source>Help</source>
+        <translation>Hjelp</translation>
     </message>
     <message>
-      <source>Press to call the home-care service</source>
-      <translation>Trykk for å tilkalle hjemmetjenesten</translation>
+        <source>Press to call the home-care service</source>
+        <translation>Trykk for å tilkalle hjemmetjenesten</translation>
     </message>
     <message>
-      <source>Help: call the home-care service</source>
-      <translation>Hjelp: tilkall hjemmetjenesten</translation>
+        <source>Help: call the home-care service</source>
+        <translation>Hjelp: tilkall hjemmetjenesten</translation>
     </message>
     <message>
-      <source>Press to call
+        <source>Press to call
 the home-care service</source>
-      <translation>Trykk for å tilkalle
+        <translation>Trykk for å tilkalle
 hjemmetjenesten</translation>
     </message>
     <message>
-      <source>Technician (press and hold)</source>
-      <translation>Tekniker (trykk og hold)</translation>
+        <source>Technician (press and hold)</source>
+        <translation>Tekniker (trykk og hold)</translation>
     </message>
     <message>
-      <source>Good morning, {name}</source>
-      <translation>God morgen, {name}</translation>
+        <source>Good morning, {name}</source>
+        <translation>God morgen, {name}</translation>
     </message>
     <message>
-      <source>Good morning</source>
-      <translation>God morgen</translation>
+        <source>Good morning</source>
+        <translation>God morgen</translation>
     </message>
     <message>
-      <source>Good afternoon, {name}</source>
-      <translation>God dag, {name}</translation>
+        <source>Good afternoon, {name}</source>
+        <translation>God dag, {name}</translation>
     </message>
     <message>
-      <source>Good afternoon</source>
-      <translation>God dag</translation>
+        <source>Good afternoon</source>
+        <translation>God dag</translation>
     </message>
     <message>
-      <source>Good evening, {name}</source>
-      <translation>God kveld, {name}</translation>
+        <source>Good evening, {name}</source>
+        <translation>God kveld, {name}</translation>
     </message>
     <message>
-      <source>Good evening</source>
-      <translation>God kveld</translation>
+        <source>Good evening</source>
+        <translation>God kveld</translation>
     </message>
     <message>
-      <source>Good night, {name}</source>
-      <translation>God natt, {name}</translation>
+        <source>Good night, {name}</source>
+        <translation>God natt, {name}</translation>
     </message>
     <message>
-      <source>Good night</source>
-      <translation>God natt</translation>
+        <source>Good night</source>
+        <translation>God natt</translation>
     </message>
     <message>
-      <source>Nothing is planned for today.</source>
-      <translation>Ingenting er planlagt i dag.</translation>
+        <source>Nothing is planned for today.</source>
+        <translation>Ingenting er planlagt i dag.</translation>
     </message>
     <message>
-      <source>Everything is working</source>
-      <translation>Alt virker som det skal</translation>
+        <source>Everything is working</source>
+        <translation>Alt virker som det skal</translation>
     </message>
     <message>
-      <source>The {device} needs attention</source>
-      <translation>{device} må sjekkes</translation>
+        <source>The {device} needs attention</source>
+        <translation>{device} må sjekkes</translation>
     </message>
     <message>
-      <source>(and {count} more)</source>
-      <translation>(og {count} til)</translation>
+        <source>(and {count} more)</source>
+        <translation>(og {count} til)</translation>
     </message>
     <message>
-      <source>medicine dispenser</source>
-      <translation>Medisindispenseren</translation>
+        <source>medicine dispenser</source>
+        <translation>Medisindispenseren</translation>
     </message>
     <message>
-      <source>alarm sensor receiver</source>
-      <translation>Mottakeren for alarmsensorene</translation>
+        <source>alarm sensor receiver</source>
+        <translation>Mottakeren for alarmsensorene</translation>
     </message>
     <message>
-      <source>mobile modem</source>
-      <translation>Mobilmodemet</translation>
+        <source>mobile modem</source>
+        <translation>Mobilmodemet</translation>
     </message>
     <message>
-      <source>blood-pressure monitor</source>
-      <translation>Blodtrykksmåleren</translation>
+        <source>blood-pressure monitor</source>
+        <translation>Blodtrykksmåleren</translation>
     </message>
     <message>
-      <source>pulse sensor</source>
-      <translation>Pulsmåleren</translation>
+        <source>pulse sensor</source>
+        <translation>Pulsmåleren</translation>
     </message>
     <message>
-      <source>oxygen meter</source>
-      <translation>Oksygenmåleren</translation>
+        <source>oxygen meter</source>
+        <translation>Oksygenmåleren</translation>
     </message>
     <message>
-      <source>thermometer</source>
-      <translation>Termometeret</translation>
+        <source>thermometer</source>
+        <translation>Termometeret</translation>
     </message>
     <message>
-      <source>scale</source>
-      <translation>Vekta</translation>
+        <source>scale</source>
+        <translation>Vekta</translation>
     </message>
     <message>
-      <source>blood-sugar meter</source>
-      <translation>Blodsukkermåleren</translation>
+        <source>blood-sugar meter</source>
+        <translation>Blodsukkermåleren</translation>
     </message>
     <message>
-      <source>connection to the home-care service</source>
-      <translation>Forbindelsen til hjemmetjenesten</translation>
+        <source>connection to the home-care service</source>
+        <translation>Forbindelsen til hjemmetjenesten</translation>
     </message>
     <message>
-      <source>fall sensor</source>
-      <translation>Fallsensoren</translation>
+        <source>fall sensor</source>
+        <translation>Fallsensoren</translation>
     </message>
     <message>
-      <source>alarm pendant</source>
-      <translation>Alarmknappen</translation>
+        <source>alarm pendant</source>
+        <translation>Alarmknappen</translation>
     </message>
     <message>
-      <source>bed sensor</source>
-      <translation>Sengesensoren</translation>
+        <source>bed sensor</source>
+        <translation>Sengesensoren</translation>
     </message>
     <message>
-      <source>door sensor</source>
-      <translation>Dørsensoren</translation>
+        <source>door sensor</source>
+        <translation>Dørsensoren</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-      <source>Assigned {port}: {model}, serial number {serial}, firmware {firmware}.</source>
-      <translation>Tilordnet {port}: {model}, serienummer {serial}, fastvare {firmware}.</translation>
+        <source>Assigned {port}: {model}, serial number {serial}, firmware {firmware}.</source>
+        <translation>Tilordnet {port}: {model}, serienummer {serial}, fastvare {firmware}.</translation>
     </message>
     <message>
-      <source>Not assigned: {reason}</source>
-      <translation>Ikke tilordnet: {reason}</translation>
+        <source>Not assigned: {reason}</source>
+        <translation>Ikke tilordnet: {reason}</translation>
     </message>
     <message>
-      <source>Failed: {reason}</source>
-      <translation>Mislyktes: {reason}</translation>
+        <source>Failed: {reason}</source>
+        <translation>Mislyktes: {reason}</translation>
     </message>
     <message>
-      <source>The dispenser signalled the resident.</source>
-      <translation>Dispenseren varslet beboeren.</translation>
+        <source>The dispenser signalled the resident.</source>
+        <translation>Dispenseren varslet beboeren.</translation>
     </message>
     <message>
-      <source>Learn mode is on: press the button on each sensor.</source>
-      <translation>Innlæring er på: trykk på knappen på hver sensor.</translation>
+        <source>Learn mode is on: press the button on each sensor.</source>
+        <translation>Innlæring er på: trykk på knappen på hver sensor.</translation>
     </message>
     <message>
-      <source>Learn mode is off.</source>
-      <translation>Innlæring er av.</translation>
+        <source>Learn mode is off.</source>
+        <translation>Innlæring er av.</translation>
     </message>
     <message>
-      <source>{dbm} dBm ({bars} of 5 bars)</source>
-      <translation>{dbm} dBm ({bars} av 5 streker)</translation>
+        <source>{dbm} dBm ({bars} of 5 bars)</source>
+        <translation>{dbm} dBm ({bars} av 5 streker)</translation>
     </message>
     <message>
-      <source>unknown</source>
-      <translation>ukjent</translation>
+        <source>unknown</source>
+        <translation>ukjent</translation>
     </message>
     <message>
-      <source>home network</source>
-      <translation>hjemmenett</translation>
+        <source>home network</source>
+        <translation>hjemmenett</translation>
     </message>
     <message>
-      <source>roaming</source>
-      <translation>roaming</translation>
+        <source>roaming</source>
+        <translation>roaming</translation>
     </message>
     <message>
-      <source>searching for a network</source>
-      <translation>leter etter nett</translation>
+        <source>searching for a network</source>
+        <translation>leter etter nett</translation>
     </message>
     <message>
-      <source>refused by the network</source>
-      <translation>avvist av nettet</translation>
+        <source>refused by the network</source>
+        <translation>avvist av nettet</translation>
     </message>
     <message>
-      <source>not registered</source>
-      <translation>ikke registrert</translation>
+        <source>not registered</source>
+        <translation>ikke registrert</translation>
     </message>
     <message>
-      <source>Signal: {strength}. Network: {network}.</source>
-      <translation>Signal: {strength}. Nett: {network}.</translation>
+        <source>Signal: {strength}. Network: {network}.</source>
+        <translation>Signal: {strength}. Nett: {network}.</translation>
     </message>
     <message>
-      <source>The test SMS was sent.</source>
-      <translation>Test-SMS-en er sendt.</translation>
+        <source>The test SMS was sent.</source>
+        <translation>Test-SMS-en er sendt.</translation>
     </message>
     <message>
-      <source>Paired {name} ({address}).</source>
-      <translation>Paret {name} ({address}).</translation>
+        <source>Paired {name} ({address}).</source>
+        <translation>Paret {name} ({address}).</translation>
     </message>
     <message>
-      <source>Not paired: {reason}</source>
-      <translation>Ikke paret: {reason}</translation>
+        <source>Not paired: {reason}</source>
+        <translation>Ikke paret: {reason}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PinScreen</name>
     <message>
-      <source>Technician: enter the PIN</source>
-      <translation>Tekniker: skriv inn PIN-koden</translation>
+        <source>Technician: enter the PIN</source>
+        <translation>Tekniker: skriv inn PIN-koden</translation>
     </message>
     <message>
-      <source>Open</source>
-      <translation>Åpne</translation>
+        <source>Open</source>
+        <translation>Åpne</translation>
     </message>
     <message>
-      <source>Delete</source>
-      <translation>Slett</translation>
+        <source>Delete</source>
+        <translation>Slett</translation>
     </message>
     <message>
-      <source>Back</source>
-      <translation>Tilbake</translation>
+        <source>Back</source>
+        <translation>Tilbake</translation>
     </message>
     <message>
-      <source>Wrong PIN. {count} tries left before the door locks.</source>
-      <translation>Feil PIN-kode. {count} forsøk igjen før tilgangen låses.</translation>
+        <source>Wrong PIN. {count} tries left before the door locks.</source>
+        <translation>Feil PIN-kode. {count} forsøk igjen før tilgangen låses.</translation>
     </message>
     <message>
-      <source>Locked after too many wrong PINs. Try again after {time}.</source>
-      <translation>Låst etter for mange feil PIN-koder. Prøv igjen etter klokka {time}.</translation>
+        <source>Locked after too many wrong PINs. Try again after {time}.</source>
+        <translation>Låst etter for mange feil PIN-koder. Prøv igjen etter klokka {time}.</translation>
     </message>
     <message>
-      <source>No technician PIN is set on this hub. Set one with: welfare-hub set-pin</source>
-      <translation>Ingen teknikerkode er satt på denne huben. Sett en med: welfare-hub set-pin</translation>
+        <source>No technician PIN is set on this hub. Set one with: welfare-hub set-pin</source>
+        <translation>Ingen teknikerkode er satt på denne huben. Sett en med: welfare-hub set-pin</translation>
     </message>
     <message>
-      <source>The PIN file cannot be used: {reason}</source>
-      <translation>PIN-fila kan ikke brukes: {reason}</translation>
+        <source>The PIN file cannot be used: {reason}</source>
+        <translation>PIN-fila kan ikke brukes: {reason}</translation>
     </message>
     <message>
-      <source>The PIN could not be checked. See the log.</source>
-      <translation>PIN-koden kunne ikke sjekkes. Se loggen.</translation>
+        <source>The PIN could not be checked. See the log.</source>
+        <translation>PIN-koden kunne ikke sjekkes. Se loggen.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SerialScreen</name>
     <message>
-      <source>Medicine dispenser</source>
-      <translation>Medisindispenser</translation>
+        <source>Medicine dispenser</source>
+        <translation>Medisindispenser</translation>
     </message>
     <message>
-      <source>Sensor receiver</source>
-      <translation>Sensormottaker</translation>
+        <source>Sensor receiver</source>
+        <translation>Sensormottaker</translation>
     </message>
     <message>
-      <source>GSM modem</source>
-      <translation>GSM-modem</translation>
+        <source>GSM modem</source>
+        <translation>GSM-modem</translation>
     </message>
     <message>
-      <source>Port</source>
-      <translation>Port</translation>
+        <source>Port</source>
+        <translation>Port</translation>
     </message>
     <message>
-      <source>USB id</source>
-      <translation>USB-id</translation>
+        <source>USB id</source>
+        <translation>USB-id</translation>
     </message>
     <message>
-      <source>Serial number</source>
-      <translation>Serienummer</translation>
+        <source>Serial number</source>
+        <translation>Serienummer</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>Beskrivelse</translation>
+        <source>Description</source>
+        <translation>Beskrivelse</translation>
     </message>
     <message>
-      <source>or type a port path</source>
-      <translation>eller skriv stien til en port</translation>
+        <source>or type a port path</source>
+        <translation>eller skriv stien til en port</translation>
     </message>
     <message>
-      <source>Check and assign</source>
-      <translation>Sjekk og tilordne</translation>
+        <source>Check and assign</source>
+        <translation>Sjekk og tilordne</translation>
     </message>
     <message>
-      <source>Refresh</source>
-      <translation>Oppdater</translation>
+        <source>Refresh</source>
+        <translation>Oppdater</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>Type</translation>
+        <source>Kind</source>
+        <translation>Type</translation>
     </message>
     <message>
-      <source>Model</source>
-      <translation>Modell</translation>
+        <source>Model</source>
+        <translation>Modell</translation>
     </message>
     <message>
-      <source>Firmware</source>
-      <translation>Fastvare</translation>
+        <source>Firmware</source>
+        <translation>Fastvare</translation>
     </message>
     <message>
-      <source>State</source>
-      <translation>Tilstand</translation>
+        <source>State</source>
+        <translation>Tilstand</translation>
     </message>
     <message>
-      <source>Last contact</source>
-      <translation>Siste kontakt</translation>
+        <source>Last contact</source>
+        <translation>Siste kontakt</translation>
     </message>
     <message>
-      <source>Battery</source>
-      <translation>Batteri</translation>
+        <source>Battery</source>
+        <translation>Batteri</translation>
     </message>
     <message>
-      <source>Test: signal the resident</source>
-      <translation>Test: varsle beboeren</translation>
+        <source>Test: signal the resident</source>
+        <translation>Test: varsle beboeren</translation>
     </message>
     <message>
-      <source>Learn mode on</source>
-      <translation>Innlæring på</translation>
+        <source>Learn mode on</source>
+        <translation>Innlæring på</translation>
     </message>
     <message>
-      <source>Learn mode off</source>
-      <translation>Innlæring av</translation>
+        <source>Learn mode off</source>
+        <translation>Innlæring av</translation>
     </message>
     <message>
-      <source>Forget device</source>
-      <translation>Glem enheten</translation>
+        <source>Forget device</source>
+        <translation>Glem enheten</translation>
     </message>
     <message>
-      <source>Check signal</source>
-      <translation>Sjekk signal</translation>
+        <source>Check signal</source>
+        <translation>Sjekk signal</translation>
     </message>
     <message>
-      <source>phone number for a test SMS</source>
-      <translation>telefonnummer for en test-SMS</translation>
+        <source>phone number for a test SMS</source>
+        <translation>telefonnummer for en test-SMS</translation>
     </message>
     <message>
-      <source>Send test SMS</source>
-      <translation>Send test-SMS</translation>
+        <source>Send test SMS</source>
+        <translation>Send test-SMS</translation>
     </message>
     <message>
-      <source>Enrolled sensors</source>
-      <translation>Innlærte sensorer</translation>
+        <source>Enrolled sensors</source>
+        <translation>Innlærte sensorer</translation>
     </message>
     <message>
-      <source>Sensor</source>
-      <translation>Sensor</translation>
+        <source>Sensor</source>
+        <translation>Sensor</translation>
     </message>
     <message>
-      <source>Signal</source>
-      <translation>Signal</translation>
+        <source>Signal</source>
+        <translation>Signal</translation>
     </message>
     <message>
-      <source>Last check-in</source>
-      <translation>Siste innsjekk</translation>
+        <source>Last check-in</source>
+        <translation>Siste innsjekk</translation>
     </message>
     <message>
-      <source>Serial ports found</source>
-      <translation>Serieporter funnet</translation>
+        <source>Serial ports found</source>
+        <translation>Serieporter funnet</translation>
     </message>
     <message>
-      <source>Assigned devices</source>
-      <translation>Tilordnede enheter</translation>
+        <source>Assigned devices</source>
+        <translation>Tilordnede enheter</translation>
     </message>
     <message>
-      <source>fall detector</source>
-      <translation>falldetektor</translation>
+        <source>fall detector</source>
+        <translation>falldetektor</translation>
     </message>
     <message>
-      <source>help button</source>
-      <translation>alarmknapp</translation>
+        <source>help button</source>
+        <translation>alarmknapp</translation>
     </message>
     <message>
-      <source>bed sensor</source>
-      <translation>sengesensor</translation>
+        <source>bed sensor</source>
+        <translation>sengesensor</translation>
     </message>
     <message>
-      <source>door sensor</source>
-      <translation>dørsensor</translation>
+        <source>door sensor</source>
+        <translation>dørsensor</translation>
     </message>
     <message>
-      <source>silent</source>
-      <translation>taus</translation>
+        <source>silent</source>
+        <translation>taus</translation>
     </message>
     <message>
-      <source>ok</source>
-      <translation>ok</translation>
+        <source>ok</source>
+        <translation>ok</translation>
     </message>
     <message>
-      <source>connected</source>
-      <translation>tilkoblet</translation>
+        <source>connected</source>
+        <translation>tilkoblet</translation>
     </message>
     <message>
-      <source>not connected</source>
-      <translation>ikke tilkoblet</translation>
+        <source>not connected</source>
+        <translation>ikke tilkoblet</translation>
     </message>
     <message>
-      <source>Choose a port in the list or type its path.</source>
-      <translation>Velg en port i lista eller skriv stien.</translation>
+        <source>Choose a port in the list or type its path.</source>
+        <translation>Velg en port i lista eller skriv stien.</translation>
     </message>
     <message>
-      <source>Checking {port}...</source>
-      <translation>Sjekker {port} ...</translation>
+        <source>Checking {port}...</source>
+        <translation>Sjekker {port} ...</translation>
     </message>
     <message>
-      <source>Type the phone number to send the test SMS to.</source>
-      <translation>Skriv telefonnummeret test-SMS-en skal sendes til.</translation>
+        <source>Type the phone number to send the test SMS to.</source>
+        <translation>Skriv telefonnummeret test-SMS-en skal sendes til.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SystemScreen</name>
     <message>
-      <source>System</source>
-      <translation>System</translation>
+        <source>System</source>
+        <translation>System</translation>
     </message>
     <message>
-      <source>Version</source>
-      <translation>Versjon</translation>
+        <source>Version</source>
+        <translation>Versjon</translation>
     </message>
     <message>
-      <source>Data folder</source>
-      <translation>Datamappe</translation>
+        <source>Data folder</source>
+        <translation>Datamappe</translation>
     </message>
     <message>
-      <source>Database</source>
-      <translation>Database</translation>
+        <source>Database</source>
+        <translation>Database</translation>
     </message>
     <message>
-      <source>Free disk space</source>
-      <translation>Ledig diskplass</translation>
+        <source>Free disk space</source>
+        <translation>Ledig diskplass</translation>
     </message>
     <message>
-      <source>Clock</source>
-      <translation>Klokke</translation>
+        <source>Clock</source>
+        <translation>Klokke</translation>
     </message>
     <message>
-      <source>Running for</source>
-      <translation>Har kjørt i</translation>
+        <source>Running for</source>
+        <translation>Har kjørt i</translation>
     </message>
     <message>
-      <source>Last log lines</source>
-      <translation>Siste logglinjer</translation>
+        <source>Last log lines</source>
+        <translation>Siste logglinjer</translation>
     </message>
     <message>
-      <source>Refresh</source>
-      <translation>Oppdater</translation>
+        <source>Refresh</source>
+        <translation>Oppdater</translation>
     </message>
     <message>
-      <source>hub {hub}, system {system}</source>
-      <translation>hub {hub}, system {system}</translation>
+        <source>hub {hub}, system {system}</source>
+        <translation>hub {hub}, system {system}</translation>
     </message>
     <message>
-      <source>{size}, schema {schema}, {events} events</source>
-      <translation>{size}, skjema {schema}, {events} hendelser</translation>
+        <source>{size}, schema {schema}, {events} events</source>
+        <translation>{size}, skjema {schema}, {events} hendelser</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TechnicianArea</name>
     <message>
-      <source>Technician</source>
-      <translation>Tekniker</translation>
+        <source>Technician</source>
+        <translation>Tekniker</translation>
     </message>
     <message>
-      <source>System</source>
-      <translation>System</translation>
+        <source>System</source>
+        <translation>System</translation>
     </message>
     <message>
-      <source>Wired devices</source>
-      <translation>Kablede enheter</translation>
+        <source>Wired devices</source>
+        <translation>Kablede enheter</translation>
     </message>
     <message>
-      <source>Bluetooth devices</source>
-      <translation>Bluetooth-enheter</translation>
+        <source>Bluetooth devices</source>
+        <translation>Bluetooth-enheter</translation>
     </message>
     <message>
-      <source>Close and lock</source>
-      <translation>Lukk og lås</translation>
+        <source>Close and lock</source>
+        <translation>Lukk og lås</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -1,0 +1,33 @@
+"""Small widget helpers the technician's pages share."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+
+
+def table(headers: list[str]) -> QTableWidget:
+    """A read-only table whose rows are chosen whole, one at a time."""
+    view = QTableWidget(0, len(headers))
+    view.setHorizontalHeaderLabels(headers)
+    view.verticalHeader().setVisible(False)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def fill(view: QTableWidget, rows: list[list[str]]) -> None:
+    view.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            view.setItem(r, c, QTableWidgetItem(text))
+
+
+def show_status(label: QLabel, text: str, ok: bool) -> None:
+    """A message in the status colours: green when it went well, amber when not."""
+    label.setText(text)
+    label.setProperty("attention", "false" if ok else "true")
+    label.style().unpolish(label)
+    label.style().polish(label)
