@@ -122,7 +122,12 @@ async def scan(seconds: float = 5.0) -> list[Advert]:
 
 
 def adapter_problem(error: BaseException) -> str:
-    text = str(error)
+    """A Bluetooth failure in words a technician can act on."""
+    text = str(error) or type(error).__name__
+    if "AuthenticationFailed" in text or "Authentication Failed" in text:
+        return "the device refused to pair: put it in pairing mode (hold its Bluetooth button) and try again"
+    if isinstance(error, (TimeoutError, asyncio.TimeoutError)):
+        return "the device did not answer in time: bring it closer, wake it and try again"
     if "No Bluetooth adapters found" in text or "not available" in text.lower() or "powered" in text.lower():
         return "no Bluetooth adapter is available (missing or switched off)"
     return f"Bluetooth error: {text}"

@@ -97,12 +97,15 @@ class BleDevices:
                     raise BleError(f"{address} has no {profile.replace('_', ' ')} service")
             finally:
                 await client.disconnect()
-        except BleakError as exc:
-            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": str(exc)}))
-            raise BleError(adapter_problem(exc)) from exc
-        except BleError as exc:
-            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": str(exc)}))
-            raise
+        except (BleakError, BleError, TimeoutError, asyncio.TimeoutError) as exc:
+            reason = str(exc) if isinstance(exc, BleError) else adapter_problem(exc)
+            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": reason}))
+            for row in self._store.paired_ble():  # a device paired before keeps running
+                if row["address"] == address:
+                    self._run(address, row["profile"])
+            if isinstance(exc, BleError):
+                raise
+            raise BleError(reason) from exc
         name = device.name or ""
         self._store.pair_ble(address, profile, name, AuditEntry(by, "ble.paired", subject=address, detail={"profile": profile}))
         self._run(address, profile)
