@@ -12,7 +12,6 @@ import logging
 import os
 import secrets
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,7 +24,6 @@ from hub_app.core import Core
 from hub_app.watchdog import SystemdNotifier
 
 UNIT = Path(__file__).resolve().parent.parent / "packaging" / "systemd" / "welfare-hub.service"
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="systemd's notify socket is Linux only")
 
 
 class NotifyListener:
@@ -116,7 +114,6 @@ async def _block_loop(seconds: float, window: dict[str, float]) -> None:
     window["end"] = time.monotonic()
 
 
-@linux_only
 def test_core_pings_from_its_loop_and_goes_silent_when_the_loop_blocks(listener, run_core):
     sock = listener()
     notifier = SystemdNotifier(env={"NOTIFY_SOCKET": sock.address, "WATCHDOG_USEC": "200000"})
@@ -148,7 +145,6 @@ def test_core_pings_from_its_loop_and_goes_silent_when_the_loop_blocks(listener,
     assert "READY=1" not in [m for t, m in sock.messages() if t > ready]
 
 
-@linux_only
 def test_abstract_namespace_socket_and_own_watchdog_pid(listener, run_core):
     sock = listener(f"@welfare-hub-test-{secrets.token_hex(8)}")
     notifier = SystemdNotifier(
@@ -161,7 +157,6 @@ def test_abstract_namespace_socket_and_own_watchdog_pid(listener, run_core):
     sock.wait_for("STOPPING=1")
 
 
-@linux_only
 def test_watchdog_meant_for_another_pid_sends_no_pings(listener, run_core):
     sock = listener()
     other_pid = os.getppid()
@@ -199,7 +194,6 @@ def test_invalid_watchdog_usec_disables_pings(value, caplog):
     assert "WATCHDOG_USEC" in caplog.text
 
 
-@linux_only
 @pytest.mark.parametrize("kind", ["missing path", "nobody listening"])
 def test_unreachable_socket_logs_a_warning_but_the_core_runs(kind, tmp_path, run_core, caplog):
     caplog.set_level(logging.WARNING, logger="hub_app.watchdog")
