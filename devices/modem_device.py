@@ -36,7 +36,6 @@ class ModemDevice:
         check_interval_s: int = CHECK_INTERVAL_S,
         backoff_max: float = 30.0,
         command_timeout: float = 10.0,
-        **_ignored: Any,  # options meant for framed devices (retry_base)
     ) -> None:
         self.port = port
         self._on_event = on_event

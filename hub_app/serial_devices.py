@@ -89,6 +89,8 @@ class SerialDevices:
 
     def _make(self, port: str, kind: str) -> FramedDevice | ModemDevice:
         options = dict(self._options)
+        if kind == "gsm_modem":
+            options.pop("retry_base", None)  # the framing's retransmission: not AT commands
         if kind == "sensor_receiver":
             options["on_sensors"] = lambda sensors: self._refresh_problems()
         return DEVICE_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **options)
