@@ -1,0 +1,72 @@
+"""Speaking to the resident, where the hub has a speech engine.
+
+eSpeak NG (the Debian package `espeak-ng`) speaks bokmål and English offline, needs
+no network and no account, and starts in milliseconds. Without it the hub only shows
+its words (the technician's system page says so). Each utterance runs as its own
+process so the screen never waits for it; a new one stops the one still speaking, so
+the resident hears the latest thing, not a queue.
+
+`wave_dir`: write each utterance to a numbered WAV file there instead of playing it
+(the offscreen demo keeps what the hub said next to its screenshots; tests listen).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+VOICES = {"nb": "nb", "en": "en"}
+WORDS_PER_MINUTE = 140  # slower than the default 175: clearer for older ears
+
+
+class Speaker:
+    def __init__(self, language: str, *, wave_dir: Path | None = None, engine: str | None = None) -> None:
+        self.voice = VOICES.get(language, "en")
+        self.engine = engine if engine is not None else (shutil.which("espeak-ng") or "")
+        self._wave_dir = wave_dir
+        self._count = 0
+        self._speaking: subprocess.Popen[bytes] | None = None
+
+    @property
+    def available(self) -> bool:
+        return bool(self.engine)
+
+    def say(self, text: str) -> Path | None:
+        """Start speaking `text` (never waits). Returns the WAV file when writing them."""
+        if not self.available or not text.strip():
+            return None
+        self.stop()
+        command = [self.engine, "-v", self.voice, "-s", str(WORDS_PER_MINUTE)]
+        wave: Path | None = None
+        if self._wave_dir is not None:
+            self._count += 1
+            self._wave_dir.mkdir(parents=True, exist_ok=True)
+            wave = self._wave_dir / f"speech-{self._count:02d}.wav"
+            command += ["-w", str(wave)]
+        try:
+            # The text goes on stdin, not the command line: it may hold a reading, and
+            # a command line is visible to every user of the machine in `ps`.
+            self._speaking = subprocess.Popen([*command, "--stdin"], stdin=subprocess.PIPE,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            assert self._speaking.stdin is not None
+            self._speaking.stdin.write(text.encode("utf-8"))
+            self._speaking.stdin.close()
+        except OSError as exc:
+            log.warning("Speech is not available: %s", exc)
+            self.engine = ""
+            return None
+        return wave
+
+    def wait(self, timeout: float = 10.0) -> None:
+        if self._speaking is not None:
+            self._speaking.wait(timeout)
+
+    def stop(self) -> None:
+        if self._speaking is not None and self._speaking.poll() is None:
+            self._speaking.terminate()
+            self._speaking.wait(2)
+        self._speaking = None
