@@ -33,13 +33,15 @@ from drivers.ble.current_time import CurrentTime, decode_current_time, encode_cu
 from drivers.ble.errors import BleCodecError
 from drivers.ble.racp import RacpNumberOfRecords, RacpResponse, decode_racp_response, report_all_records, report_records_from
 from drivers.ble.registry import decode, to_json
-from vocabulary import Event, EventKind, utc_now
+from vocabulary import DeviceKind, Event, EventKind, utc_now
 
 log = logging.getLogger(__name__)
 
 READING_NAMESPACE = uuid.UUID("2b0c8f43-64a5-4b8e-a4a9-5b0f0d1e7c11")
 CLOCK_TOLERANCE = timedelta(minutes=5)  # a device clock further off than this is set, its readings marked
 REPEAT_WINDOW_S = 0.3  # BlueZ repeats arrive back to back; a 1 Hz stream is 1 s apart
+FAILURES_BEFORE_PROBLEM = 5  # connection errors in a row before the resident is told (out of range is normal)
+BATTERY_LOW_PERCENT = 10
 
 
 @dataclass(frozen=True)
@@ -47,20 +49,22 @@ class Profile:
     """A SIG health profile: what to listen to, and what the hub calls its readings."""
 
     name: str  # blood_pressure, pulse, oximeter, thermometer, scale, glucose
+    kind: DeviceKind
     service: str
     measurements: dict[str, str]  # characteristic -> reading type stored
     live: tuple[str, ...] = ()  # shown while measuring, never stored (cuff pressure)
 
 
 PROFILES: dict[str, Profile] = {
-    "blood_pressure": Profile("blood_pressure", u.BLOOD_PRESSURE_SERVICE,
+    "blood_pressure": Profile("blood_pressure", DeviceKind.BLOOD_PRESSURE_MONITOR, u.BLOOD_PRESSURE_SERVICE,
                               {u.BLOOD_PRESSURE_MEASUREMENT: "blood_pressure"}, live=(u.INTERMEDIATE_CUFF_PRESSURE,)),
-    "pulse": Profile("pulse", u.HEART_RATE_SERVICE, {u.HEART_RATE_MEASUREMENT: "heart_rate"}),
-    "oximeter": Profile("oximeter", u.PULSE_OXIMETER_SERVICE,
+    "pulse": Profile("pulse", DeviceKind.PULSE_SENSOR, u.HEART_RATE_SERVICE, {u.HEART_RATE_MEASUREMENT: "heart_rate"}),
+    "oximeter": Profile("oximeter", DeviceKind.PULSE_OXIMETER, u.PULSE_OXIMETER_SERVICE,
                         {u.PLX_SPOT_CHECK_MEASUREMENT: "oxygen_saturation", u.PLX_CONTINUOUS_MEASUREMENT: "oxygen_saturation"}),
-    "thermometer": Profile("thermometer", u.HEALTH_THERMOMETER_SERVICE, {u.TEMPERATURE_MEASUREMENT: "body_temperature"}),
-    "scale": Profile("scale", u.WEIGHT_SCALE_SERVICE, {u.WEIGHT_MEASUREMENT: "body_weight"}),
-    "glucose": Profile("glucose", u.GLUCOSE_SERVICE, {u.GLUCOSE_MEASUREMENT: "blood_glucose"}),
+    "thermometer": Profile("thermometer", DeviceKind.THERMOMETER, u.HEALTH_THERMOMETER_SERVICE,
+                           {u.TEMPERATURE_MEASUREMENT: "body_temperature"}),
+    "scale": Profile("scale", DeviceKind.WEIGHT_SCALE, u.WEIGHT_SCALE_SERVICE, {u.WEIGHT_MEASUREMENT: "body_weight"}),
+    "glucose": Profile("glucose", DeviceKind.GLUCOSE_METER, u.GLUCOSE_SERVICE, {u.GLUCOSE_MEASUREMENT: "blood_glucose"}),
 }
 HEALTH_SERVICES = [profile.service for profile in PROFILES.values()]
 
@@ -100,6 +104,24 @@ class BleStatus:
     serial: str = ""
     firmware: str = ""
     problem: str = ""  # plain words for a technician
+    no_adapter: bool = False  # the hub's own Bluetooth is missing or off
+    failures: int = 0  # connection errors since the last good connection
+
+    @property
+    def resident_problem(self) -> str | None:
+        """The machine word for the resident's status line, or None: being out of range
+        is normal (a cuff sleeps between measurements), failing again and again is not."""
+        if self.no_adapter:
+            return "no_adapter"
+        if self.failures >= FAILURES_BEFORE_PROBLEM:
+            return "failing"
+        if self.battery is not None and self.battery <= BATTERY_LOW_PERCENT:
+            return "battery_low"
+        return None
+
+
+class NotConnected(Exception):
+    """The device is not connected now (asleep, out of range): nothing could be read."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,11 @@ async def scan(seconds: float = 5.0) -> list[Advert]:
     return sorted(adverts, key=lambda a: (a.rssi is None, -(a.rssi or 0)))
 
 
+def is_adapter_missing(error: BaseException) -> bool:
+    text = str(error)
+    return "No Bluetooth adapters found" in text or "not available" in text.lower() or "powered" in text.lower()
+
+
 def adapter_problem(error: BaseException) -> str:
     """A Bluetooth failure in words a technician can act on."""
     text = str(error) or type(error).__name__
@@ -128,7 +155,7 @@ def adapter_problem(error: BaseException) -> str:
         return "the device refused to pair: put it in pairing mode (hold its Bluetooth button) and try again"
     if isinstance(error, (TimeoutError, asyncio.TimeoutError)):
         return "the device did not answer in time: bring it closer, wake it and try again"
-    if "No Bluetooth adapters found" in text or "not available" in text.lower() or "powered" in text.lower():
+    if is_adapter_missing(error):
         return "no Bluetooth adapter is available (missing or switched off)"
     return f"Bluetooth error: {text}"
 
@@ -161,6 +188,7 @@ class BleHealthDevice:
         self.status = BleStatus(address=address, profile=profile)
         self._clock_corrected_at: datetime | None = None
         self._recent: dict[str, float] = {}  # identity-less readings seen just now
+        self._client: BleakClient | None = None  # while connected: the technician's test read uses it
 
     def _set_status(self, **changes: Any) -> None:
         self.status = replace(self.status, **changes)
@@ -175,19 +203,20 @@ class BleHealthDevice:
                 served = await self._session()
             except (BleakError, asyncio.TimeoutError, OSError) as exc:
                 served = False
-                self._set_status(connected=False, problem=adapter_problem(exc))
+                self._set_status(connected=False, problem=adapter_problem(exc), no_adapter=is_adapter_missing(exc),
+                                 failures=self.status.failures + 1)
                 log.info("Bluetooth device %s: %s", self.address, self.status.problem)
             except Exception as exc:  # a device must never take the hub down: report, retry
                 served = False
                 log.exception("Bluetooth device %s failed; retrying", self.address)
-                self._set_status(connected=False, problem=f"unexpected error: {exc}")
+                self._set_status(connected=False, problem=f"unexpected error: {exc}", failures=self.status.failures + 1)
             backoff = 1.0 if served else min(backoff * 2, self._backoff_max)
             await asyncio.sleep(backoff)
 
     async def _session(self) -> bool:
         device = await find(self.address, self._find_timeout)
         if device is None:
-            self._set_status(connected=False, problem="not in range (or switched off)")
+            self._set_status(connected=False, problem="not in range (or switched off)", no_adapter=False)
             return False
         gone = asyncio.Event()
         client = await establish_connection(BleakClientWithServiceCache, device, self.address,
@@ -196,7 +225,9 @@ class BleHealthDevice:
         consumer: asyncio.Task[None] | None = None
         clock_wrong = False
         try:
-            self._set_status(connected=True, name=device.name or "", problem="", last_contact=self._clock())
+            self._client = client
+            self._set_status(connected=True, name=device.name or "", problem="", no_adapter=False, failures=0,
+                             last_contact=self._clock())
             # Listen first: a bonded device may send its stored records as soon as we
             # are connected, and some send them only once. Subscriptions do not survive
             # a disconnection, so they are made again on every connection.
@@ -209,6 +240,7 @@ class BleHealthDevice:
                 await self._fetch_stored(client, gone)
             await gone.wait()
         finally:
+            self._client = None
             # Whatever arrived is stored before this session ends, even on the way down.
             readings.put_nowait(None)
             if consumer is not None:
@@ -223,6 +255,15 @@ class BleHealthDevice:
                 log.debug("%s: disconnect: %s", self.address, exc)
             self._set_status(connected=False, problem="" if gone.is_set() else self.status.problem)
         return True
+
+    async def test_read(self) -> BleStatus:
+        """Read battery and device information again, now (the technician's test)."""
+        client = self._client
+        if client is None or not client.is_connected:
+            raise NotConnected(f"{self.address} is not connected now: wake the device (press its button) and try again")
+        await self._read_identity(client)
+        self._set_status(last_contact=self._clock())
+        return self.status
 
     @staticmethod
     def _present(client: BleakClient, characteristics: list[str]) -> list[str]:

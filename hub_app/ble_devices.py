@@ -3,7 +3,9 @@
 Pairing a device (the technician's page) puts it on the allow-list in the store; only
 devices on that list are connected and believed. Readings go into the store once
 (their uid is made from the reading's identity), and a device that cannot be reached
-(or a missing adapter) is shown to the technician in plain words.
+(or a missing adapter) is shown to the technician in plain words. The resident's
+status line hears of a missing adapter, a device that fails again and again, or a low
+battery; a device out of range is normal and not mentioned.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from collections.abc import Callable
 from bleak.exc import BleakError
 from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
 
-from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, adapter_problem, find, scan
+from dataclasses import dataclass
+
+from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, NotConnected, adapter_problem, find, scan
 from hub_app.store import AuditEntry, Store
-from vocabulary import Event
+from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +30,50 @@ class BleError(Exception):
     """What a technician's Bluetooth action could not do, in plain words."""
 
 
+@dataclass(frozen=True)
+class TestRead:
+    status: BleStatus
+    last_reading: Event | None  # when the hub last stored one from this device (its values stay off this page)
+
+
 class BleDevices:
-    def __init__(self, store: Store, *, on_event: Callable[[Event], None], time_zone: str, device_options: dict | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        on_event: Callable[[Event], None],
+        time_zone: str,
+        on_problems: Callable[[dict[DeviceKind, Problem | None]], None] = lambda wanted: None,
+        on_live: Callable[[str, str, dict], None] = lambda address, profile, value: None,
+        on_paired: Callable[[tuple[str, ...]], None] = lambda profiles: None,
+        device_options: dict | None = None,
+    ) -> None:
         self._store = store
         self._on_event = on_event
+        self._on_problems = on_problems
+        self._on_live = on_live
+        self._on_paired = on_paired
         self._zone = time_zone
         self._options = device_options or {}
         self.devices: dict[str, BleHealthDevice] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self.live: dict[str, dict] = {}  # the last live value per device (cuff pressure while measuring)
 
     async def start(self) -> None:
         for row in self._store.paired_ble():
             self._run(row["address"], row["profile"])
+        self._paired_changed()
+
+    def _paired_changed(self) -> None:
+        self._on_paired(tuple(dict.fromkeys(row["profile"] for row in self._store.paired_ble())))
+        self._refresh_problems()
+
+    def _refresh_problems(self) -> None:
+        wanted: dict[DeviceKind, Problem | None] = {profile.kind: None for profile in PROFILES.values()}
+        for device in self.devices.values():
+            reason = device.status.resident_problem
+            if reason is not None and wanted[device.profile.kind] is None:
+                wanted[device.profile.kind] = Problem(device.profile.kind, reason)
+        self._on_problems(wanted)
 
     async def stop(self) -> None:
         for address in list(self._tasks):
@@ -51,8 +86,8 @@ class BleDevices:
             return self._store.last_sequence_number(source)
 
         device = BleHealthDevice(address, profile, on_event=self._store_reading, last_sequence=last_sequence,
-                                 on_live=lambda addr, value: self.live.__setitem__(addr, value),
-                                 time_zone=self._zone, **self._options)
+                                 on_live=lambda addr, value: self._on_live(addr, profile, value),
+                                 on_status=self._status_changed, time_zone=self._zone, **self._options)
         self.devices[address] = device
         self._tasks[address] = asyncio.create_task(device.run(), name=f"ble {address}")
 
@@ -62,6 +97,10 @@ class BleDevices:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+    def _status_changed(self, status: BleStatus) -> None:
+        # Cheap, and the core tells the screen only when the problems really change.
+        self._refresh_problems()
 
     async def _store_reading(self, event: Event) -> None:
         stored, new = self._store.record_event_once(event)
@@ -109,11 +148,31 @@ class BleDevices:
         name = device.name or ""
         self._store.pair_ble(address, profile, name, AuditEntry(by, "ble.paired", subject=address, detail={"profile": profile}))
         self._run(address, profile)
+        self._paired_changed()
         return name
 
     async def forget(self, address: str, by: str = "technician") -> bool:
         await self._stop(address)
-        return self._store.forget_ble(address, AuditEntry(by, "ble.forgotten", subject=address))
+        forgotten = self._store.forget_ble(address, AuditEntry(by, "ble.forgotten", subject=address))
+        self._paired_changed()
+        return forgotten
+
+    async def test_read(self, address: str, by: str = "technician") -> TestRead:
+        """Read the battery and device information of a paired device now."""
+        device = self.devices.get(address)
+        if device is None:
+            raise BleError(f"{address} is not paired with this hub")
+        try:
+            status = await device.test_read()
+        except NotConnected as exc:
+            self._store.audit(AuditEntry(by, "ble.test_read", subject=address, detail={"connected": False}))
+            raise BleError(str(exc)) from exc
+        except (BleakError, asyncio.TimeoutError) as exc:
+            self._store.audit(AuditEntry(by, "ble.test_read", subject=address, detail={"connected": True, "ok": False}))
+            raise BleError(adapter_problem(exc)) from exc
+        self._store.audit(AuditEntry(by, "ble.test_read", subject=address,
+                                     detail={"connected": True, "ok": True, "battery": status.battery}))
+        return TestRead(status, self._store.last_event_from(f"ble:{address}"))
 
     def statuses(self) -> list[BleStatus]:
         return [device.status for device in self.devices.values()]

@@ -18,8 +18,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from hub_app import __version__, system_info
@@ -29,6 +29,7 @@ from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports
 from hub_app.store import AuditEntry, Store
 from hub_app.technician import DoorAnswer, TechnicianDoor
+from hub_app.vitals import DEFAULT_LIMITS, Assessment, Limits, assess
 from hub_app.watchdog import SystemdNotifier
 from vocabulary import DeviceKind, Event, EventKind, PlanItem, Problem, utc_now
 
@@ -46,6 +47,7 @@ class HubState:
 
     problems: tuple[Problem, ...] = ()
     today: tuple[PlanItem, ...] = ()
+    measures: tuple[str, ...] = ()  # profiles of the paired health devices: what the resident can measure
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,16 @@ class EventRecorded:
     event: Event
 
 
-Message = StateChanged | EventRecorded
+@dataclass(frozen=True)
+class LiveValue:
+    """A value shown while a measurement is under way (cuff pressure); never stored."""
+
+    address: str
+    profile: str
+    value: dict[str, Any]
+
+
+Message = StateChanged | EventRecorded | LiveValue
 
 
 @dataclass
@@ -99,6 +110,8 @@ class Core:
         self._pending: set[concurrent.futures.Future[Any]] = set()
         self._listeners: list[Callable[[Message], None]] = []
         self._state = HubState()
+        # The resident's limits for vital signs; the care plan replaces the defaults.
+        self.limits: dict[str, Limits] = dict(DEFAULT_LIMITS)
         self.started_monotonic = time.monotonic()
 
     # -- life cycle (called from other threads) ------------------------------------
@@ -182,6 +195,9 @@ class Core:
             device_options=self._device_options,
         )
         ble = BleDevices(store, on_event=lambda event: self._emit(EventRecorded(event)),
+                         on_problems=self._apply_problems,
+                         on_live=lambda address, profile, value: self._emit(LiveValue(address, profile, value)),
+                         on_paired=self._set_measures,
                          time_zone=self.config.resident.time_zone, device_options=self._ble_options)
         running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, ble=ble,
                            stop=asyncio.Event())
@@ -238,17 +254,20 @@ class Core:
 
     async def set_problem(self, problem: Problem) -> HubState:
         others = tuple(p for p in self._state.problems if p.device != problem.device)
-        return self._set_state(HubState(problems=others + (problem,), today=self._state.today))
+        return self._set_state(replace(self._state, problems=others + (problem,)))
 
     async def clear_problem(self, device: DeviceKind) -> HubState:
         kept = tuple(p for p in self._state.problems if p.device != device)
-        return self._set_state(HubState(problems=kept, today=self._state.today))
+        return self._set_state(replace(self._state, problems=kept))
 
     def _apply_problems(self, wanted: dict[DeviceKind, Problem | None]) -> None:
         """Set or clear the problems of the device kinds in `wanted`; others stay."""
         kept = tuple(p for p in self._state.problems if p.device not in wanted)
         added = tuple(p for p in wanted.values() if p is not None)
-        self._set_state(HubState(problems=kept + added, today=self._state.today))
+        self._set_state(replace(self._state, problems=kept + added))
+
+    def _set_measures(self, profiles: tuple[str, ...]) -> None:
+        self._set_state(replace(self._state, measures=profiles))
 
     def _set_state(self, state: HubState) -> HubState:
         if state != self._state:
@@ -268,6 +287,17 @@ class Core:
 
     async def recent_events(self, limit: int = 20) -> list[Event]:
         return self._store().events(limit=limit)
+
+    # -- readings: the resident's measurement screen ------------------------------------
+
+    def assess(self, reading: Event) -> Assessment:
+        """A reading against the resident's limits (pure: callable from any thread)."""
+        return assess(reading, self.limits)
+
+    async def reading_history(self, reading_type: str, days: int) -> list[tuple[Event, Assessment]]:
+        """The readings of the last `days` days, oldest first, each with its assessment."""
+        since = self._clock() - timedelta(days=days)
+        return [(event, self.assess(event)) for event in self._store().readings_since(reading_type, since)]
 
     # -- serial devices: the technician's pages ------------------------------------------
 
@@ -330,3 +360,6 @@ class Core:
 
     async def ble_statuses(self) -> list:
         return self._ble().statuses()
+
+    async def ble_test_read(self, address: str):
+        return await self._ble().test_read(address)

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 DEMO_PIN = "2468"
@@ -99,6 +100,7 @@ class SimulatedHome:
     would assign them (each must pass the handshake)."""
 
     PENDANT, FALL_SENSOR = "00A1B2C3", "00D4E5F6"
+    LAST_WEEK = ((134, 84, 70), (129, 81, 66), (142, 90, 72), (131, 83, 69), (127, 80, 65), (138, 86, 71), (133, 85, 68))
 
     def __init__(self, folder: Path) -> None:
         from devices.simulators.dispenser_sim import DispenserSimulator
@@ -117,6 +119,10 @@ class SimulatedHome:
         os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = self.air.start()
         self.cuff = self.air.add(BloodPressureCuff())
         self.oximeter = self.air.add(Oximeter())
+        # Last week's mornings, kept in the cuff: handed to the hub when it first listens.
+        today = self.cuff.device_now().replace(hour=8, minute=5, second=0)
+        for days_ago, (systolic, diastolic, pulse) in enumerate(self.LAST_WEEK, start=1):
+            self.cuff.remember(systolic, diastolic, pulse, today - timedelta(days=days_ago))
         self.dispenser = DispenserSimulator(PtyPort(folder / "dispenser"), auto=False)
         self.receiver = SensorReceiverSimulator(PtyPort(folder / "sensor-receiver"),
                                                 sensors={self.PENDANT: "help", self.FALL_SENSOR: "fall"})
@@ -134,7 +140,17 @@ class SimulatedHome:
         _wait(lambda: self.cuff.subscribed("2A35") and self.oximeter.subscribed("2A5E"), "the Bluetooth devices")
 
     def play(self, timeline: Callable[[str], None], pause: float = 0.0) -> None:
-        """The morning: a dose on time, the resident's pendant, a fall, a missed dose."""
+        """The whole morning, for the windowed demo: the wired devices, then a blood
+        pressure and an oxygen reading."""
+        self.play_wired(timeline, pause)
+        timeline("blood-pressure cuff: the resident measures (cuff pressure rises, then the result)")
+        self.cuff.measure(128, 82, 68, cuff_pressures=(60, 120, 160, 110))
+        timeline("oximeter: a spot check")
+        self.oximeter.spot_check(96, 70)
+        time.sleep(pause or 1.0)
+
+    def play_wired(self, timeline: Callable[[str], None], pause: float = 0.0) -> None:
+        """A dose on time, the resident's pendant, a fall, a missed dose."""
         steps = [
             ("dispenser: compartment 1 is due; the resident is signalled", self.dispenser.dose_due, 1),
             ("dispenser: the resident takes the dose from compartment 1 on time", self.dispenser.dose_taken, 1),
@@ -149,11 +165,6 @@ class SimulatedHome:
             self.host.run(self.dispenser.wait_until_idle(10))
             self.host.run(self.receiver.wait_until_idle(10))
             time.sleep(pause)
-        timeline("blood-pressure cuff: the resident measures (cuff pressure rises, then the result)")
-        self.cuff.measure(128, 82, 68, cuff_pressures=(60, 120, 160, 110))
-        timeline("oximeter: a spot check")
-        self.oximeter.spot_check(96, 70)
-        time.sleep(pause or 1.0)
 
     def play_in_background(self, timeline: Callable[[str], None]) -> None:
         import threading
@@ -168,11 +179,13 @@ class SimulatedHome:
 
 
 def run_scenario(core, home: SimulatedHome, shots: Path, timeline: Callable[[str], None]) -> int:
+    from hub_app.speech import Speaker
     from hub_app.ui.app import application, build_window
 
     shots.mkdir(parents=True, exist_ok=True)
     app = application()
-    window = build_window(core, app)
+    # What the hub says aloud is kept as WAV files beside the screenshots.
+    window = build_window(core, app, Speaker(core.config.resident.language, wave_dir=shots))
     try:
         window.resize(1280, 800)
         window.show()
@@ -200,10 +213,10 @@ def run_scenario(core, home: SimulatedHome, shots: Path, timeline: Callable[[str
         _wait_until(app, lambda: window.currentWidget() is window.home, "the home screen")
         timeline("resident pressed OK; back on the home screen")
 
-        home.play(timeline)
-        _wait(lambda: len([e for e in core.call(core.recent_events, 50) if e.kind.value == "reading"]) == 2,
-              "the Bluetooth readings")
-        _settle(app)
+        home.play_wired(timeline)
+        _wait(lambda: _readings(core) == len(home.LAST_WEEK), "last week's readings from the cuff")
+        timeline(f"the cuff handed over the {len(home.LAST_WEEK)} readings it kept from last week")
+        _measure(app, window, home, shot, timeline)
 
         window.home.technician_button.pressed.emit()
         _wait_until(app, lambda: window.currentWidget() is window.pin, "the technician door")
@@ -230,6 +243,36 @@ def run_scenario(core, home: SimulatedHome, shots: Path, timeline: Callable[[str
     timeline(f"hub stopped cleanly: {events} event(s), {len(audits)} audit row(s) in the store")
     print(f"Screenshots: {shots}", flush=True)
     return 0
+
+
+def _readings(core) -> int:
+    return len([e for e in core.call(core.recent_events, 100) if e.kind.value == "reading"])
+
+
+def _measure(app, window, home: SimulatedHome, shot, timeline: Callable[[str], None]) -> None:
+    """The resident measures blood pressure and oxygen with the guided screen."""
+    screen = window.measure
+    window.home.measure_buttons["blood_pressure"].click()
+    _wait_until(app, lambda: window.currentWidget() is screen, "the measurement screen")
+    shot("measure-guide", f"resident pressed \"Measure blood pressure\": \"{screen.instruction.text()}\"")
+    home.cuff.pump(120)
+    _wait_until(app, lambda: "120" in screen.progress.text(), "the cuff pressure on the screen")
+    shot("measure-live", f"the cuff pumps: \"{screen.progress.text()}\"")
+    home.cuff.measure(128, 82, 68, cuff_pressures=(160, 110))
+    _wait_until(app, lambda: screen.pages.currentWidget() is screen.result_page, "the blood-pressure result")
+    shot("measure-result", f"result shown and spoken: \"{screen.numbers.text()} {screen.unit.text()}\" \"{screen.verdict.text()}\"")
+    screen.history_button.click()
+    _wait_until(app, lambda: screen.pages.currentWidget() is screen.history_page and screen.chart.point_count,
+                "the history chart")
+    shot("measure-history", f"resident looked at earlier readings: {screen.chart.point_count} points over 7 days")
+    screen.history_done_button.click()
+    window.home.measure_buttons["oximeter"].click()
+    _wait_until(app, lambda: screen.pages.currentWidget() is screen.guide_page, "the oxygen guide")
+    home.oximeter.spot_check(93, 74)
+    _wait_until(app, lambda: screen.pages.currentWidget() is screen.result_page, "the oxygen result")
+    shot("measure-oxygen", f"oxygen spot check: \"{screen.numbers.text()} {screen.unit.text()}\" \"{screen.verdict.text()}\"")
+    screen.done_button.click()
+    _wait_until(app, lambda: window.currentWidget() is window.home, "the home screen")
 
 
 def _wait(condition: Callable[[], object], what: str, timeout: float = 15.0) -> None:

@@ -290,6 +290,16 @@ class Store:
         ).fetchone()
         return row[0]
 
+    def last_event_from(self, source: str) -> Event | None:
+        rows = list(self.db["events"].rows_where("source = ?", [source], order_by="id desc", limit=1))
+        return self._event_from_row(rows[0]) if rows else None
+
+    def readings_since(self, reading_type: str, since: datetime) -> list[Event]:
+        """Readings of one type taken at or after `since`, oldest first (for charts)."""
+        rows = self.db["events"].rows_where("kind = 'reading' AND type = ? AND occurred_at >= ?",
+                                            [reading_type, _iso(since)], order_by="occurred_at")
+        return [self._event_from_row(row) for row in rows]
+
     def count(self, table: str) -> int:
         return self.db[table].count
 

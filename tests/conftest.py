@@ -40,9 +40,11 @@ def make_config(tmp_path):
 
 
 @pytest.fixture
-def hub(qapp, qtbot, make_config):
-    """Start a real core and window for a config; stop both after the test."""
+def hub(qapp, qtbot, make_config, tmp_path):
+    """Start a real core and window for a config; stop both after the test. What the
+    hub says aloud goes to WAV files in tmp_path/speech (real eSpeak NG, no speakers)."""
     from hub_app.logs import setup_logging
+    from hub_app.speech import Speaker
     from hub_app.startup import build_core
     from hub_app.ui.app import build_window
 
@@ -52,7 +54,7 @@ def hub(qapp, qtbot, make_config):
         config = make_config(**options)
         core = build_core(config, setup_logging("info", config.data_dir))
         core.start()
-        window = build_window(core, qapp)
+        window = build_window(core, qapp, Speaker(config.resident.language, wave_dir=tmp_path / "speech"))
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()

@@ -174,3 +174,64 @@ def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air):
     wait_for(lambda: len(readings(core)) == 2, what="the second beat")
     time.sleep(0.5)
     assert [r.data["heart_rate"] for r in readings(core, "heart_rate")] == [72, 72]
+
+
+# -- the resident's status line ---------------------------------------------------------
+
+def test_out_of_range_is_normal_and_not_told_to_the_resident(air):
+    standin, hub = air
+    cuff = standin.add(BloodPressureCuff(), paired=True)
+    core = hub()
+    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    wait_for(lambda: core.state.measures == ("blood_pressure",), what="the measure to be offered")
+    cuff.go_away()
+    wait_for(lambda: [s.problem for s in core.call(core.ble_statuses)] == ["not in range (or switched off)"],
+             timeout=30, what="the device to be missed")
+    assert core.state.problems == ()
+
+
+def test_a_low_battery_is_told_to_the_resident_and_cleared_when_changed(air):
+    from drivers.ble import uuids as u
+    from drivers.ble.battery import BatteryLevel, encode_battery_level
+    from vocabulary import DeviceKind, Problem
+
+    standin, hub = air
+    cuff = standin.add(BloodPressureCuff(battery=8), paired=True)
+    core = hub()
+    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "battery_low"),),
+             what="the low battery on the status line")
+    cuff.set_value(u.BATTERY_LEVEL, encode_battery_level(BatteryLevel(100)))  # new batteries
+    core.call(core.ble_test_read, cuff.address)
+    wait_for(lambda: core.state.problems == (), what="the problem to clear")
+
+
+def test_a_missing_adapter_with_paired_devices_is_told_to_the_resident(tmp_path, monkeypatch):
+    from hub_app.store import AuditEntry, Store
+    from vocabulary import DeviceKind, Problem
+
+    store = Store(tmp_path / "data" / "hub.db")
+    store.pair_ble("C4:7C:8D:6A:1B:01", "blood_pressure", "BP-7000", AuditEntry("technician", "ble.paired"))
+    store.close()
+    standin = BluezStandin(adapter=False)  # the dongle was pulled out
+    standin.start()
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.address)
+    core = Core(HubConfig().with_data_dir(tmp_path / "data"), ble_options={"find_timeout": 1.0, "backoff_max": 1.0})
+    core.start()
+    try:
+        wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "no_adapter"),),
+                 what="the missing adapter on the status line")
+        status = core.call(core.ble_statuses)[0]
+        assert status.problem == "no Bluetooth adapter is available (missing or switched off)"
+        assert core.running  # a problem, never a crash
+    finally:
+        core.stop()
+        standin.stop()
+
+
+def test_only_repeated_failures_become_a_problem():
+    from devices.ble_health import FAILURES_BEFORE_PROBLEM, BleStatus
+
+    status = BleStatus("C4:7C:8D:6A:1B:01", "blood_pressure", problem="Bluetooth error: br-connection-canceled")
+    assert BleStatus(**{**status.__dict__, "failures": FAILURES_BEFORE_PROBLEM - 1}).resident_problem is None
+    assert BleStatus(**{**status.__dict__, "failures": FAILURES_BEFORE_PROBLEM}).resident_problem == "failing"

@@ -37,12 +37,21 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
                  "technician paired the blood-pressure device BP-7000",
                  "stored: reading blood_pressure from ble:C4:7C:8D:6A:1B:01",
                  "stored: reading oxygen_saturation from ble:C4:7C:8D:6A:1B:03",
-                 "technician PIN accepted", "wired devices page", "hub stopped cleanly: 9 event(s)"):
+                 "the cuff handed over the 7 readings it kept from last week",
+                 'resident pressed "Measure blood pressure"', 'the cuff pumps: "Måler ... 120 mmHg"',
+                 'result shown and spoken: "128 / 82 mmHg" "●  Blodtrykket ditt er innenfor grensene dine."',
+                 "resident looked at earlier readings: 14 points over 7 days",
+                 'oxygen spot check: "93 %" "▲  Oksygennivået ditt er litt utenfor grensene dine.',
+                 "technician PIN accepted", "wired devices page", "hub stopped cleanly: 16 event(s)"):
         assert step in out, step
     assert f"Screenshots: {shots}" in out
     pictures = sorted(shots.glob("*.png"))
-    assert [p.name for p in pictures] == ["01-home.png", "02-help-registered.png", "03-technician-pin.png",
-                                          "04-technician-system.png", "05-technician-wired-devices.png"]
+    assert [p.name for p in pictures] == [
+        "01-home.png", "02-help-registered.png", "03-measure-guide.png", "04-measure-live.png", "05-measure-result.png",
+        "06-measure-history.png", "07-measure-oxygen.png", "08-technician-pin.png", "09-technician-system.png",
+        "10-technician-wired-devices.png"]
+    # What the hub said aloud: each instruction and each result.
+    assert len(list(shots.glob("speech-*.wav"))) == 4
     for picture in pictures:
         image = QImage(str(picture))
         assert (image.width(), image.height()) == (1280, 800)

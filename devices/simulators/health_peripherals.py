@@ -114,14 +114,25 @@ class BloodPressureCuff(HealthPeripheral):
     def measure(self, systolic: float, diastolic: float, pulse: float, *, irregular_pulse: bool = False,
                 cuff_pressures: Iterable[float] = ()) -> BloodPressureMeasurement:
         for pressure in cuff_pressures:
-            self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(
-                IntermediateCuffPressure(pressure)))
-        record = BloodPressureMeasurement(
-            systolic, diastolic, round((systolic + 2 * diastolic) / 3), timestamp=self.device_now(), pulse_rate=pulse,
-            status=BloodPressureStatus(irregular_pulse=irregular_pulse) if irregular_pulse else None)
+            self.pump(pressure)
+        record = self._record(systolic, diastolic, pulse, self.device_now(), irregular_pulse)
         if not self.notify(u.BLOOD_PRESSURE_MEASUREMENT, encode_blood_pressure_measurement(record)):
             self._on_loop(lambda: self.stored.append(record))
         return record
+
+    def pump(self, pressure: float) -> bool:
+        """The cuff pressure while it inflates and deflates (Intermediate Cuff Pressure)."""
+        return self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(IntermediateCuffPressure(pressure)))
+
+    def remember(self, systolic: float, diastolic: float, pulse: float, taken_at: datetime) -> None:
+        """A reading taken earlier (`taken_at`: the cuff's local time), kept until handed out."""
+        self.stored.append(self._record(systolic, diastolic, pulse, taken_at.replace(microsecond=0), False))
+
+    @staticmethod
+    def _record(systolic: float, diastolic: float, pulse: float, at: datetime, irregular_pulse: bool) -> BloodPressureMeasurement:
+        return BloodPressureMeasurement(
+            systolic, diastolic, round((systolic + 2 * diastolic) / 3), timestamp=at, pulse_rate=pulse,
+            status=BloodPressureStatus(irregular_pulse=irregular_pulse) if irregular_pulse else None)
 
     # Stored records go out when the hub turns indications on, or, for a bonded hub
     # whose subscription the cuff remembers, a moment after it connects: once only,

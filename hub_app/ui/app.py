@@ -13,6 +13,7 @@ from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from hub_app.core import Core
+from hub_app.speech import Speaker
 from hub_app.ui import i18n
 from hub_app.ui.bridge import CoreBridge
 from hub_app.ui.main_window import MainWindow
@@ -58,14 +59,15 @@ def quit_on_signals(app: QApplication) -> Iterator[None]:
         writer.close()
 
 
-def build_window(core: Core, app: QApplication) -> MainWindow:
+def build_window(core: Core, app: QApplication, speaker: Speaker | None = None) -> MainWindow:
     """Translations, bridge and window for a started core."""
     language = core.config.resident.language
     for old in getattr(app, "_welfare_translators", []):
         app.removeTranslator(old)
     app._welfare_translators = i18n.install(app, language)  # keep them alive
     bridge = CoreBridge(core, app)
-    return MainWindow(bridge, core.config, i18n.locale_for(language), i18n.DATE_FORMATS[language])
+    return MainWindow(bridge, core.config, i18n.locale_for(language), i18n.DATE_FORMATS[language],
+                      speaker or Speaker(language))
 
 
 def run_window(core: Core) -> int:

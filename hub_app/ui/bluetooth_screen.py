@@ -1,6 +1,7 @@
 """The technician's page for Bluetooth health devices: scan for devices nearby, pair
-one (it must connect, bond and show its profile's service first), see the paired ones
-and forget one. Only paired devices are ever connected or believed."""
+one (it must connect, bond and show its profile's service first), see the paired ones,
+test-read one (battery and device information, now) and forget one. Only paired
+devices are ever connected or believed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class BluetoothScreen(QWidget):
     scan_requested = Signal()
     pair_requested = Signal(str, str)  # address, profile
     forget_requested = Signal(str)
+    test_requested = Signal(str)
     refresh_requested = Signal()
 
     def __init__(self, theme: Theme, time_zone: str) -> None:
@@ -45,7 +47,9 @@ class BluetoothScreen(QWidget):
                               self.tr("Firmware"), self.tr("State"), self.tr("Last contact"), self.tr("Battery")])
         self.forget_button = QPushButton(self.tr("Forget device"))
         self.forget_button.clicked.connect(self._forget)
-        for button in (self.scan_button, self.pair_button, self.forget_button):
+        self.test_button = QPushButton(self.tr("Test read"))
+        self.test_button.clicked.connect(self._test)
+        for button in (self.scan_button, self.pair_button, self.forget_button, self.test_button):
             button.setMinimumHeight(theme.min_target_px)
 
         top = QHBoxLayout()
@@ -55,6 +59,7 @@ class BluetoothScreen(QWidget):
         pair_row.addWidget(self.profile, 1)
         pair_row.addWidget(self.pair_button)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.test_button)
         bottom.addStretch(1)
         bottom.addWidget(self.forget_button)
         layout = QVBoxLayout(self)
@@ -111,10 +116,38 @@ class BluetoothScreen(QWidget):
                          state, last, f"{s.battery} %" if s.battery is not None else ""])
         fill(self.paired, rows)
 
-    def _forget(self) -> None:
+    def _chosen_paired(self) -> str | None:
         rows = self.paired.selectionModel().selectedRows()
-        if rows:
-            self.forget_requested.emit(self.paired.item(rows[0].row(), 0).text())
+        if not rows:
+            self.show_message(self.tr("Choose a paired device in the list first."), ok=False)
+            return None
+        return self.paired.item(rows[0].row(), 0).text()
+
+    def _forget(self) -> None:
+        address = self._chosen_paired()
+        if address:
+            self.forget_requested.emit(address)
+
+    def _test(self) -> None:
+        address = self._chosen_paired()
+        if address:
+            self.test_button.setEnabled(False)
+            self.show_message(self.tr("Reading {address}...").format(address=address), ok=True)
+            self.test_requested.emit(address)
+
+    def show_test_read(self, result) -> None:
+        """`result`: a TestRead, or an exception with the reason in plain words."""
+        self.test_button.setEnabled(True)
+        if isinstance(result, BaseException):
+            self.show_message(self.tr("Test read failed: {reason}").format(reason=result), ok=False)
+            return
+        s = result.status
+        battery = f"{s.battery} %" if s.battery is not None else self.tr("unknown")
+        last = (f"{result.last_reading.occurred_at.astimezone(self._zone):%d.%m %H:%M}" if result.last_reading
+                else self.tr("none yet"))
+        self.show_message(self.tr("Connected. Battery {battery}. {model}, serial number {serial}, firmware {firmware}. "
+                                  "Last reading stored: {last}.").format(
+            battery=battery, model=s.model or "-", serial=s.serial or "-", firmware=s.firmware or "-", last=last), ok=True)
 
     def show_message(self, text: str, ok: bool) -> None:
         show_status(self.message, text, ok)

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hub_app.core import Core, CoreStopped, EventRecorded, Message, StateChanged
+from hub_app.core import Core, CoreStopped, EventRecorded, LiveValue, Message, StateChanged
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 class CoreBridge(QObject):
     state_changed = Signal(object)  # HubState
     event_recorded = Signal(object)  # Event
+    live_value = Signal(object)  # LiveValue
     _finished = Signal(object, object, object)  # future, on_result, on_error
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
@@ -35,6 +36,8 @@ class CoreBridge(QObject):
             self.state_changed.emit(message.state)
         elif isinstance(message, EventRecorded):
             self.event_recorded.emit(message.event)
+        elif isinstance(message, LiveValue):
+            self.live_value.emit(message)
 
     def run(
         self,

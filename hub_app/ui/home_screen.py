@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from hub_app.core import HubState
+from hub_app.ui.measure_screen import GUIDES
 from hub_app.ui.theme import Theme
 from vocabulary import DeviceKind
 
@@ -21,6 +22,7 @@ HOLD_TO_OPEN_MS = 2000
 
 class HomeScreen(QWidget):
     help_pressed = Signal()
+    measure_requested = Signal(str)  # the profile of a paired health device
     technician_requested = Signal()
     first_painted = Signal(float)  # time.monotonic() of the first paint
 
@@ -59,6 +61,10 @@ class HomeScreen(QWidget):
         panel_layout.addWidget(self.plan_title)
         panel_layout.addWidget(self.plan, 1)
 
+        # One button per kind of paired health device the resident measures with.
+        self.measures = QGridLayout()
+        self.measure_buttons: dict[str, QPushButton] = {}
+
         self.status = QLabel(objectName="status")
         self.status.setWordWrap(True)
 
@@ -88,6 +94,7 @@ class HomeScreen(QWidget):
         left.addWidget(self.greeting)
         left.addSpacing(12)
         left.addWidget(panel, 1)
+        left.addLayout(self.measures)
         right = QVBoxLayout()
         right.addWidget(self.help_button, 1)
         right.addWidget(self.help_hint)
@@ -142,6 +149,7 @@ class HomeScreen(QWidget):
     # -- plan and status ----------------------------------------------------------
 
     def show_state(self, state: HubState) -> None:
+        self._show_measures(tuple(p for p in state.measures if p in GUIDES))
         if state.today:
             lines = [f"{item.at.astimezone(self._zone):%H:%M}   {item.title}" for item in state.today]
             self.plan.setText("\n".join(lines))
@@ -160,6 +168,25 @@ class HomeScreen(QWidget):
         self.status.setProperty("attention", "true" if attention else "false")
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+
+    def _show_measures(self, profiles: tuple[str, ...]) -> None:
+        if tuple(self.measure_buttons) == profiles:
+            return
+        for button in self.measure_buttons.values():
+            self.measures.removeWidget(button)
+            button.deleteLater()
+        labels = {
+            "blood_pressure": self.tr("Measure blood pressure"), "oximeter": self.tr("Measure oxygen"),
+            "thermometer": self.tr("Measure temperature"), "scale": self.tr("Weigh yourself"),
+            "glucose": self.tr("Measure blood sugar"),
+        }
+        self.measure_buttons = {}
+        for index, profile in enumerate(profiles):
+            button = QPushButton(labels[profile], objectName="measure")
+            button.setMinimumHeight(self._theme.target_px(18))
+            button.clicked.connect(lambda _checked=False, p=profile: self.measure_requested.emit(p))
+            self.measures.addWidget(button, index // 2, index % 2)
+            self.measure_buttons[profile] = button
 
     def device_name(self, device: DeviceKind) -> str:
         names = {

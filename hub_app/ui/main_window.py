@@ -12,10 +12,13 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QStackedWidget
 
 from hub_app.config import HubConfig
+from hub_app.core import LiveValue
+from hub_app.speech import Speaker
 from hub_app.technician import DoorAnswer
 from hub_app.ui.bridge import CoreBridge
 from hub_app.ui.help_screen import HelpScreen
 from hub_app.ui.home_screen import HomeScreen
+from hub_app.ui.measure_screen import MeasureScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
 from hub_app.ui.theme import Theme
 from vocabulary import Event
@@ -24,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QStackedWidget):
-    def __init__(self, bridge: CoreBridge, config: HubConfig, locale: QLocale, date_format: str) -> None:
+    def __init__(self, bridge: CoreBridge, config: HubConfig, locale: QLocale, date_format: str, speaker: Speaker) -> None:
         super().__init__()
         self.setWindowTitle("Welfare hub")
         self.bridge = bridge
@@ -37,18 +40,25 @@ class MainWindow(QStackedWidget):
 
         self.home = HomeScreen(self.theme, locale, date_format, config.resident.name, zone)
         self.help = HelpScreen(self.theme)
+        self.speaker = speaker
+        self.measure = MeasureScreen(self.theme, locale, zone, speaker)
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
         self.serial = self.technician.serial
         self.bluetooth = self.technician.bluetooth
-        for page in (self.home, self.help, self.pin, self.technician):
+        for page in (self.home, self.help, self.measure, self.pin, self.technician):
             self.addWidget(page)
 
         self.home.first_painted.connect(self._log_first_frame)
         self.home.help_pressed.connect(self._ask_for_help)
         self.home.technician_requested.connect(self.open_technician_door)
         self.help.done.connect(self.show_home)
+        self.home.measure_requested.connect(self.start_measurement)
+        self.measure.done.connect(self.show_home)
+        self.measure.history_requested.connect(self._reading_history)
+        bridge.live_value.connect(self._live_value)
+        bridge.event_recorded.connect(self._event_recorded)
         self.pin.cancelled.connect(self.show_home)
         self.pin.submitted.connect(self._check_pin)
         self.technician.closed.connect(self._close_technician_pages)
@@ -63,6 +73,7 @@ class MainWindow(QStackedWidget):
         self.bluetooth.scan_requested.connect(self._ble_scan)
         self.bluetooth.pair_requested.connect(self._ble_pair)
         self.bluetooth.forget_requested.connect(self._ble_forget)
+        self.bluetooth.test_requested.connect(self._ble_test_read)
         self.serial.devices.itemSelectionChanged.connect(self._refresh_sensors)
         # While the technician pages are open, their figures follow the devices.
         self._live = QTimer(self, interval=2000)
@@ -88,6 +99,24 @@ class MainWindow(QStackedWidget):
         self.home.help_button.setEnabled(True)
         self.help.show_failed()
         self.setCurrentWidget(self.help)
+
+    # -- measuring ----------------------------------------------------------------------
+
+    def start_measurement(self, profile: str) -> None:
+        self.measure.start(profile, dict(self.bridge.core.limits))
+        self.setCurrentWidget(self.measure)
+
+    def _live_value(self, live: LiveValue) -> None:
+        if self.currentWidget() is self.measure:
+            self.measure.show_live(live.profile, live.value)
+
+    def _event_recorded(self, event: Event) -> None:
+        if self.currentWidget() is self.measure and self.measure.accepts(event):
+            self.measure.show_result(self.bridge.core.assess(event))
+
+    def _reading_history(self, reading_type: str, days: int) -> None:
+        self.bridge.run(self.bridge.core.reading_history, reading_type, days,
+                        on_result=lambda items: self.measure.show_history(items, days))
 
     # -- technician -------------------------------------------------------------------
 
@@ -206,6 +235,10 @@ class MainWindow(QStackedWidget):
 
         self.bridge.run(self.bridge.core.ble_pair, address, profile, on_result=done,
                         on_error=lambda e: self.bluetooth.pair_finished(self.tr("Not paired: {reason}").format(reason=e), ok=False))
+
+    def _ble_test_read(self, address: str) -> None:
+        self.bridge.run(self.bridge.core.ble_test_read, address, on_result=self.bluetooth.show_test_read,
+                        on_error=self.bluetooth.show_test_read)
 
     def _ble_forget(self, address: str) -> None:
         self.bridge.run(self.bridge.core.ble_forget, address,

@@ -35,6 +35,8 @@ PAIRS = {
     "confirm button": (ON_GREEN, CONFIRM_GREEN),
     "attention text": (ATTENTION_AMBER, PAPER),
     "confirmation text": (CONFIRM_GREEN, PAPER),
+    "red result text": (HELP_RED, PAPER),
+    "chosen button": (PAPER, INK),
 }
 
 
@@ -89,12 +91,17 @@ class Theme:
         QLabel#muted {{ color: {MUTED_INK}; }}
         QLabel#status[attention="true"] {{ color: {ATTENTION_AMBER}; font-weight: 600; }}
         QLabel#status[attention="false"] {{ color: {CONFIRM_GREEN}; font-weight: 600; }}
+        QLabel#verdict {{ font-size: {title}pt; font-weight: 700; }}
+        QLabel#verdict[band="green"] {{ color: {CONFIRM_GREEN}; }}
+        QLabel#verdict[band="yellow"] {{ color: {ATTENTION_AMBER}; }}
+        QLabel#verdict[band="red"] {{ color: {HELP_RED}; }}
         QFrame#panel, QFrame#panel QLabel {{ background: {PANEL}; }}
         QPushButton {{
             background: {PANEL}; color: {INK}; border: 3px solid {INK};
             border-radius: 12px; padding: 8px 24px; font-size: {body}pt;
         }}
         QPushButton:pressed {{ background: #D0D0C6; }}
+        QPushButton:checked {{ background: {INK}; color: {PAPER}; }}
         QPushButton#help {{
             background: {HELP_RED}; color: {ON_RED}; border: none;
             border-radius: 24px; font-size: {self.pt(44)}pt; font-weight: 700;

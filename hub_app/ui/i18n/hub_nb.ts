@@ -84,6 +84,10 @@
         <translation>Glem enheten</translation>
     </message>
     <message>
+        <source>Test read</source>
+        <translation>Testavlesning</translation>
+    </message>
+    <message>
         <source>Health devices nearby</source>
         <translation>Helseenheter i nærheten</translation>
     </message>
@@ -130,6 +134,30 @@
     <message>
         <source>waiting for the device</source>
         <translation>venter på enheten</translation>
+    </message>
+    <message>
+        <source>Choose a paired device in the list first.</source>
+        <translation>Velg først en paret enhet i lista.</translation>
+    </message>
+    <message>
+        <source>Reading {address}...</source>
+        <translation>Leser {address} ...</translation>
+    </message>
+    <message>
+        <source>Test read failed: {reason}</source>
+        <translation>Testavlesningen mislyktes: {reason}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>ukjent</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>ingen ennå</translation>
+    </message>
+    <message>
+        <source>Connected. Battery {battery}. {model}, serial number {serial}, firmware {firmware}. Last reading stored: {last}.</source>
+        <translation>Tilkoblet. Batteri {battery}. {model}, serienummer {serial}, fastvare {firmware}. Siste måling lagret: {last}.</translation>
     </message>
 </context>
 <context>
@@ -234,6 +262,26 @@ hjemmetjenesten</translation>
     <message>
         <source>(and {count} more)</source>
         <translation>(og {count} til)</translation>
+    </message>
+    <message>
+        <source>Measure blood pressure</source>
+        <translation>Mål blodtrykket</translation>
+    </message>
+    <message>
+        <source>Measure oxygen</source>
+        <translation>Mål oksygenet</translation>
+    </message>
+    <message>
+        <source>Measure temperature</source>
+        <translation>Mål temperaturen</translation>
+    </message>
+    <message>
+        <source>Weigh yourself</source>
+        <translation>Vei deg</translation>
+    </message>
+    <message>
+        <source>Measure blood sugar</source>
+        <translation>Mål blodsukkeret</translation>
     </message>
     <message>
         <source>medicine dispenser</source>
@@ -361,6 +409,137 @@ hjemmetjenesten</translation>
     <message>
         <source>Not paired: {reason}</source>
         <translation>Ikke paret: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>MeasureScreen</name>
+    <message>
+        <source>Back</source>
+        <translation>Tilbake</translation>
+    </message>
+    <message>
+        <source>Earlier readings</source>
+        <translation>Tidligere målinger</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Ferdig</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 dager</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 dager</translation>
+    </message>
+    <message>
+        <source>Put on the cuff, then press the button on the monitor.</source>
+        <translation>Ta på mansjetten, og trykk så på knappen på måleren.</translation>
+    </message>
+    <message>
+        <source>Put the clip on a finger and keep your hand still.</source>
+        <translation>Sett klypen på en finger, og hold hånden i ro.</translation>
+    </message>
+    <message>
+        <source>Take your temperature as you usually do.</source>
+        <translation>Mål temperaturen slik du pleier.</translation>
+    </message>
+    <message>
+        <source>Step onto the scale and stand still.</source>
+        <translation>Gå opp på vekten og stå stille.</translation>
+    </message>
+    <message>
+        <source>Measure your blood sugar as you usually do.</source>
+        <translation>Mål blodsukkeret slik du pleier.</translation>
+    </message>
+    <message>
+        <source>Your blood pressure</source>
+        <translation>Blodtrykket ditt</translation>
+    </message>
+    <message>
+        <source>Your oxygen level</source>
+        <translation>Oksygennivået ditt</translation>
+    </message>
+    <message>
+        <source>Your temperature</source>
+        <translation>Temperaturen din</translation>
+    </message>
+    <message>
+        <source>Your weight</source>
+        <translation>Vekten din</translation>
+    </message>
+    <message>
+        <source>Your blood sugar</source>
+        <translation>Blodsukkeret ditt</translation>
+    </message>
+    <message>
+        <source>{what} is saved.</source>
+        <translation>{what} er lagret.</translation>
+    </message>
+    <message>
+        <source>{what} is within your limits.</source>
+        <translation>{what} er innenfor grensene dine.</translation>
+    </message>
+    <message>
+        <source>{what} is a little outside your limits. Measure again at the usual time.</source>
+        <translation>{what} er litt utenfor grensene dine. Mål igjen til vanlig tid.</translation>
+    </message>
+    <message>
+        <source>{what} is far outside your limits. Sit down and rest. If you feel unwell, press Help.</source>
+        <translation>{what} er langt utenfor grensene dine. Sett deg ned og hvil. Trykk på Hjelp hvis du føler deg dårlig.</translation>
+    </message>
+    <message>
+        <source>The monitor noticed an irregular pulse.</source>
+        <translation>Måleren merket en uregelmessig puls.</translation>
+    </message>
+    <message>
+        <source>The cuff was too loose. Put it on a little tighter and measure once more.</source>
+        <translation>Mansjetten satt for løst. Stram den litt, og mål en gang til.</translation>
+    </message>
+    <message>
+        <source>You moved while it measured. Sit still and measure once more.</source>
+        <translation>Du beveget deg mens den målte. Sitt stille og mål en gang til.</translation>
+    </message>
+    <message>
+        <source>The cuff was not in the right place. Put it on again and measure once more.</source>
+        <translation>Mansjetten satt ikke riktig. Ta den på igjen, og mål en gang til.</translation>
+    </message>
+    <message>
+        <source>Your pulse was outside what the monitor can measure.</source>
+        <translation>Pulsen din var utenfor det måleren kan måle.</translation>
+    </message>
+    <message>
+        <source>The device was not sure of this reading. Measure once more.</source>
+        <translation>Måleren var usikker på denne målingen. Mål en gang til.</translation>
+    </message>
+    <message>
+        <source>Pulse {pulse} per minute</source>
+        <translation>Puls {pulse} i minuttet</translation>
+    </message>
+    <message>
+        <source>Waiting for the measurement...</source>
+        <translation>Venter på målingen ...</translation>
+    </message>
+    <message>
+        <source>Measuring... {pressure} mmHg</source>
+        <translation>Måler ... {pressure} mmHg</translation>
+    </message>
+    <message>
+        <source>over</source>
+        <translation>over</translation>
+    </message>
+    <message>
+        <source>No measurement has come yet. Check that the device is switched on and near this screen, then try again.</source>
+        <translation>Ingen måling har kommet ennå. Sjekk at måleren er slått på og er nær denne skjermen, og prøv igjen.</translation>
+    </message>
+    <message>
+        <source>{what}, the last {days} days</source>
+        <translation>{what}, de siste {days} dagene</translation>
+    </message>
+    <message>
+        <source>No readings in these days.</source>
+        <translation>Ingen målinger disse dagene.</translation>
     </message>
 </context>
 <context>
