@@ -50,3 +50,12 @@ def test_a_broken_engine_is_given_up_not_crashed_on(tmp_path):
     speaker = Speaker("nb", engine=str(tmp_path / "no-such-program"))
     assert speaker.say("Hei") is None
     assert not speaker.available
+
+
+def test_the_system_page_says_when_the_hub_cannot_speak(qapp):
+    from hub_app.ui.technician_screens import SystemScreen
+    from hub_app.ui.theme import Theme
+
+    page = SystemScreen(Theme.for_screen(False, 96))
+    page.show_speech("", "nb")
+    assert page.values["speech"].text().startswith("none: the hub shows its words but cannot say them")

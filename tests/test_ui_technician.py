@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from PySide6.QtCore import Qt
 
 from hub_app import __version__
@@ -52,6 +54,7 @@ def test_right_pin_opens_the_system_page_with_real_figures(hub, qtbot, screensho
     assert f"schema {LATEST_VERSION}, 1 events" in values["database"]
     assert "Europe/Oslo" in values["clock"] and "UTC+0" in values["clock"]
     assert values["version"].startswith(__version__)
+    assert values["speech"] == f"{shutil.which('espeak-ng')}, voice en"
     log_text = window.system.log.toPlainText()
     assert "Alarm raised from screen" in log_text
     assert "help" not in log_text.lower()  # the kind of alarm is health data: debug only

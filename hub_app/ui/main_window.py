@@ -45,6 +45,7 @@ class MainWindow(QStackedWidget):
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
+        self.system.show_speech(speaker.engine, speaker.voice)
         self.serial = self.technician.serial
         self.bluetooth = self.technician.bluetooth
         for page in (self.home, self.help, self.measure, self.pin, self.technician):

@@ -123,6 +123,7 @@ class SystemScreen(QWidget):
             ("disk", self.tr("Free disk space")),
             ("clock", self.tr("Clock")),
             ("uptime", self.tr("Running for")),
+            ("speech", self.tr("Speech")),
         ]
         for key, label in rows:
             value = QLabel()
@@ -164,6 +165,11 @@ class SystemScreen(QWidget):
         self.values["clock"].setText(f"{local:%Y-%m-%d %H:%M:%S} {figures.time_zone} (UTC{offset[:3]}:{offset[3:]})")
         self.values["uptime"].setText(uptime)
         self.log.setPlainText("\n".join(figures.log_lines))
+
+    def show_speech(self, engine: str, voice: str) -> None:
+        self.values["speech"].setText(
+            self.tr("{engine}, voice {voice}").format(engine=engine, voice=voice) if engine else
+            self.tr("none: the hub shows its words but cannot say them (install espeak-ng)"))
 
 
 class TechnicianArea(QWidget):

@@ -775,6 +775,10 @@ hjemmetjenesten</translation>
         <translation>Har kjørt i</translation>
     </message>
     <message>
+        <source>Speech</source>
+        <translation>Tale</translation>
+    </message>
+    <message>
         <source>Last log lines</source>
         <translation>Siste logglinjer</translation>
     </message>
@@ -789,6 +793,14 @@ hjemmetjenesten</translation>
     <message>
         <source>{size}, schema {schema}, {events} events</source>
         <translation>{size}, skjema {schema}, {events} hendelser</translation>
+    </message>
+    <message>
+        <source>{engine}, voice {voice}</source>
+        <translation>{engine}, stemme {voice}</translation>
+    </message>
+    <message>
+        <source>none: the hub shows its words but cannot say them (install espeak-ng)</source>
+        <translation>ingen: huben viser ordene, men kan ikke si dem (installer espeak-ng)</translation>
     </message>
 </context>
 <context>
