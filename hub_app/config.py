@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,11 +79,45 @@ class TechnicianSection:
     )
 
 
+def _check_phone(value: str) -> str | None:
+    digits = value.replace(" ", "")
+    ok = not digits or (digits.lstrip("+").isdigit() and 3 <= len(digits.lstrip("+")) <= 15)
+    return None if ok else "a phone number like '+4791234567', or empty"
+
+
+def _check_countdown(value: int) -> str | None:
+    return None if 0 <= value <= 600 else "a whole number of seconds from 0 to 600"
+
+
+def _check_positive(value: int) -> str | None:
+    return None if 1 <= value <= 1440 else "a whole number of minutes from 1 to 1440"
+
+
+@dataclass(frozen=True)
+class CarePlanSection:
+    file: str = _setting("", "The care plan file read at start, TOML or JSON (empty: the plan from the care "
+                             "service); relative to the config file")
+
+
+@dataclass(frozen=True)
+class AlarmsSection:
+    on_call_number: str = _setting("", "The home-care service's on-call phone: an SMS goes there at once when an "
+                                       "alarm cannot reach the service (empty: none)", _check_phone)
+    acknowledge_minutes: int = _setting(5, "Minutes to wait for a person to acknowledge an alarm before the next "
+                                           "step of the ladder", _check_positive)
+    fall_countdown_seconds: int = _setting(30, "Seconds the resident has to answer \"Are you OK?\" after a fall "
+                                               "before the alarm is raised (0: none)", _check_countdown)
+    reminder_repeat_minutes: int = _setting(15, "Minutes before an unanswered medication reminder is given again",
+                                            _check_positive)
+
+
 @dataclass(frozen=True)
 class HubConfig:
     resident: ResidentSection = field(default_factory=ResidentSection)
     hub: HubSection = field(default_factory=HubSection)
     technician: TechnicianSection = field(default_factory=TechnicianSection)
+    care_plan: CarePlanSection = field(default_factory=CarePlanSection)
+    alarms: AlarmsSection = field(default_factory=AlarmsSection)
     # Where the file was read from (None: defaults only). Relative paths resolve here.
     source: Path | None = None
     config_dir: Path = field(default_factory=lambda: default_config_dir())
@@ -98,16 +132,19 @@ class HubConfig:
     def pin_file(self) -> Path:
         return self._resolve(self.technician.pin_file)
 
+    @property
+    def plan_file(self) -> Path | None:
+        return self._resolve(self.care_plan.file) if self.care_plan.file else None
+
     def _resolve(self, value: str) -> Path:
         path = Path(value).expanduser()
         return path if path.is_absolute() else self.config_dir / path
 
     def with_data_dir(self, data_dir: Path) -> HubConfig:
-        hub = HubSection(**{**_as_dict(self.hub), "data_dir": str(Path(data_dir).resolve())})
-        return HubConfig(self.resident, hub, self.technician, self.source, self.config_dir)
+        return replace(self, hub=replace(self.hub, data_dir=str(Path(data_dir).resolve())))
 
 
-SECTIONS = {f.name: f.default_factory for f in fields(HubConfig) if f.name in ("resident", "hub", "technician")}
+SECTIONS = {f.name: f.default_factory for f in fields(HubConfig) if f.name not in ("source", "config_dir")}
 
 
 def _as_dict(section: Any) -> dict[str, Any]:

@@ -21,12 +21,23 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from hub_app import __version__, system_info
-from hub_app.config import HubConfig
+from hub_app.activity import ActivityWatch
+from hub_app.alarms import AlarmError, Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
+from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
+from hub_app.config import HubConfig
+from hub_app.reminders import ReminderError, Reminders, ReminderView
+from hub_app.schedule import LocalTimesTrigger, occurrences
 from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports
+from devices.dispenser import DoseSlot
 from hub_app.store import AuditEntry, Store
 from hub_app.technician import DoorAnswer, TechnicianDoor
 from hub_app.vitals import DEFAULT_LIMITS, Assessment, Limits, assess
@@ -61,6 +72,16 @@ class EventRecorded:
 
 
 @dataclass(frozen=True)
+class ReminderChanged:
+    reminder: ReminderView
+
+
+@dataclass(frozen=True)
+class AlarmChanged:
+    alarm: AlarmView
+
+
+@dataclass(frozen=True)
 class LiveValue:
     """A value shown while a measurement is under way (cuff pressure); never stored."""
 
@@ -69,7 +90,10 @@ class LiveValue:
     value: dict[str, Any]
 
 
-Message = StateChanged | EventRecorded | LiveValue
+Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged
+
+HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is noticed within that
+READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 
 
 @dataclass
@@ -78,7 +102,12 @@ class _Running:
     door: TechnicianDoor
     serial: SerialDevices
     ble: BleDevices
+    reminders: Reminders
+    alarms: Alarms
+    activity: ActivityWatch
+    scheduler: AsyncIOScheduler
     stop: asyncio.Event
+    reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
 
@@ -112,6 +141,10 @@ class Core:
         self._state = HubState()
         # The resident's limits for vital signs; the care plan replaces the defaults.
         self.limits: dict[str, Limits] = dict(DEFAULT_LIMITS)
+        self.plan: CarePlan = EMPTY_PLAN
+        # The sync layer keeps this up to date; until a care service is configured the
+        # hub cannot reach one, and alarms go to the on-call number by SMS at once.
+        self.care_link = CareLinkState()
         self.started_monotonic = time.monotonic()
 
     # -- life cycle (called from other threads) ------------------------------------
@@ -190,20 +223,41 @@ class Core:
             return
         serial = SerialDevices(
             store,
-            on_event=lambda event: self._emit(EventRecorded(event)),
+            on_event=self._device_event,
             on_problems=self._apply_problems,
             device_options=self._device_options,
+            outbox_priority=self._outbox_priority,
         )
-        ble = BleDevices(store, on_event=lambda event: self._emit(EventRecorded(event)),
+        ble = BleDevices(store, on_event=self._device_event,
                          on_problems=self._apply_problems,
                          on_live=lambda address, profile, value: self._emit(LiveValue(address, profile, value)),
-                         on_paired=self._set_measures,
+                         on_paired=self._set_measures, outbox_priority=self._outbox_priority,
                          time_zone=self.config.resident.time_zone, device_options=self._ble_options)
+        zone = self.config.resident.time_zone
+        alarms_config = self.config.alarms
+        alarms = Alarms(store, clock=self._clock, zone=zone, resident_name=self.config.resident.name,
+                        acknowledge_minutes=alarms_config.acknowledge_minutes,
+                        countdowns={"fall": alarms_config.fall_countdown_seconds, "out_of_bed_at_night": 60,
+                                    "inactivity": 60},
+                        on_call_number=alarms_config.on_call_number, send_sms=self._send_sms,
+                        link=lambda: self.care_link, on_change=lambda view: self._emit(AlarmChanged(view)))
+        reminders = Reminders(store, clock=self._clock, zone=zone, repeat_minutes=alarms_config.reminder_repeat_minutes,
+                              has_dispenser=lambda: serial.dispenser() is not None,
+                              on_change=lambda view: self._emit(ReminderChanged(view)),
+                              missed_dose=self._missed_dose)
+        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=zone,
+                                     job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, ble=ble,
-                           stop=asyncio.Event())
+                           reminders=reminders, alarms=alarms, activity=ActivityWatch(store, clock=self._clock, zone=zone),
+                           scheduler=scheduler, stop=asyncio.Event())
         self._running = running
+        self._load_plan_at_start(store)
         await serial.start()
         await ble.start()
+        scheduler.start()
+        scheduler.add_job(self.tick, IntervalTrigger(seconds=HEARTBEAT_S), id="heartbeat")
+        self._schedule_plan()
+        await self.tick()  # what was due while the hub was off, and alarms mid-escalation
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
         store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
         with self._lock:
@@ -212,6 +266,9 @@ class Core:
         log.info("Hub core running (store %s, schema %d)", store.path, store.schema_version)
         self._ready.set()
         await running.stop.wait()
+        scheduler.shutdown(wait=False)
+        if running.reactions:
+            await asyncio.gather(*running.reactions, return_exceptions=True)
         await running.serial.stop()
         await running.ble.stop()
         for task in running.background:
@@ -234,12 +291,11 @@ class Core:
     # -- commands (coroutines run on the core loop) ---------------------------------
 
     async def raise_help_alarm(self, source: str = "screen") -> Event:
-        """The resident asked for help: record the alarm durably, then tell everyone."""
-        event = Event(kind=EventKind.ALARM, type="help_button", source=source, occurred_at=self._clock())
-        stored = self._store().record_event(
-            event,
-            AuditEntry("resident", "alarm.raised", subject=event.uid, detail={"type": event.type, "source": source}),
-        )
+        """The resident asked for help: record the alarm durably (into the outbox, in the
+        same transaction), then climb its ladder until a person has it."""
+        view = await self._running.alarms.start("help_button", source, {}, actor="resident")
+        stored = self._store().event_by_uid(view.uid)
+        assert stored is not None
         # The kind of alarm can say something about the resident's health: debug only.
         log.info("Alarm raised from %s: event %s", source, stored.uid)
         log.debug("Alarm %s is of type %s", stored.uid, stored.type)
@@ -287,6 +343,199 @@ class Core:
 
     async def recent_events(self, limit: int = 20) -> list[Event]:
         return self._store().events(limit=limit)
+
+    # -- the care plan ---------------------------------------------------------------------
+
+    def _load_plan_at_start(self, store: Store) -> None:
+        """The plan in force from the store, then the configured file if it is newer."""
+        row = store.plan_in_force()
+        if row is not None:
+            try:
+                self._use_plan(plan_from_json(row["document"]), datetime.fromisoformat(row["applied_at"]))
+            except PlanError as exc:  # cannot happen for a plan we stored; said, never fatal
+                log.error("The stored care plan cannot be read: %s", exc)
+        path = self.config.plan_file
+        if path is not None:
+            try:
+                plan = load_plan_file(path)
+            except PlanError as exc:
+                log.error("%s", exc)
+                store.audit(AuditEntry("system", "plan.refused", detail={"source": str(path), "problems": exc.problems}))
+                return
+            if plan.version > self.plan.version:
+                self._save_plan(store, plan, str(path), "system")
+
+    def _save_plan(self, store: Store, plan: CarePlan, source: str, by: str) -> None:
+        store.save_plan(plan.version, plan.to_json(), source,
+                        AuditEntry(by, "plan.applied", subject=str(plan.version), detail={"source": source}),
+                        at=self._clock())
+        previous = self.plan
+        self._use_plan(plan, self._clock())
+        for feature in ("vital_sign_sharing", "bed_and_inactivity_monitoring", "auto_answer_calls", "relatives_told"):
+            if previous.consented(feature) != plan.consented(feature):
+                entry = plan.consent.get(feature)
+                store.audit(AuditEntry(by, "consent.given" if plan.consented(feature) else "consent.withdrawn",
+                                       subject=feature, detail={"recorded_by": entry.recorded_by if entry else "",
+                                                                "recorded_at": entry.recorded_at if entry else ""}))
+        if previous.consented("vital_sign_sharing") and not plan.consented("vital_sign_sharing"):
+            dropped = store.drop_pending_readings()
+            log.info("Vital-sign sharing withdrawn: %d reading(s) waiting to be sent will not be", dropped)
+        log.info("Care plan version %d in force (from %s)", plan.version, source)
+
+    def _use_plan(self, plan: CarePlan, applied_at: datetime) -> None:
+        self.plan = plan
+        self.limits = dict(plan.limits)
+        assert self._running is not None
+        self._running.reminders.set_plan(plan, applied_at)
+        self._running.alarms.plan = plan
+        self._running.activity.plan = plan
+
+    async def apply_plan(self, plan: CarePlan, source: str, by: str = "nurse") -> int:
+        """Put a (valid) plan in force; an older or equal version is refused, the plan in force stays."""
+        if plan.version <= self.plan.version:
+            raise PlanError(source, [f"version {plan.version} is not newer than the plan in force "
+                                     f"(version {self.plan.version})"])
+        self._save_plan(self._store(), plan, source, by)
+        self._schedule_plan()
+        await self._load_dispenser()
+        await self.tick()
+        return plan.version
+
+    async def apply_plan_file(self, path: str) -> int:
+        from pathlib import Path
+
+        try:
+            plan = load_plan_file(Path(path))
+        except PlanError as exc:
+            self._store().audit(AuditEntry("technician", "plan.refused", detail={"source": path,
+                                                                                  "problems": exc.problems}))
+            raise
+        return await self.apply_plan(plan, path, by="technician")
+
+    def _schedule_plan(self) -> None:
+        """One APScheduler job per plan item, at its wall-clock times (LocalTimesTrigger)."""
+        running = self._running
+        assert running is not None
+        for job in running.scheduler.get_jobs():
+            if job.id.startswith("plan:"):
+                job.remove()
+        zone = self.config.resident.time_zone
+        for kind, items in (("medication", self.plan.medications), ("measurement", self.plan.measurements)):
+            for item in items:
+                running.scheduler.add_job(self.tick, LocalTimesTrigger(item.times, zone, item.days), id=f"plan:{kind}:{item.id}")
+        for check_in in self.plan.check_ins:
+            running.scheduler.add_job(self.tick, LocalTimesTrigger((check_in.time,), zone, check_in.days),
+                                      id=f"plan:check_in:{check_in.id}")
+
+    async def _load_dispenser(self) -> None:
+        running = self._running
+        assert running is not None
+        dispenser = running.serial.dispenser()
+        if dispenser is None:
+            return
+        slots = [DoseSlot(o.compartment, o.at, o.window_minutes) for o in running.reminders.dose_slots()
+                 if o.compartment is not None]
+        try:
+            await dispenser.set_schedule(slots)
+        except Exception as exc:  # the dispenser says why; the screen still reminds
+            log.warning("The dispenser's schedule could not be loaded: %s", exc)
+
+    # -- time: reminders, alarms, activity ----------------------------------------------------
+
+    async def tick(self) -> None:
+        """Do everything that is due now, then set the scheduler's next wake-up."""
+        running = self._running
+        if running is None:
+            return
+        await running.reminders.due()
+        self._refresh_today()
+        for finding in running.activity.findings():
+            await running.alarms.start(finding.alarm_type, "sensors", {"since": finding.since.isoformat()},
+                                       key=finding.key)
+        await running.alarms.due()
+        times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due()) if t]
+        if times and running.scheduler.running:
+            running.scheduler.add_job(self.tick, DateTrigger(min(times)), id="wake", replace_existing=True)
+
+    def _refresh_today(self) -> None:
+        zone = ZoneInfo(self.config.resident.time_zone)
+        today = self._clock().astimezone(zone).date()
+        items = tuple(PlanItem(at=o.at, kind=o.kind, title=o.title) for o in occurrences(self.plan, today, 1, zone))
+        if items != self._state.today:
+            self._set_state(replace(self._state, today=items))
+
+    # -- what devices report ----------------------------------------------------------------
+
+    def _outbox_priority(self, event: Event) -> int | None:
+        """Which device events go to the care service (alarms are queued when raised)."""
+        if event.kind == EventKind.DOSE:
+            return 1
+        if event.kind == EventKind.READING and self.plan.consented("vital_sign_sharing"):
+            return READING_PRIORITY
+        return None
+
+    def _device_event(self, event: Event) -> None:
+        """A new event from a device, stored already: tell the screens, then react."""
+        self._emit(EventRecorded(event))
+        running = self._running
+        if running is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._react(event))
+        running.reactions.add(task)
+        task.add_done_callback(running.reactions.discard)
+
+    async def _react(self, event: Event) -> None:
+        running = self._running
+        assert running is not None
+        try:
+            if event.kind == EventKind.ALARM:
+                await running.alarms.start(event.type, event.source, event.data, event.occurred_at, event_uid=event.uid)
+            elif event.kind == EventKind.DOSE:
+                await running.reminders.dispenser_event(event)
+            elif event.kind == EventKind.READING:
+                assessment = self.assess(event)
+                if assessment.band is not None and assessment.band.value == "red":
+                    await running.alarms.start("vital_sign_red", event.source, {"reading": event.uid,
+                                                                                 "type": event.type},
+                                               key=f"red/{event.uid}")
+            elif event.kind == EventKind.DEVICE and event.type in ("device_silent", "battery_low"):
+                await running.alarms.start(event.type, event.source, {}, key=f"device/{event.uid}")
+            elif event.kind == EventKind.ACTIVITY:
+                await self.tick()
+        except Exception:  # a reaction must never take the core down; the event is stored
+            log.exception("Reacting to event %s failed", event.uid)
+
+    async def _missed_dose(self, event: Event) -> None:
+        await self._running.alarms.start("missed_dose", event.source, {"dose": event.uid,
+                                                                       "item": event.data.get("item", "")},
+                                         key=f"missed/{event.data.get('occurrence') or event.uid}")
+
+    async def _send_sms(self, number: str, text: str) -> None:
+        modem = self._serial().modem()
+        if modem is None:
+            raise RuntimeError("no mobile modem is assigned to this hub")
+        await modem.send_sms(number, text)
+
+    # -- the resident and the nurse: reminders and alarms --------------------------------------
+
+    async def open_reminders(self) -> list[ReminderView]:
+        return self._running.reminders.open()
+
+    async def confirm_reminder(self, uid: str) -> ReminderView:
+        return await self._running.reminders.confirm(uid)
+
+    async def active_alarms(self) -> list[AlarmView]:
+        return self._running.alarms.active()
+
+    async def start_alarm(self, alarm_type: str, source: str, data: dict | None = None) -> AlarmView:
+        return await self._running.alarms.start(alarm_type, source, data)
+
+    async def cancel_alarm(self, uid: str) -> AlarmView:
+        return await self._running.alarms.cancel(uid)
+
+    async def acknowledge_alarm(self, uid: str, by: str) -> AlarmView:
+        """A person has the alarm (the sync layer passes on the care service's word)."""
+        return await self._running.alarms.acknowledge(uid, by)
 
     # -- readings: the resident's measurement screen ------------------------------------
 

@@ -97,4 +97,68 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=4,
+        description="care plans, reminders, alarms and the outbox to the care service",
+        statements=(
+            # Every valid plan the hub applied; the one in force is the highest version.
+            """
+            CREATE TABLE care_plans (
+                version INTEGER PRIMARY KEY,
+                applied_at TEXT NOT NULL,
+                source TEXT NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            # One row per reminder occurrence (its uid from the plan item and the local
+            # date): what became of it, so a restart or a clock jump neither repeats
+            # nor loses one.
+            """
+            CREATE TABLE reminders (
+                uid TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                item_id TEXT NOT NULL,
+                due_at TEXT NOT NULL,
+                closes_at TEXT NOT NULL,
+                state TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE INDEX reminders_state_due ON reminders (state, due_at)",
+            # One row per alarm: its place in the escalation, so it survives a restart.
+            """
+            CREATE TABLE alarms (
+                uid TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                state TEXT NOT NULL,
+                step INTEGER NOT NULL DEFAULT 0,
+                next_at TEXT,
+                acknowledged_by TEXT NOT NULL DEFAULT '',
+                ended_at TEXT,
+                detail TEXT NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE INDEX alarms_state ON alarms (state)",
+            # What must reach the care service, written in the same transaction as the
+            # event; alarms first. The sync layer sends and marks these.
+            """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                event_uid TEXT NOT NULL UNIQUE,
+                priority INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT NOT NULL DEFAULT '',
+                sent_at TEXT
+            )
+            """,
+            "CREATE INDEX outbox_pending ON outbox (sent_at, priority, id)",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from serial.tools import list_ports
@@ -65,10 +66,12 @@ class SerialDevices:
         on_event: Callable[[Event], None],
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None],
         device_options: dict | None = None,
+        outbox_priority: Callable[[Event], int | None] = lambda event: None,
     ) -> None:
         self._store = store
         self._on_event = on_event
         self._on_problems = on_problems
+        self._outbox_priority = outbox_priority
         self._options = device_options or {}
         self.devices: dict[str, FramedDevice | ModemDevice] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -101,7 +104,7 @@ class SerialDevices:
         self._tasks[port] = asyncio.create_task(device.run(), name=f"{kind} {port}")
 
     async def _store_event(self, event: Event) -> None:
-        stored, new = self._store.record_event_once(event)
+        stored, new = self._store.record_event_once(event, self._outbox_priority(event))
         if not new:
             log.debug("Repeated device event %s ignored", event.uid)
             return
@@ -177,6 +180,15 @@ class SerialDevices:
 
     def statuses(self) -> list[DeviceStatus]:
         return [device.status for device in self.devices.values()]
+
+    def _first(self, kind: type) -> Any:
+        return next((d for d in self.devices.values() if isinstance(d, kind)), None)
+
+    def dispenser(self) -> Dispenser | None:
+        return self._first(Dispenser)
+
+    def modem(self) -> ModemDevice | None:
+        return self._first(ModemDevice)
 
     def device(self, port: str) -> FramedDevice | ModemDevice:
         try:

@@ -153,39 +153,20 @@ class Store:
 
     # -- writing -----------------------------------------------------------------
 
-    def record_event(self, event: Event, audit: AuditEntry | None = None) -> Event:
-        """Store an event (and its audit row) in one transaction; return it with its id.
+    def record_event(self, event: Event, audit: AuditEntry | None = None, outbox_priority: int | None = None) -> Event:
+        """Store an event (its audit row, and its outbox row when it must reach the care
+        service) in one transaction; return it with its id.
 
         When this returns, the row is on disk (synchronous=FULL).
         """
         now = _iso(datetime.now(timezone.utc))
         with self.db.conn:
-            cursor = self.db.conn.execute(
-                "INSERT INTO events (uid, kind, type, source, occurred_at, recorded_at, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event.uid,
-                    event.kind.value,
-                    event.type,
-                    event.source,
-                    _iso(event.occurred_at),
-                    now,
-                    json.dumps(event.data, sort_keys=True),
-                ),
-            )
+            stored = self._insert_event(event, now, outbox_priority)
             if audit is not None:
                 self._insert_audit(audit, now)
-        return Event(
-            kind=event.kind,
-            type=event.type,
-            source=event.source,
-            occurred_at=event.occurred_at,
-            data=event.data,
-            uid=event.uid,
-            id=cursor.lastrowid,
-        )
+        return stored
 
-    def record_event_once(self, event: Event) -> tuple[Event, bool]:
+    def record_event_once(self, event: Event, outbox_priority: int | None = None) -> tuple[Event, bool]:
         """Store an event unless one with its uid is stored already: (stored event, new?).
 
         Devices repeat events until acknowledged; their uids make a repeat recognisable.
@@ -193,7 +174,7 @@ class Store:
         existing = self.event_by_uid(event.uid)
         if existing is not None:
             return existing, False
-        return self.record_event(event), True
+        return self.record_event(event, outbox_priority=outbox_priority), True
 
     def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
         with self.db.conn:
@@ -299,6 +280,106 @@ class Store:
         rows = self.db["events"].rows_where("kind = 'reading' AND type = ? AND occurred_at >= ?",
                                             [reading_type, _iso(since)], order_by="occurred_at")
         return [self._event_from_row(row) for row in rows]
+
+    # -- care plans --------------------------------------------------------------------
+
+    def save_plan(self, version: int, document: str, source: str, audit: AuditEntry, at: datetime) -> None:
+        """`at`: when it came into force, by the hub's clock (reminders count from then)."""
+        now = _iso(at)
+        with self.db.conn:
+            self.db.conn.execute("INSERT OR REPLACE INTO care_plans (version, applied_at, source, document) "
+                                 "VALUES (?, ?, ?, ?)", (version, now, source, document))
+            self._insert_audit(audit, now)
+
+    def plan_in_force(self) -> dict[str, Any] | None:
+        rows = list(self.db["care_plans"].rows_where(order_by="version desc", limit=1))
+        return rows[0] if rows else None
+
+    # -- reminders -----------------------------------------------------------------------
+
+    def reminder(self, uid: str) -> dict[str, Any] | None:
+        rows = list(self.db["reminders"].rows_where("uid = ?", [uid]))
+        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+
+    def open_reminders(self) -> list[dict[str, Any]]:
+        rows = self.db["reminders"].rows_where("state IN ('due', 'shown')", order_by="due_at")
+        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+
+    def put_reminder(self, uid: str, kind: str, item_id: str, due_at: datetime, closes_at: datetime, state: str,
+                     detail: dict[str, Any], event: Event | None = None, audit: AuditEntry | None = None,
+                     outbox_priority: int | None = None) -> Event | None:
+        """Write a reminder's state, with its event (and outbox row, and audit) in one transaction."""
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO reminders (uid, kind, item_id, due_at, closes_at, state, updated_at, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at, detail = excluded.detail",
+                (uid, kind, item_id, _iso(due_at), _iso(closes_at), state, now, json.dumps(detail, sort_keys=True)))
+            stored = self._insert_event(event, now, outbox_priority) if event is not None else None
+            if audit is not None:
+                self._insert_audit(audit, now)
+        return stored
+
+    # -- alarms --------------------------------------------------------------------------
+
+    def alarm(self, uid: str) -> dict[str, Any] | None:
+        rows = list(self.db["alarms"].rows_where("uid = ?", [uid]))
+        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+
+    def active_alarms(self) -> list[dict[str, Any]]:
+        rows = self.db["alarms"].rows_where("ended_at IS NULL", order_by="created_at")
+        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+
+    def recent_alarms(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.db["alarms"].rows_where(order_by="created_at desc", limit=limit)
+        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+
+    def put_alarm(self, uid: str, *, type: str, source: str, state: str, step: int, next_at: datetime | None,
+                  detail: dict[str, Any], acknowledged_by: str = "", ended: bool = False, events: Sequence[Event] = (),
+                  audit: AuditEntry | None = None, outbox_priority: int | None = None,
+                  queue: Sequence[str] = ()) -> list[Event]:
+        """An alarm's new place in its escalation, with its events, outbox rows and audit, in one transaction.
+        `queue`: uids of events stored earlier that go into the outbox now (at `outbox_priority`)."""
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO alarms (uid, type, source, created_at, state, step, next_at, acknowledged_by, ended_at, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
+                "step = excluded.step, next_at = excluded.next_at, acknowledged_by = excluded.acknowledged_by, "
+                "ended_at = excluded.ended_at, detail = excluded.detail",
+                (uid, type, source, now, state, step, _iso(next_at) if next_at else None, acknowledged_by,
+                 now if ended else None, json.dumps(detail, sort_keys=True)))
+            stored = [self._insert_event(event, now, outbox_priority) for event in events]
+            for event_uid in queue:
+                self.db.conn.execute("INSERT OR IGNORE INTO outbox (event_uid, priority, created_at) VALUES (?, ?, ?)",
+                                     (event_uid, outbox_priority if outbox_priority is not None else 0, now))
+            if audit is not None:
+                self._insert_audit(audit, now)
+        return stored
+
+    # -- the outbox to the care service ----------------------------------------------------
+
+    def drop_pending_readings(self) -> int:
+        """Consent to share vital signs was withdrawn: readings not sent yet are not sent."""
+        with self.db.conn:
+            return self.db.conn.execute(
+                "DELETE FROM outbox WHERE sent_at IS NULL AND event_uid IN "
+                "(SELECT uid FROM events WHERE kind = 'reading')").rowcount
+
+    def outbox_pending(self, limit: int = 100) -> list[dict[str, Any]]:
+        return list(self.db["outbox"].rows_where("sent_at IS NULL", order_by="priority, id", limit=limit))
+
+    def _insert_event(self, event: Event, now: str, outbox_priority: int | None) -> Event:
+        cursor = self.db.conn.execute(
+            "INSERT INTO events (uid, kind, type, source, occurred_at, recorded_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (event.uid, event.kind.value, event.type, event.source, _iso(event.occurred_at), now,
+             json.dumps(event.data, sort_keys=True)))
+        if outbox_priority is not None:
+            self.db.conn.execute("INSERT INTO outbox (event_uid, priority, created_at) VALUES (?, ?, ?)",
+                                 (event.uid, outbox_priority, now))
+        return Event(kind=event.kind, type=event.type, source=event.source, occurred_at=event.occurred_at,
+                     data=event.data, uid=event.uid, id=cursor.lastrowid)
 
     def count(self, table: str) -> int:
         return self.db[table].count

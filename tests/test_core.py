@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from hub_app.config import HubConfig
-from hub_app.core import Core, CoreStopped, EventRecorded, StateChanged
+from hub_app.core import AlarmChanged, Core, CoreStopped, EventRecorded, StateChanged
 from hub_app.store import Store, StoreError
 from vocabulary import DeviceKind, EventKind, Problem
 
@@ -29,7 +29,7 @@ def test_commands_run_on_the_core_thread_and_messages_come_from_it(config):
     finally:
         core.stop()
     assert event.id is not None and event.source == "pendant"
-    assert seen == [(EventRecorded, "hub-core"), (StateChanged, "hub-core")]
+    assert seen == [(AlarmChanged, "hub-core"), (EventRecorded, "hub-core"), (StateChanged, "hub-core")]
     assert core.state.problems == (Problem(DeviceKind.DISPENSER, "silent"),)
 
 

@@ -1,0 +1,87 @@
+"""Out of bed at night, and no activity in the day: alarms made from the bed and door
+sensors, only when the resident consented to this monitoring.
+
+Both are worked out from the events in the store (the last bed event, the last sign of
+life), not from timers held in memory, so a restart changes nothing: a resident out of
+bed since 02:10 is still out of bed since 02:10 when the hub comes back at 02:25.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hub_app.care_plan import EMPTY_PLAN, CarePlan
+from hub_app.store import Store
+from vocabulary import Event, EventKind
+
+CONSENT = "bed_and_inactivity_monitoring"
+
+
+@dataclass(frozen=True)
+class Finding:
+    alarm_type: str  # out_of_bed_at_night, inactivity
+    since: datetime  # the event the alarm is about (its identity: one alarm per episode)
+    key: str
+
+
+def in_window(moment: datetime, start: time, end: time, zone: ZoneInfo) -> bool:
+    local = moment.astimezone(zone).time()
+    return start <= local < end if start < end else local >= start or local < end
+
+
+class ActivityWatch:
+    def __init__(self, store: Store, *, clock: Callable[[], datetime], zone: str) -> None:
+        self._store = store
+        self._clock = clock
+        self._zone = ZoneInfo(zone)
+        self.plan: CarePlan = EMPTY_PLAN
+
+    def _last(self, types: tuple[str, ...]) -> Event | None:
+        for event in self._store.events(kind=EventKind.ACTIVITY, limit=200):
+            if event.type in types:
+                return event
+        return None
+
+    def findings(self) -> list[Finding]:
+        """What is overdue now (the caller starts each alarm once, by its key)."""
+        if not self.plan.consented(CONSENT):
+            return []
+        now = self._clock()
+        found = []
+        night = self.plan.night
+        bed = self._last(("bed_exit", "bed_return"))
+        if (bed is not None and bed.type == "bed_exit" and in_window(bed.occurred_at, night.start, night.end, self._zone)
+                and now - bed.occurred_at >= timedelta(minutes=night.out_of_bed_minutes)):
+            found.append(Finding("out_of_bed_at_night", bed.occurred_at, f"out_of_bed/{bed.uid}"))
+        if not in_window(now, night.start, night.end, self._zone):
+            last = self._last_sign_of_life()
+            if last is not None and now - last >= timedelta(hours=self.plan.inactivity_hours):
+                # Quiet hours at night do not count: the day's clock starts when the night ends.
+                found.append(Finding("inactivity", last, f"inactivity/{last.isoformat()}"))
+        return found
+
+    def _last_sign_of_life(self) -> datetime | None:
+        times = [e.occurred_at for e in self._store.events(limit=50)
+                 if e.kind in (EventKind.ACTIVITY, EventKind.READING, EventKind.DOSE) or e.source == "screen"]
+        if not times:
+            return None
+        latest = max(times)
+        night_end = datetime.combine(self._clock().astimezone(self._zone).date(), self.plan.night.end, tzinfo=self._zone)
+        return max(latest, night_end) if night_end <= self._clock() else latest
+
+    def next_due(self) -> datetime | None:
+        if not self.plan.consented(CONSENT):
+            return None
+        now = self._clock()
+        times = []
+        bed = self._last(("bed_exit", "bed_return"))
+        if bed is not None and bed.type == "bed_exit":
+            times.append(bed.occurred_at + timedelta(minutes=self.plan.night.out_of_bed_minutes))
+        last = self._last_sign_of_life()
+        if last is not None:
+            times.append(last + timedelta(hours=self.plan.inactivity_hours))
+        future = [t for t in times if t > now]
+        return min(future) if future else None

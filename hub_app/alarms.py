@@ -1,0 +1,286 @@
+"""Every alarm, from the moment it starts until a person has it: one persisted state
+machine for all of them.
+
+    countdown --(I'm OK)--> cancelled
+        |
+        v (the countdown ran out, or there was none)
+    raised --(a person acknowledges)--> acknowledged
+        |  no acknowledgement in time: send again, and the next rung of the ladder
+        v
+    escalating (step 1, 2, ...) --(acknowledged)--> acknowledged
+        |  past the last rung
+        v
+    top_of_ladder
+
+An alarm is raised into the outbox for the care service in the same transaction as
+its event. When the care service cannot be reached, the on-call number gets an SMS at
+once. The ladder (computed when the alarm is raised, and stored with it, so a restart
+follows the same one): the care service, then each consenting relative or neighbour
+in the plan's order, then the on-call number. Technical alarms (a device silent, a
+battery low, the care service unreachable) climb only to the on-call number. Every
+step is stored before it is acted on, and `due()` picks up whatever is due after a
+restart, so an alarm survives the hub stopping in the middle of its escalation.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hub_app.care_plan import CarePlan
+from hub_app.store import AuditEntry, Store
+from vocabulary import Event, EventKind
+
+log = logging.getLogger(__name__)
+
+PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "inactivity", "vital_sign_red", "missed_dose")
+TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable")
+ALARM_PRIORITY = 0  # outbox: alarms go before everything else
+ALARM_NAMESPACE = uuid.UUID("0d7b1c55-2a8e-4f0e-8f43-7c1d5e2b9a60")
+
+
+class AlarmError(Exception):
+    """An alarm action that cannot be done (unknown alarm, already ended)."""
+
+
+@dataclass(frozen=True)
+class AlarmView:
+    """What the screens show of one alarm."""
+
+    uid: str
+    type: str
+    state: str  # countdown, raised, escalating, acknowledged, cancelled, top_of_ladder
+    step: int
+    next_at: datetime | None
+    acknowledged_by: str = ""
+    told: tuple[str, ...] = ()  # who has been sent an SMS, by name
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("countdown", "raised", "escalating")
+
+
+@dataclass(frozen=True)
+class CareLinkState:
+    """Whether the care service can be reached now (the sync layer keeps this true)."""
+
+    reachable: bool = False
+    reason: str = "no care service is configured"
+
+
+SmsSender = Callable[[str, str], Awaitable[None]]  # (number, text); raises with the reason when it cannot
+
+
+class Alarms:
+    def __init__(self, store: Store, *, clock: Callable[[], datetime], zone: str, resident_name: str,
+                 acknowledge_minutes: int, countdowns: dict[str, int], on_call_number: str,
+                 send_sms: SmsSender, link: Callable[[], CareLinkState],
+                 on_change: Callable[[AlarmView], None]) -> None:
+        self._store = store
+        self._clock = clock
+        self._zone = ZoneInfo(zone)
+        self._name = resident_name or "the resident"
+        self._wait = timedelta(minutes=acknowledge_minutes)
+        self._countdowns = countdowns
+        self._on_call = on_call_number
+        self._send_sms = send_sms
+        self._link = link
+        self._on_change = on_change
+        self.plan: CarePlan | None = None
+
+    # -- views ---------------------------------------------------------------------------
+
+    @staticmethod
+    def view(row: dict[str, Any]) -> AlarmView:
+        next_at = datetime.fromisoformat(row["next_at"]) if row["next_at"] else None
+        return AlarmView(row["uid"], row["type"], row["state"], row["step"], next_at, row["acknowledged_by"],
+                         tuple(row["detail"].get("told", [])), row["detail"])
+
+    def active(self) -> list[AlarmView]:
+        return [self.view(row) for row in self._store.active_alarms()]
+
+    def get(self, uid: str) -> AlarmView:
+        row = self._store.alarm(uid)
+        if row is None:
+            raise AlarmError(f"no alarm {uid}")
+        return self.view(row)
+
+    # -- starting ------------------------------------------------------------------------
+
+    async def start(self, alarm_type: str, source: str, data: dict[str, Any] | None = None,
+                    occurred_at: datetime | None = None, event_uid: str | None = None, key: str | None = None,
+                    actor: str = "system") -> AlarmView:
+        """A new alarm: counting down first when its kind has a countdown, else raised now.
+        `event_uid`: the alarm's event is stored already (a device's frame); else it is made here.
+        `key`: what the alarm is about (one episode), so finding it again starts nothing new."""
+        now = self._clock()
+        uid = event_uid or (str(uuid.uuid5(ALARM_NAMESPACE, key)) if key else str(uuid.uuid4()))
+        if self._store.alarm(uid) is not None:  # a device repeating its frame: the same alarm
+            return self.get(uid)
+        countdown = self._countdowns.get(alarm_type, 0)
+        events = []
+        if event_uid is None:
+            events.append(Event(EventKind.ALARM, alarm_type, source, occurred_at or now, dict(data or {}), uid=uid))
+        detail = {"ladder": self._ladder(alarm_type), "told": [], "data": data or {}}
+        if countdown > 0:
+            self._store.put_alarm(uid, type=alarm_type, source=source, state="countdown", step=0,
+                                  next_at=now + timedelta(seconds=countdown), detail=detail, events=events,
+                                  outbox_priority=None,
+                                  audit=AuditEntry(actor, "alarm.countdown", subject=uid, detail={"seconds": countdown}))
+            log.info("Alarm %s: counting down %d s", uid, countdown)
+            view = self.get(uid)
+            self._on_change(view)
+            return view
+        return await self._raise(uid, alarm_type, source, detail, events, actor)
+
+    def _ladder(self, alarm_type: str) -> list[dict[str, str]]:
+        rungs: list[dict[str, str]] = [{"to": "care_service"}]
+        if alarm_type in PERSON_ALARMS and self.plan is not None and self.plan.consented("relatives_told"):
+            for contact in self.plan.contacts:
+                if contact.consent:
+                    rungs.append({"to": "sms", "name": contact.name, "phone": contact.phone})
+        if self._on_call:
+            rungs.append({"to": "sms", "name": "on-call", "phone": self._on_call})
+        return rungs
+
+    async def _raise(self, uid: str, alarm_type: str, source: str, detail: dict[str, Any], events: list[Event],
+                     actor: str) -> AlarmView:
+        now = self._clock()
+        detail = {**detail, "raised_at": now.isoformat()}
+        # The alarm's own event goes to the care service now, not during the countdown.
+        self._store.put_alarm(uid, type=alarm_type, source=source, state="raised", step=0, next_at=now + self._wait,
+                              detail=detail, events=events, queue=[uid], outbox_priority=ALARM_PRIORITY,
+                              audit=AuditEntry(actor, "alarm.raised", subject=uid))
+        log.info("Alarm %s raised for the care service", uid)
+        log.debug("Alarm %s is of type %s", uid, alarm_type)
+        link = self._link()
+        if not link.reachable and self._on_call:
+            # The service cannot be told now: a person on call is, at once.
+            await self._sms(uid, "on-call", self._on_call, alarm_type)
+        view = self.get(uid)
+        self._on_change(view)
+        return view
+
+    def _marker(self, uid: str, alarm_type: str, source: str, what: str, data: dict[str, Any]) -> Event:
+        return Event(EventKind.ALARM, what, source, self._clock(), {"alarm": uid, "alarm_type": alarm_type, **data})
+
+    # -- the resident, the nurse ----------------------------------------------------------
+
+    async def cancel(self, uid: str, by: str = "resident") -> AlarmView:
+        """"I'm OK" during the countdown: recorded, and nobody is called."""
+        row = self._store.alarm(uid)
+        if row is None or row["state"] != "countdown":
+            raise AlarmError("only an alarm still counting down can be cancelled")
+        self._store.put_alarm(uid, type=row["type"], source=row["source"], state="cancelled", step=0, next_at=None,
+                              detail=row["detail"], ended=True,
+                              events=[self._marker(uid, row["type"], row["source"], "alarm_cancelled", {"by": by})],
+                              audit=AuditEntry(by, "alarm.cancelled", subject=uid))
+        log.info("Alarm %s cancelled by the %s", uid, by)
+        view = self.get(uid)
+        self._on_change(view)
+        return view
+
+    async def acknowledge(self, uid: str, by: str) -> AlarmView:
+        """A person has it (the care service says who): the climb stops."""
+        row = self._store.alarm(uid)
+        if row is None:
+            raise AlarmError(f"no alarm {uid}")
+        if row["state"] not in ("raised", "escalating", "top_of_ladder"):
+            return self.view(row)  # acknowledged already (a repeat), or cancelled
+        self._store.put_alarm(uid, type=row["type"], source=row["source"], state="acknowledged", step=row["step"],
+                              next_at=None, detail=row["detail"], acknowledged_by=by, ended=True,
+                              events=[self._marker(uid, row["type"], row["source"], "alarm_acknowledged", {"by": by})],
+                              audit=AuditEntry("nurse", "alarm.acknowledged", subject=uid, detail={"by": by}))
+        log.info("Alarm %s acknowledged", uid)
+        view = self.get(uid)
+        self._on_change(view)
+        return view
+
+    # -- time ----------------------------------------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        times = [view.next_at for view in self.active() if view.next_at is not None]
+        return min(times) if times else None
+
+    async def due(self) -> None:
+        """Do whatever is due now: countdowns that ran out, climbs not acknowledged."""
+        now = self._clock()
+        for view in self.active():
+            if view.next_at is None or view.next_at > now:
+                continue
+            row = self._store.alarm(view.uid)
+            assert row is not None
+            if view.state == "countdown":
+                await self._raise(view.uid, row["type"], row["source"], row["detail"], [], "system")
+            else:
+                await self._climb(row)
+
+    async def _climb(self, row: dict[str, Any]) -> None:
+        uid, detail = row["uid"], row["detail"]
+        ladder = detail.get("ladder", [])
+        step = row["step"] + 1
+        now = self._clock()
+        if step >= len(ladder):
+            self._store.put_alarm(uid, type=row["type"], source=row["source"], state="top_of_ladder", step=step,
+                                  next_at=None, detail=detail, ended=False,
+                                  events=[self._marker(uid, row["type"], row["source"], "alarm_unanswered",
+                                                       {"told": detail.get("told", [])})],
+                                  outbox_priority=ALARM_PRIORITY, audit=AuditEntry("system", "alarm.top_of_ladder", subject=uid))
+            log.warning("Alarm %s reached the top of its ladder without an acknowledgement", uid)
+            self._on_change(self.get(uid))
+            return
+        rung = ladder[step]
+        # Stored first: a restart in the middle goes on from this step, not from the last.
+        self._store.put_alarm(uid, type=row["type"], source=row["source"], state="escalating", step=step,
+                              next_at=now + self._wait, detail=detail,
+                              events=[self._marker(uid, row["type"], row["source"], "alarm_escalated",
+                                                   {"step": step, "to": rung.get("name", rung["to"])})],
+                              outbox_priority=ALARM_PRIORITY,
+                              audit=AuditEntry("system", "alarm.escalated", subject=uid, detail={"step": step}))
+        log.info("Alarm %s not acknowledged: step %d of its ladder", uid, step)
+        if rung["to"] == "sms" and rung["name"] not in detail.get("told", []):
+            await self._sms(uid, rung["name"], rung["phone"], row["type"])
+        self._on_change(self.get(uid))
+
+    # -- SMS -----------------------------------------------------------------------------
+
+    def _text(self, alarm_type: str, raised_at: datetime) -> str:
+        what = {"help_button": "trykket på alarmknappen", "fall": "kan ha falt", "out_of_bed_at_night":
+                "har vært oppe av sengen lenge i natt", "inactivity": "har ikke vært aktiv på lenge",
+                "vital_sign_red": "har en måling langt utenfor grensene", "missed_dose": "har ikke tatt medisinen",
+                "device_silent": "har et utstyr som har sluttet å svare", "battery_low": "har et utstyr med lavt batteri",
+                "care_service_unreachable": "har en hub som ikke når hjemmetjenesten"}.get(alarm_type, "har en alarm")
+        local = raised_at.astimezone(self._zone)
+        return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
+                f"Kan du, ring {self._name} eller hjemmetjenesten.")
+
+    async def _sms(self, uid: str, name: str, phone: str, alarm_type: str) -> None:
+        row = self._store.alarm(uid)
+        assert row is not None
+        detail = row["detail"]
+        raised = datetime.fromisoformat(detail.get("raised_at", row["created_at"]))
+        try:
+            await self._send_sms(phone, self._text(alarm_type, raised))
+        except Exception as exc:  # no modem, no network: said, and the ladder goes on
+            reason = str(exc) or type(exc).__name__
+            log.warning("Alarm %s: the SMS to %s could not be sent: %s", uid, name, reason)
+            self._store.put_alarm(uid, type=row["type"], source=row["source"], state=row["state"], step=row["step"],
+                                  next_at=datetime.fromisoformat(row["next_at"]) if row["next_at"] else None,
+                                  detail={**detail, "sms_failed": [*detail.get("sms_failed", []), name]},
+                                  events=[self._marker(uid, row["type"], row["source"], "alarm_sms_failed",
+                                                       {"to": name, "reason": reason})],
+                                  outbox_priority=ALARM_PRIORITY)
+            return
+        self._store.put_alarm(uid, type=row["type"], source=row["source"], state=row["state"], step=row["step"],
+                              next_at=datetime.fromisoformat(row["next_at"]) if row["next_at"] else None,
+                              detail={**detail, "told": [*detail.get("told", []), name]},
+                              events=[self._marker(uid, row["type"], row["source"], "alarm_sms_sent", {"to": name})],
+                              outbox_priority=ALARM_PRIORITY,
+                              audit=AuditEntry("system", "alarm.sms_sent", subject=uid, detail={"to": name}))
+        log.info("Alarm %s: SMS sent to %s", uid, "the on-call number" if name == "on-call" else "a contact")

@@ -1,0 +1,209 @@
+"""Reminders from the care plan through the real core and store, with a clock the
+test moves: on time, once, across DST nights, restarts and clock jumps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from plan_helpers import OSLO, PLANS, Clock, start_core, store_rows
+
+from hub_app.care_plan import PlanError
+from hub_app.core import ReminderChanged
+from hub_app.reminders import ReminderError
+from vocabulary import EventKind
+
+NIGHT_PLAN = """
+version = 1
+[[medication]]
+id = "night"
+name = "Nattmedisin"
+times = ["02:30"]
+window_minutes = 30
+"""
+
+
+def watch(core):
+    seen = []
+    core.subscribe(lambda m: seen.append(m.reminder) if isinstance(m, ReminderChanged) else None)
+    return seen
+
+
+def reminder_rows(core):
+    return store_rows(core, "SELECT * FROM reminders ORDER BY due_at")
+
+
+def events(core, kind=None, type_=None):
+    found = [e for e in reversed(core.call(core.recent_events, 1000))]
+    return [e for e in found if (kind is None or e.kind == kind) and (type_ is None or e.type == type_)]
+
+
+@pytest.fixture
+def clock():
+    c = Clock(None)
+    c.set_local(2026, 11, 23, 7, 0)  # a Monday
+    return c
+
+
+@pytest.fixture
+def hub(tmp_path, clock):
+    cores = []
+
+    def start(plan="kari.toml", **options):
+        if plan and not plan.startswith("/"):
+            plan = str(PLANS / plan)
+        core = start_core(tmp_path, clock, plan=plan, **options)
+        cores.append(core)
+        return core
+
+    yield start
+    for core in cores:
+        core.stop()
+
+
+def test_a_reminder_comes_at_its_time_and_only_once(hub, clock):
+    core = hub()
+    seen = watch(core)
+    core.call(core.tick)
+    assert seen == [] and core.call(core.open_reminders) == []
+    clock.set_local(2026, 11, 23, 8, 0)
+    core.call(core.tick)
+    core.call(core.tick)  # however often the scheduler looks
+    assert [(r.item_id, r.state, r.late) for r in seen] == [("morning", "due", False)]
+    assert seen[0].title == "Morgenmedisin (1 pose)"
+    assert len(events(core, EventKind.REMINDER, "medication_due")) == 1
+
+
+def test_the_plan_shows_on_the_home_screen_as_today(hub, clock):
+    core = hub()
+    core.call(core.tick)
+    today = [(item.at.astimezone(clock.now.tzinfo).hour, item.kind, item.title) for item in core.state.today]
+    assert [(kind, title) for _, kind, title in today] == [
+        ("medication", "Morgenmedisin (1 pose)"), ("measurement", "blood_pressure"), ("check_in", "Sykepleier Kari"),
+        ("medication", "Kveldsmedisin (1 pose)")]
+
+
+@pytest.mark.parametrize(("night", "expected_local"), [((2026, 10, 25), "02:30+0200"), ((2026, 3, 29), "03:30+0200")])
+def test_once_on_each_daylight_saving_night(hub, clock, tmp_path, night, expected_local):
+    plan = tmp_path / "night.toml"
+    plan.write_text(NIGHT_PLAN, encoding="utf-8")
+    clock.set_local(night[0], night[1], night[2] - 1, 22, 0)
+    core = hub(plan=str(plan))
+    seen = watch(core)
+    for _ in range(8 * 12):  # the whole night, looking every 5 minutes
+        clock.advance(minutes=5)
+        core.call(core.tick)
+    due = [r for r in seen if r.state == "due"]
+    assert len(due) == 1
+    assert due[0].due_at.astimezone(OSLO).strftime("%H:%M%z") == expected_local
+    assert len([r for r in reminder_rows(core)]) == 1
+
+
+def test_restart_in_the_middle_of_the_window_keeps_the_one_reminder(hub, clock):
+    core = hub()
+    clock.set_local(2026, 11, 23, 8, 5)
+    core.call(core.tick)
+    core.stop()
+    clock.set_local(2026, 11, 23, 8, 20)
+    again = hub()
+    assert [(r.item_id, r.state) for r in again.call(again.open_reminders)] == [("morning", "shown")]  # given again
+    assert len(events(again, EventKind.REMINDER, "medication_due")) == 1  # not shown as new after the restart
+    clock.set_local(2026, 11, 23, 9, 0)  # the window closes, nothing was confirmed
+    again.call(again.tick)
+    assert [e.data["item"] for e in events(again, EventKind.DOSE, "dose_missed")] == ["morning"]
+    assert [a.type for a in again.call(again.active_alarms)] == ["missed_dose"]
+
+
+def test_off_at_the_time_but_back_inside_the_window_shows_it_late(hub, clock):
+    hub().stop()
+    clock.set_local(2026, 11, 23, 8, 25)
+    core = hub()
+    [reminder] = core.call(core.open_reminders)
+    assert reminder.item_id == "morning" and reminder.late
+
+
+def test_off_for_the_whole_window_is_recorded_and_reported(hub, clock):
+    hub().stop()
+    clock.set_local(2026, 11, 23, 9, 40)  # 08:00-09:00 passed while the hub was off
+    core = hub()
+    [missed] = events(core, EventKind.DOSE, "dose_missed")
+    assert missed.data["missed_while_hub_off"] is True and missed.data["item"] == "morning"
+    assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "morning"] == ["missed_while_off"]
+    assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", missed.uid) == [{"priority": 1}]
+    assert [a.type for a in core.call(core.active_alarms)] == ["missed_dose"]
+    measured = [r for r in reminder_rows(core) if r["item_id"] == "blood_pressure-1"]
+    assert [r["state"] for r in measured] == ["due"]  # 08:30 + 2 h: still open, shown late
+
+
+def test_a_clock_jump_neither_skips_nor_doubles(hub, clock):
+    core = hub()
+    clock.set_local(2026, 11, 23, 7, 59)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 8, 20)  # NTP jumps 21 minutes forward, over 08:00
+    core.call(core.tick)
+    assert [r.item_id for r in core.call(core.open_reminders)] == ["morning"]
+    clock.set_local(2026, 11, 23, 7, 40)  # and back again
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 8, 1)
+    core.call(core.tick)
+    assert len(events(core, EventKind.REMINDER, "medication_due")) == 1
+
+
+def test_no_answer_repeats_the_reminder_every_15_minutes(hub, clock):
+    core = hub()
+    seen = watch(core)
+    clock.set_local(2026, 11, 23, 8, 0)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 8, 14)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 8, 15)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 8, 30)
+    core.call(core.tick)
+    assert [r.repeat for r in seen if r.item_id == "morning"] == [0, 1, 2]
+
+
+def test_without_a_dispenser_the_resident_confirms_once_and_never_early(hub, clock):
+    core = hub()
+    clock.set_local(2026, 11, 23, 8, 3)
+    core.call(core.tick)
+    [reminder] = core.call(core.open_reminders)
+    assert not reminder.with_dispenser
+    taken = core.call(core.confirm_reminder, reminder.uid)
+    assert taken.state == "confirmed"
+    [dose] = events(core, EventKind.DOSE, "dose_taken")
+    assert dose.source == "screen" and dose.data["item"] == "morning"
+    with pytest.raises(ReminderError, match="not open"):
+        core.call(core.confirm_reminder, reminder.uid)  # no second dose
+    evening = [r for r in reminder_rows(core) if r["item_id"] == "evening"]
+    assert evening == []  # nothing for the evening exists before its time, so nothing to confirm early
+    actions = [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
+    assert "reminder.confirmed" in actions
+    clock.set_local(2026, 11, 23, 9, 30)
+    core.call(core.tick)
+    assert events(core, EventKind.DOSE, "dose_missed") == []
+
+
+def test_an_invalid_plan_is_refused_and_the_plan_in_force_stays(hub, clock, tmp_path):
+    core = hub()
+    bad = tmp_path / "bad.toml"
+    bad.write_text('version = 4\n[[medication]]\nname = "X"\ntimes = ["25:00"]\n', encoding="utf-8")
+    with pytest.raises(PlanError, match=r"medication\[0\]\.times\[0\] = '25:00'"):
+        core.call(core.apply_plan_file, str(bad))
+    assert core.plan.version == 3 and len(core.plan.medications) == 2
+    older = tmp_path / "older.toml"
+    older.write_text("version = 2\n", encoding="utf-8")
+    with pytest.raises(PlanError, match="not newer than the plan in force"):
+        core.call(core.apply_plan_file, str(older))
+    assert [r["action"] for r in store_rows(core, "SELECT action FROM audit_log WHERE action LIKE 'plan.%'")] == [
+        "plan.applied", "plan.refused"]
+
+
+def test_a_new_plan_version_replaces_the_old_and_survives_a_restart(hub, clock, tmp_path):
+    core = hub()
+    newer = tmp_path / "newer.toml"
+    newer.write_text('version = 4\n[[medication]]\nname = "Lunsj"\ntimes = ["12:00"]\n', encoding="utf-8")
+    assert core.call(core.apply_plan_file, str(newer)) == 4
+    core.stop()
+    again = hub(plan=None)  # no file now: the stored plan is the one in force
+    assert again.plan.version == 4 and [m.name for m in again.plan.medications] == ["Lunsj"]
