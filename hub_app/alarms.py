@@ -212,6 +212,9 @@ class Alarms:
         """Do whatever is due now: countdowns that ran out, climbs not acknowledged."""
         now = self._clock()
         for view in self.active():
+            for rung in view.detail.get("sms_pending", []):
+                await self._sms(view.uid, rung["name"], rung["phone"], view.type, retry=True)
+        for view in self.active():
             if view.next_at is None or view.next_at > now:
                 continue
             row = self._store.alarm(view.uid)
@@ -260,26 +263,34 @@ class Alarms:
         return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
                 f"Kan du, ring {self._name} eller hjemmetjenesten.")
 
-    async def _sms(self, uid: str, name: str, phone: str, alarm_type: str) -> None:
+    async def _sms(self, uid: str, name: str, phone: str, alarm_type: str, retry: bool = False) -> None:
+        """Send one SMS of the ladder. A failure is said once (an event for the care
+        service, the reason in the alarm) and tried again on every later look, while the
+        ladder goes on climbing."""
         row = self._store.alarm(uid)
         assert row is not None
         detail = row["detail"]
         raised = datetime.fromisoformat(detail.get("raised_at", row["created_at"]))
+        pending = [p for p in detail.get("sms_pending", []) if p["name"] != name]
+        next_at = datetime.fromisoformat(row["next_at"]) if row["next_at"] else None
         try:
             await self._send_sms(phone, self._text(alarm_type, raised))
-        except Exception as exc:  # no modem, no network: said, and the ladder goes on
+        except Exception as exc:  # no modem, no network: said, tried again, and the ladder goes on
+            if retry:
+                return
             reason = str(exc) or type(exc).__name__
-            log.warning("Alarm %s: the SMS to %s could not be sent: %s", uid, name, reason)
+            log.warning("Alarm %s: the SMS to %s could not be sent (tried again later): %s", uid, name, reason)
             self._store.put_alarm(uid, type=row["type"], source=row["source"], state=row["state"], step=row["step"],
-                                  next_at=datetime.fromisoformat(row["next_at"]) if row["next_at"] else None,
-                                  detail={**detail, "sms_failed": [*detail.get("sms_failed", []), name]},
+                                  next_at=next_at,
+                                  detail={**detail, "sms_failed": [*detail.get("sms_failed", []), name],
+                                          "sms_pending": [*pending, {"name": name, "phone": phone}]},
                                   events=[self._marker(uid, row["type"], row["source"], "alarm_sms_failed",
                                                        {"to": name, "reason": reason})],
                                   outbox_priority=ALARM_PRIORITY)
             return
         self._store.put_alarm(uid, type=row["type"], source=row["source"], state=row["state"], step=row["step"],
-                              next_at=datetime.fromisoformat(row["next_at"]) if row["next_at"] else None,
-                              detail={**detail, "told": [*detail.get("told", []), name]},
+                              next_at=next_at,
+                              detail={**detail, "told": [*detail.get("told", []), name], "sms_pending": pending},
                               events=[self._marker(uid, row["type"], row["source"], "alarm_sms_sent", {"to": name})],
                               outbox_priority=ALARM_PRIORITY,
                               audit=AuditEntry("system", "alarm.sms_sent", subject=uid, detail={"to": name}))

@@ -41,7 +41,7 @@ def write_config(folder: Path, plan: str | None = None, on_call: str = "", extra
 
 def start_core(folder: Path, clock: Clock, **config) -> Core:
     cfg = load_config(write_config(folder, **config)).with_data_dir(folder / "data")
-    core = Core(cfg, clock=clock, device_options={"retry_base": 0.05, "backoff_max": 0.3})
+    core = Core(cfg, clock=clock, device_options={"retry_base": 0.05, "backoff_max": 0.3, "clock": clock})
     core.start()
     return core
 

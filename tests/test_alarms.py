@@ -1,0 +1,254 @@
+"""Every alarm ends with a person or at the top of its ladder: the real core and store,
+a clock the test moves, and a simulated modem and sensor receiver on pseudo-terminals."""
+
+from __future__ import annotations
+
+import pytest
+from plan_helpers import PLANS, Clock, start_core, store_rows, wait_for
+
+from devices.simulators.host import SimulatorHost
+from devices.simulators.modem_sim import ModemSimulator
+from devices.simulators.pty import PtyPort
+from devices.simulators.receiver_sim import SensorReceiverSimulator
+from hub_app.alarms import AlarmError, CareLinkState
+from hub_app.core import AlarmChanged
+from vocabulary import Event, EventKind
+
+ON_CALL = "+4740000113"
+PENDANT, FALL, BED = "00A1B2C3", "00D4E5F6", "00B3D000"
+
+
+@pytest.fixture
+def clock():
+    c = Clock(None)
+    c.set_local(2026, 11, 23, 10, 0)
+    return c
+
+
+@pytest.fixture
+def home(tmp_path, clock):
+    host = SimulatorHost()
+    modem = ModemSimulator(PtyPort(tmp_path / "ttyGSM"))
+    host.call(modem.start)
+    receiver = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, clock=clock,
+                                       sensors={PENDANT: "help", FALL: "fall", BED: "bed"})
+    host.run(receiver.start())
+    cores = []
+
+    class Home:
+        def __init__(self):
+            self.modem, self.receiver, self.host = modem, receiver, host
+
+        def start(self, plan="kari.toml", on_call=ON_CALL, wired=True, **options):
+            core = start_core(tmp_path, clock, plan=str(PLANS / plan) if plan else None, on_call=on_call, **options)
+            cores.append(core)
+            if wired and not core.call(core.serial_statuses):
+                core.call(core.assign_serial, modem.port.path, "gsm_modem")
+                core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+            wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the devices")
+            return core
+
+        def sms_to(self, number):
+            return [sms for sms in modem.sent if sms.number == number]
+
+    yield Home()
+    for core in cores:
+        core.stop()
+    host.run(receiver.stop())
+    receiver.port.close()
+    modem.port.close()
+    host.stop()
+
+
+def outbox(core):
+    return store_rows(core, "SELECT o.priority, e.kind, e.type FROM outbox o JOIN events e ON e.uid = o.event_uid "
+                            "WHERE o.sent_at IS NULL ORDER BY o.priority, o.id")
+
+
+def active(core):
+    return core.call(core.active_alarms)
+
+
+def test_help_on_the_screen_is_queued_at_once_and_the_on_call_phone_told_when_the_service_is_out_of_reach(home):
+    core = home.start()
+    event = core.call(core.raise_help_alarm, "screen")
+    [alarm] = active(core)
+    assert (alarm.uid, alarm.type, alarm.state) == (event.uid, "help_button", "raised")
+    assert outbox(core)[0] == {"priority": 0, "kind": "alarm", "type": "help_button"}
+    [sms] = home.sms_to(ON_CALL)  # no care service configured: out of reach, so a person on call, now
+    assert "Kari trykket på alarmknappen" in sms.text and "Hjemmetjenesten er varslet" in sms.text
+    assert alarm.state == "raised" and "on-call" in core.call(core.active_alarms)[0].told
+
+
+def test_the_pendant_raises_the_same_alarm_with_no_countdown(home):
+    core = home.start()
+    home.host.call(home.receiver.help_button, PENDANT)
+    wait_for(lambda: active(core), what="the pendant's alarm")
+    [alarm] = active(core)
+    assert alarm.type == "help_button" and alarm.state == "raised"
+    home.host.call(home.receiver.help_button, PENDANT)  # a second press is a second alarm
+    wait_for(lambda: len(active(core)) == 2, what="the second alarm")
+
+
+def test_a_fall_counts_down_and_im_ok_cancels_it(home, clock):
+    core = home.start()
+    changes = []
+    core.subscribe(lambda m: changes.append(m.alarm) if isinstance(m, AlarmChanged) else None)
+    home.host.call(home.receiver.fall, FALL)
+    wait_for(lambda: active(core), what="the fall")
+    [alarm] = active(core)
+    assert alarm.state == "countdown" and (alarm.next_at - clock.now).total_seconds() == 30
+    assert outbox(core) == []  # nothing is sent while the resident can still say "I'm OK"
+    cancelled = core.call(core.cancel_alarm, alarm.uid)
+    assert cancelled.state == "cancelled" and active(core) == []
+    clock.advance(seconds=31)
+    core.call(core.tick)
+    assert home.modem.sent == [] and outbox(core) == []
+    types = [e.type for e in reversed(core.call(core.recent_events, 20)) if e.kind == EventKind.ALARM]
+    assert types == ["fall", "alarm_cancelled"]
+    assert "alarm.cancelled" in [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
+    with pytest.raises(AlarmError):
+        core.call(core.cancel_alarm, alarm.uid)
+
+
+def test_a_fall_with_no_answer_is_raised_when_the_countdown_ends(home, clock):
+    core = home.start()
+    home.host.call(home.receiver.fall, FALL)
+    wait_for(lambda: active(core), what="the fall")
+    clock.advance(seconds=29)
+    core.call(core.tick)
+    assert active(core)[0].state == "countdown"
+    clock.advance(seconds=1)
+    core.call(core.tick)
+    [alarm] = active(core)
+    assert alarm.state == "raised"
+    assert outbox(core)[0] == {"priority": 0, "kind": "alarm", "type": "fall"}
+    assert "kan ha falt" in home.sms_to(ON_CALL)[0].text
+
+
+def test_the_ladder_climbs_to_consenting_relatives_then_on_call_then_the_top(home, clock):
+    core = home.start()
+    core.care_link = CareLinkState(reachable=True, reason="")  # as the sync layer reports it
+    uid = core.call(core.raise_help_alarm, "screen").uid
+    assert home.modem.sent == []  # the service is reached: nobody else is bothered yet
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    [alarm] = active(core)
+    assert (alarm.state, alarm.step, alarm.told) == ("escalating", 1, ("Ola Nordmann",))
+    assert [s.number for s in home.modem.sent] == ["+4791234567"]  # Ola consented; Berit did not
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    assert [s.number for s in home.modem.sent] == ["+4791234567", ON_CALL]
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    view = core.call(core.active_alarms)
+    assert view[0].state == "top_of_ladder"  # still shown: it ended with nobody, and says so
+    types = [e.type for e in reversed(core.call(core.recent_events, 50)) if e.kind == EventKind.ALARM]
+    assert types == ["help_button", "alarm_escalated", "alarm_sms_sent", "alarm_escalated", "alarm_sms_sent",
+                     "alarm_unanswered"]
+    acknowledged = core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")
+    assert acknowledged.state == "acknowledged" and acknowledged.acknowledged_by == "Sykepleier Nina"
+    assert active(core) == []
+
+
+def test_an_acknowledgement_stops_the_climb(home, clock):
+    core = home.start()
+    core.care_link = CareLinkState(reachable=True, reason="")
+    uid = core.call(core.raise_help_alarm, "screen").uid
+    core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")
+    core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")  # the service saying it twice changes nothing
+    clock.advance(minutes=30)
+    core.call(core.tick)
+    assert home.modem.sent == [] and active(core) == []
+
+
+def test_an_alarm_survives_a_restart_in_the_middle_of_its_escalation(home, clock):
+    core = home.start()
+    core.care_link = CareLinkState(reachable=True, reason="")
+    uid = core.call(core.raise_help_alarm, "screen").uid
+    clock.advance(minutes=5)
+    core.call(core.tick)  # step 1: Ola told
+    core.stop()
+    clock.advance(minutes=6)  # off past the next step's time
+    again = home.start()
+    again.call(again.tick)  # the modem is connected now (the heartbeat does this within 30 s)
+    [alarm] = active(again)
+    assert (alarm.uid, alarm.step) == (uid, 2)  # the start went on from where it was
+    assert [s.number for s in home.modem.sent] == ["+4791234567", ON_CALL]  # Ola not told twice
+
+
+def test_without_relatives_consent_only_the_service_and_on_call(home, clock, tmp_path):
+    plan = tmp_path / "no-relatives.toml"
+    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8").replace(
+        "[consent.relatives_told]\ngiven = true", "[consent.relatives_told]\ngiven = false"), encoding="utf-8")
+    core = home.start(plan=str(plan))
+    core.care_link = CareLinkState(reachable=True, reason="")
+    core.call(core.raise_help_alarm, "screen")
+    for _ in range(3):
+        clock.advance(minutes=5)
+        core.call(core.tick)
+    assert [s.number for s in home.modem.sent] == [ON_CALL]
+
+
+def test_no_modem_is_said_and_the_ladder_goes_on(home, clock):
+    core = home.start(wired=False)
+    uid = core.call(core.raise_help_alarm, "screen").uid
+    [failed] = [e for e in core.call(core.recent_events, 20) if e.type == "alarm_sms_failed"]
+    assert failed.data == {"alarm": uid, "alarm_type": "help_button", "to": "on-call",
+                           "reason": "no mobile modem is assigned to this hub"}
+    assert active(core)[0].detail["sms_failed"] == ["on-call"]
+    core.call(core.assign_serial, home.modem.port.path, "gsm_modem")  # the technician plugs one in
+    wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the modem")
+    core.call(core.tick)
+    assert len(home.sms_to(ON_CALL)) == 1 and active(core)[0].told == ("on-call",)
+    core.call(core.tick)
+    assert len(home.sms_to(ON_CALL)) == 1  # sent once
+
+
+def test_a_red_blood_pressure_is_an_alarm_yellow_is_not(home, clock):
+    core = home.start()
+
+    async def reading(systolic):
+        event = Event(EventKind.READING, "blood_pressure", "ble:C4:7C:8D:6A:1B:01", clock.now,
+                      {"systolic": systolic, "diastolic": 85.0, "unit": "mmHg", "pulse_rate": 70.0})
+        core._running.ble._store.record_event(event)
+        core._device_event(event)
+
+    core.call(reading, 160)  # yellow with Kari's own limits (green to 150, yellow to 170)
+    core.call(reading, 186)
+    wait_for(lambda: active(core), what="the red reading's alarm")
+    [alarm] = active(core)
+    assert alarm.type == "vital_sign_red" and alarm.state == "raised"
+
+
+def test_out_of_bed_at_night_beyond_the_limit_with_consent(home, clock, tmp_path):
+    plan = tmp_path / "bed.toml"
+    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
+        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
+        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    clock.set_local(2026, 11, 24, 2, 0)
+    core = home.start(plan=str(plan))
+    home.host.call(home.receiver.bed_exit, BED)
+    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    clock.advance(minutes=19)
+    core.call(core.tick)
+    assert active(core) == []
+    clock.advance(minutes=1)  # out of bed for 20 minutes, Kari's limit
+    core.call(core.tick)
+    [alarm] = active(core)
+    assert alarm.type == "out_of_bed_at_night" and alarm.state == "countdown"
+    clock.advance(seconds=60)
+    core.call(core.tick)
+    core.call(core.tick)
+    [alarm] = active(core)
+    assert alarm.state == "raised"  # one alarm for one night-time exit, however often it is looked at
+
+
+def test_no_consent_no_bed_alarm(home, clock):
+    clock.set_local(2026, 11, 24, 2, 0)
+    core = home.start()
+    home.host.call(home.receiver.bed_exit, BED)
+    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    clock.advance(hours=2)
+    core.call(core.tick)
+    assert active(core) == []
