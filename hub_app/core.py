@@ -108,6 +108,7 @@ class _Running:
     scheduler: AsyncIOScheduler
     stop: asyncio.Event
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
+    dispenser_loaded_for: Any = None  # the local date the dispenser's slots were last loaded for
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
 
@@ -428,6 +429,9 @@ class Core:
                                       id=f"plan:check_in:{check_in.id}")
 
     async def _load_dispenser(self) -> None:
+        """Hand the dispenser the next 24 hours of doses, in the background: a slow or
+        unplugged dispenser never holds up reminders and alarms (it is loaded again
+        after every reconnection by its own driver)."""
         running = self._running
         assert running is not None
         dispenser = running.serial.dispenser()
@@ -435,10 +439,17 @@ class Core:
             return
         slots = [DoseSlot(o.compartment, o.at, o.window_minutes) for o in running.reminders.dose_slots()
                  if o.compartment is not None]
-        try:
-            await dispenser.set_schedule(slots)
-        except Exception as exc:  # the dispenser says why; the screen still reminds
-            log.warning("The dispenser's schedule could not be loaded: %s", exc)
+
+        async def load() -> None:
+            try:
+                await dispenser.set_schedule(slots)
+                log.info("The dispenser was given %d dose(s)", len(slots))
+            except Exception as exc:  # the dispenser says why; the screen still reminds
+                log.warning("The dispenser's schedule could not be loaded: %s", exc)
+
+        task = asyncio.get_running_loop().create_task(load())
+        running.reactions.add(task)
+        task.add_done_callback(running.reactions.discard)
 
     # -- time: reminders, alarms, activity ----------------------------------------------------
 
@@ -449,6 +460,10 @@ class Core:
             return
         await running.reminders.due()
         self._refresh_today()
+        today = self._clock().astimezone(ZoneInfo(self.config.resident.time_zone)).date()
+        if running.dispenser_loaded_for != today:
+            running.dispenser_loaded_for = today  # once a day: the next 24 hours of doses
+            await self._load_dispenser()
         for finding in running.activity.findings():
             await running.alarms.start(finding.alarm_type, "sensors", {"since": finding.since.isoformat()},
                                        key=finding.key)
@@ -561,7 +576,10 @@ class Core:
         return self._serial().statuses()
 
     async def assign_serial(self, port: str, kind: str):
-        return await self._serial().assign(port, kind)
+        identity = await self._serial().assign(port, kind)
+        if kind == "dispenser":
+            await self._load_dispenser()
+        return identity
 
     async def unassign_serial(self, port: str) -> bool:
         return await self._serial().unassign(port)

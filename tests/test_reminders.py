@@ -207,3 +207,84 @@ def test_a_new_plan_version_replaces_the_old_and_survives_a_restart(hub, clock, 
     core.stop()
     again = hub(plan=None)  # no file now: the stored plan is the one in force
     assert again.plan.version == 4 and [m.name for m in again.plan.medications] == ["Lunsj"]
+
+
+# -- with the dispenser (a simulator on a pty, on the same clock) ---------------------------
+
+@pytest.fixture
+def dispenser(tmp_path, clock):
+    from devices.simulators.dispenser_sim import DispenserSimulator
+    from devices.simulators.host import SimulatorHost
+    from devices.simulators.pty import PtyPort
+
+    host = SimulatorHost()
+    sim = DispenserSimulator(PtyPort(tmp_path / "ttyDOSE"), retry_base=0.05, clock=clock)
+    sim.tick = 0.05
+    host.run(sim.start())
+    yield host, sim
+    host.run(sim.stop())
+    sim.port.close()
+    host.stop()
+
+
+def test_the_dispenser_flow_taken_then_missed(hub, clock, dispenser):
+    from plan_helpers import wait_for
+
+    host, sim = dispenser
+    clock.set_local(2026, 11, 23, 7, 50)
+    core = hub()
+    core.call(core.assign_serial, sim.port.path, "dispenser")
+    wait_for(lambda: {1, 2} <= set(host.call(lambda: dict(sim.slots))), what="the dispenser's schedule")
+    slots = host.call(lambda: {c: s.due for c, s in sim.slots.items()})
+    assert slots[1].astimezone(OSLO).strftime("%H:%M") == "08:00" and slots[2].astimezone(OSLO).strftime("%H:%M") == "20:00"
+
+    clock.set_local(2026, 11, 23, 8, 0)
+    core.call(core.tick)
+    [reminder] = core.call(core.open_reminders)
+    assert reminder.with_dispenser  # the screen says: take it from the dispenser
+    with pytest.raises(ReminderError, match="take it from there"):
+        core.call(core.confirm_reminder, reminder.uid)  # no confirming a dose the dispenser holds
+    wait_for(lambda: events(core, EventKind.DOSE, "dose_due"), what="DOSE_DUE from the dispenser")
+    clock.set_local(2026, 11, 23, 8, 4)
+    host.call(sim.take_dose)
+    wait_for(lambda: core.call(core.open_reminders) == [], what="DOSE_TAKEN to end the reminder")
+    assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "morning"] == ["taken"]
+    taken = events(core, EventKind.DOSE, "dose_taken")
+    assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", taken[0].uid) == [{"priority": 1}]
+
+    clock.set_local(2026, 11, 23, 20, 0)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 21, 0)  # the window closes: the dispenser says DOSE_MISSED
+    wait_for(lambda: events(core, EventKind.DOSE, "dose_missed"), what="DOSE_MISSED from the dispenser")
+    wait_for(lambda: [a.type for a in core.call(core.active_alarms)] == ["missed_dose"], what="the missed-dose alarm")
+    core.call(core.tick)
+    assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "evening"] == ["missed"]
+    assert len(events(core, EventKind.DOSE, "dose_missed")) == 1  # the hub did not add one of its own
+
+
+def test_withdrawn_consent_stops_reading_uploads_from_then_on(hub, clock, tmp_path):
+    from hub_app.care_plan import load_plan_file
+    from vocabulary import Event
+
+    core = hub()
+
+    async def reading(systolic):
+        event = Event(EventKind.READING, "blood_pressure", "ble:C4:7C:8D:6A:1B:01", clock.now,
+                      {"systolic": systolic, "diastolic": 80.0, "unit": "mmHg"})
+        return core._store().record_event_once(event, core._outbox_priority(event))[0]
+
+    first = core.call(reading, 120)
+    assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", first.uid) == [{"priority": 2}]
+    raw = (PLANS / "kari.toml").read_text(encoding="utf-8").replace("version = 3", "version = 4").replace(
+        "[consent.vital_sign_sharing]\ngiven = true", "[consent.vital_sign_sharing]\ngiven = false")
+    withdrawn = tmp_path / "withdrawn.toml"
+    withdrawn.write_text(raw, encoding="utf-8")
+    assert not load_plan_file(withdrawn).consented("vital_sign_sharing")
+    core.call(core.apply_plan_file, str(withdrawn))
+    assert store_rows(core, "SELECT * FROM outbox WHERE event_uid = ?", first.uid) == []  # not sent after all
+    second = core.call(reading, 121)
+    assert store_rows(core, "SELECT * FROM outbox WHERE event_uid = ?", second.uid) == []
+    assert len(core.call(core.recent_events, 10)) >= 2  # kept on the hub: only the sharing stopped
+    consent = store_rows(core, "SELECT action, subject, detail FROM audit_log WHERE action LIKE 'consent.%'")
+    assert [(c["action"], c["subject"]) for c in consent][-1] == ("consent.withdrawn", "vital_sign_sharing")
+    assert "Sykepleier Kari" in consent[-1]["detail"]
