@@ -13,13 +13,34 @@ the resident hears the latest thing, not a queue.
 from __future__ import annotations
 
 import logging
+import math
 import shutil
+import struct
 import subprocess
+import tempfile
+import wave
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 VOICES = {"nb": "nb", "en": "en"}
+CHIME_TONES = ((659.25, 0.35), (523.25, 0.6))  # E5 then C5: a doorbell, soft at the ends
+
+
+def chime_wave(path: Path, rate: int = 22050) -> Path:
+    """Write the reminder chime (two soft tones) as a 16-bit mono WAV."""
+    frames = bytearray()
+    for frequency, seconds in CHIME_TONES:
+        count = int(rate * seconds)
+        for i in range(count):
+            envelope = min(1.0, i / (0.02 * rate)) * (1 - i / count) ** 2  # no click in, a bell's fade out
+            frames += struct.pack("<h", int(0.45 * 32767 * envelope * math.sin(2 * math.pi * frequency * i / rate)))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    return path
 WORDS_PER_MINUTE = 140  # slower than the default 175: clearer for older ears
 
 
@@ -60,6 +81,22 @@ class Speaker:
             self.engine = ""
             return None
         return wave
+
+    def chime(self) -> Path | None:
+        """The reminder chime, before the words (played with aplay from alsa-utils)."""
+        if self._wave_dir is not None:
+            self._count += 1
+            self._wave_dir.mkdir(parents=True, exist_ok=True)
+            return chime_wave(self._wave_dir / f"chime-{self._count:02d}.wav")
+        player = shutil.which("aplay")
+        if not player:
+            return None
+        path = chime_wave(Path(tempfile.gettempdir()) / "welfare-hub-chime.wav")
+        try:
+            subprocess.Popen([player, "-q", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            log.warning("The chime could not be played: %s", exc)
+        return path
 
     def wait(self, timeout: float = 10.0) -> None:
         if self._speaking is not None:

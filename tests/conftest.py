@@ -50,9 +50,15 @@ def hub(qapp, qtbot, make_config, tmp_path):
 
     started = []
 
-    def start(**options):
+    def start(clock=None, **options):
         config = make_config(**options)
-        core = build_core(config, setup_logging("info", config.data_dir))
+        recent = setup_logging("info", config.data_dir)
+        if clock is None:
+            core = build_core(config, recent)
+        else:  # a clock the test moves (reminders, countdowns)
+            from hub_app.core import Core
+
+            core = Core(config, recent_logs=recent, clock=clock)
         core.start()
         window = build_window(core, qapp, Speaker(config.resident.language, wave_dir=tmp_path / "speech"))
         qtbot.addWidget(window)

@@ -59,3 +59,16 @@ def test_the_system_page_says_when_the_hub_cannot_speak(qapp):
     page = SystemScreen(Theme.for_screen(False, 96))
     page.show_speech("", "nb")
     assert page.values["speech"].text().startswith("none: the hub shows its words but cannot say them")
+
+
+def test_the_chime_is_two_soft_tones(tmp_path):
+    speaker = Speaker("nb", wave_dir=tmp_path)
+    path = speaker.chime()
+    assert 0.9 < seconds(path) < 1.0
+    with wave.open(str(path)) as audio:
+        samples = audio.readframes(audio.getnframes())
+    import array
+
+    values = array.array("h", samples)
+    assert abs(values[0]) < 200 and abs(values[-1]) < 200  # no click at either end
+    assert max(values) > 10000  # loud enough to hear across a room

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hub_app.core import Core, CoreStopped, EventRecorded, LiveValue, Message, StateChanged
+from hub_app.core import AlarmChanged, Core, CoreStopped, EventRecorded, LiveValue, Message, ReminderChanged, StateChanged
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,8 @@ class CoreBridge(QObject):
     state_changed = Signal(object)  # HubState
     event_recorded = Signal(object)  # Event
     live_value = Signal(object)  # LiveValue
+    reminder_changed = Signal(object)  # ReminderView
+    alarm_changed = Signal(object)  # AlarmView
     _finished = Signal(object, object, object)  # future, on_result, on_error
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
@@ -38,6 +40,10 @@ class CoreBridge(QObject):
             self.event_recorded.emit(message.event)
         elif isinstance(message, LiveValue):
             self.live_value.emit(message)
+        elif isinstance(message, ReminderChanged):
+            self.reminder_changed.emit(message.reminder)
+        elif isinstance(message, AlarmChanged):
+            self.alarm_changed.emit(message.alarm)
 
     def run(
         self,

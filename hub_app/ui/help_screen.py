@@ -1,4 +1,5 @@
-"""What the resident sees after pressing Help: in plain words, what happens next."""
+"""What the resident sees of an alarm: after pressing Help, and then as it goes on, in
+plain words, what happens next ("Help is on the way: Nina")."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from hub_app.alarms import AlarmView
 from hub_app.ui.theme import Theme
 
 
@@ -40,6 +42,27 @@ class HelpScreen(QWidget):
                 "If you can, sit down and stay where you are."
             ).format(time=f"{at_local:%H:%M}")
         )
+
+    def show_alarm(self, alarm: AlarmView, at_local: datetime) -> None:
+        """An alarm's state as it changes (the care service or the ladder moved it)."""
+        time = f"{at_local:%H:%M}"
+        if alarm.state == "acknowledged":
+            self.title.setText(self.tr("Help is on the way: {name}").format(name=alarm.acknowledged_by))
+            self.body.setText(self.tr("{name} has your alarm and will contact you.\n\n"
+                                      "If you can, sit down and stay where you are.").format(name=alarm.acknowledged_by))
+        elif alarm.state == "top_of_ladder":
+            self.title.setText(self.tr("Nobody has answered yet"))
+            self.body.setText(self.tr("If you can, phone the home-care service, or 113 if it is an emergency."))
+        elif alarm.state == "escalating":
+            self.title.setText(self.tr("We are still waiting for an answer"))
+            told = ", ".join(name for name in alarm.told if name != "on-call")
+            self.body.setText(self.tr("We have also sent a message to {names}.").format(names=told) if told else
+                              self.tr("We are calling the home-care service again."))
+        else:
+            self.title.setText(self.tr("Help is being called"))
+            self.body.setText(self.tr("The alarm was sent at {time}. The home-care service will be told and will "
+                                      "contact you as soon as they can.\n\nIf you can, sit down and stay where you "
+                                      "are.").format(time=time))
 
     def show_failed(self) -> None:
         self.title.setText(self.tr("Your call for help could not be registered"))

@@ -151,7 +151,8 @@ class HomeScreen(QWidget):
     def show_state(self, state: HubState) -> None:
         self._show_measures(tuple(p for p in state.measures if p in GUIDES))
         if state.today:
-            lines = [f"{item.at.astimezone(self._zone):%H:%M}   {item.title}" for item in state.today]
+            lines = [f"{item.at.astimezone(self._zone):%H:%M}   {self._plan_words(item.kind, item.title)}"
+                     for item in state.today]
             self.plan.setText("\n".join(lines))
         else:
             self.plan.setText(self.tr("Nothing is planned for today."))
@@ -169,17 +170,27 @@ class HomeScreen(QWidget):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
 
+    def _plan_words(self, kind: str, title: str) -> str:
+        if kind == "measurement":
+            return self._measure_labels().get(title, title)
+        if kind == "check_in":
+            return self.tr("Video call: {who}").format(who=title)
+        return title
+
+    def _measure_labels(self) -> dict[str, str]:
+        return {
+            "blood_pressure": self.tr("Measure blood pressure"), "oximeter": self.tr("Measure oxygen"),
+            "thermometer": self.tr("Measure temperature"), "scale": self.tr("Weigh yourself"),
+            "glucose": self.tr("Measure blood sugar"),
+        }
+
     def _show_measures(self, profiles: tuple[str, ...]) -> None:
         if tuple(self.measure_buttons) == profiles:
             return
         for button in self.measure_buttons.values():
             self.measures.removeWidget(button)
             button.deleteLater()
-        labels = {
-            "blood_pressure": self.tr("Measure blood pressure"), "oximeter": self.tr("Measure oxygen"),
-            "thermometer": self.tr("Measure temperature"), "scale": self.tr("Weigh yourself"),
-            "glucose": self.tr("Measure blood sugar"),
-        }
+        labels = self._measure_labels()
         self.measure_buttons = {}
         for index, profile in enumerate(profiles):
             button = QPushButton(labels[profile], objectName="measure")

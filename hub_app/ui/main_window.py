@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-
-
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QLocale, QTimer
@@ -12,13 +11,17 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QStackedWidget
 
 from hub_app.config import HubConfig
+from hub_app.alarms import PERSON_ALARMS, AlarmView
 from hub_app.core import LiveValue
+from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
 from hub_app.technician import DoorAnswer
 from hub_app.ui.bridge import CoreBridge
 from hub_app.ui.help_screen import HelpScreen
 from hub_app.ui.home_screen import HomeScreen
+from hub_app.ui.countdown_screen import CountdownScreen
 from hub_app.ui.measure_screen import MeasureScreen
+from hub_app.ui.reminder_screen import ReminderScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
 from hub_app.ui.theme import Theme
 from vocabulary import Event
@@ -42,13 +45,15 @@ class MainWindow(QStackedWidget):
         self.help = HelpScreen(self.theme)
         self.speaker = speaker
         self.measure = MeasureScreen(self.theme, locale, zone, speaker)
+        self.reminder = ReminderScreen(self.theme, zone, speaker)
+        self.countdown = CountdownScreen(self.theme, speaker, now=core._clock)
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
         self.system.show_speech(speaker.engine, speaker.voice)
         self.serial = self.technician.serial
         self.bluetooth = self.technician.bluetooth
-        for page in (self.home, self.help, self.measure, self.pin, self.technician):
+        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.pin, self.technician):
             self.addWidget(page)
 
         self.home.first_painted.connect(self._log_first_frame)
@@ -59,6 +64,12 @@ class MainWindow(QStackedWidget):
         self.measure.done.connect(self.show_home)
         self.measure.history_requested.connect(self._reading_history)
         bridge.live_value.connect(self._live_value)
+        bridge.reminder_changed.connect(self._reminder_changed)
+        bridge.alarm_changed.connect(self._alarm_changed)
+        self.reminder.later.connect(self.show_home)
+        self.reminder.confirmed.connect(self._confirm_reminder)
+        self.reminder.measure_requested.connect(self.start_measurement)
+        self.countdown.im_ok.connect(self._im_ok)
         bridge.event_recorded.connect(self._event_recorded)
         self.pin.cancelled.connect(self.show_home)
         self.pin.submitted.connect(self._check_pin)
@@ -81,6 +92,10 @@ class MainWindow(QStackedWidget):
         self._live.timeout.connect(self._refresh_live)
         bridge.state_changed.connect(self.home.show_state)
         self.home.show_state(core.state)
+        # What was already under way when the window opened (a restart mid-alarm, a
+        # reminder due while the hub was off) takes over at once.
+        bridge.run(core.open_reminders, on_result=lambda reminders: [self._reminder_changed(r) for r in reminders[:1]])
+        bridge.run(core.active_alarms, on_result=lambda alarms: [self._alarm_changed(a) for a in alarms])
 
     def show_home(self) -> None:
         self.setCurrentWidget(self.home)
@@ -100,6 +115,51 @@ class MainWindow(QStackedWidget):
         self.home.help_button.setEnabled(True)
         self.help.show_failed()
         self.setCurrentWidget(self.help)
+
+    # -- reminders and alarms: the screens that take over -----------------------------------
+
+    def _busy_with_alarm(self) -> bool:
+        return self.currentWidget() in (self.countdown, self.help)
+
+    def _reminder_changed(self, reminder: ReminderView) -> None:
+        if reminder.open:
+            if not self._busy_with_alarm():  # an alarm on the screen is never covered by a reminder
+                self.reminder.show_reminder(reminder)
+                self.setCurrentWidget(self.reminder)
+        elif self.currentWidget() is self.reminder and self.reminder.reminder and self.reminder.reminder.uid == reminder.uid:
+            if reminder.state in ("taken", "confirmed", "done"):
+                self.reminder.show_done(reminder)
+            else:
+                self.show_home()
+
+    def _confirm_reminder(self, uid: str) -> None:
+        def failed(error: BaseException) -> None:
+            self.reminder.confirm_finished()
+            self.show_home()
+
+        self.bridge.run(self.bridge.core.confirm_reminder, uid, on_result=lambda _r: self.reminder.confirm_finished(),
+                        on_error=failed)
+
+    def _alarm_changed(self, alarm: AlarmView) -> None:
+        if alarm.type not in PERSON_ALARMS:
+            return  # technical alarms go to the care service and the technician, not over the resident's screen
+        if alarm.state == "countdown":
+            self.countdown.show_alarm(alarm)
+            self.setCurrentWidget(self.countdown)
+            return
+        if alarm.state == "cancelled":
+            if self.currentWidget() is self.countdown:
+                self.countdown.stop()
+                self.show_home()
+            return
+        if self.currentWidget() is self.countdown:
+            self.countdown.stop()
+        raised = datetime.fromisoformat(alarm.detail.get("raised_at")) if alarm.detail.get("raised_at") else None
+        self.help.show_alarm(alarm, (raised or datetime.now(self._zone)).astimezone(self._zone))
+        self.setCurrentWidget(self.help)
+
+    def _im_ok(self, uid: str) -> None:
+        self.bridge.run(self.bridge.core.cancel_alarm, uid, on_error=lambda _e: None)
 
     # -- measuring ----------------------------------------------------------------------
 

@@ -161,6 +161,45 @@
     </message>
 </context>
 <context>
+    <name>CountdownScreen</name>
+    <message>
+        <source>Are you OK?</source>
+        <translation>Går det bra?</translation>
+    </message>
+    <message>
+        <source>I&apos;m OK</source>
+        <translation>Det går bra</translation>
+    </message>
+    <message>
+        <source>The fall sensor noticed a fall.</source>
+        <translation>Fallsensoren merket et fall.</translation>
+    </message>
+    <message>
+        <source>You have been out of bed for a long time tonight.</source>
+        <translation>Du har vært oppe av sengen lenge i natt.</translation>
+    </message>
+    <message>
+        <source>We have not noticed you moving for a long time.</source>
+        <translation>Vi har ikke merket at du har rørt deg på lenge.</translation>
+    </message>
+    <message>
+        <source>An alarm is about to be sent.</source>
+        <translation>En alarm er i ferd med å bli sendt.</translation>
+    </message>
+    <message>
+        <source>Are you OK? Press the green button if you are.</source>
+        <translation>Går det bra? Trykk på den grønne knappen hvis det går bra.</translation>
+    </message>
+    <message>
+        <source>If you do not answer, the home-care service is called in {seconds} seconds.</source>
+        <translation>Hvis du ikke svarer, blir hjemmetjenesten tilkalt om {seconds} sekunder.</translation>
+    </message>
+    <message>
+        <source>Calling the home-care service...</source>
+        <translation>Tilkaller hjemmetjenesten ...</translation>
+    </message>
+</context>
+<context>
     <name>HelpScreen</name>
     <message>
         <source>OK</source>
@@ -175,6 +214,50 @@
 
 If you can, sit down and stay where you are.</source>
         <translation>Det ble registrert klokka {time}. Hjemmetjenesten blir varslet og tar kontakt med deg så snart de kan.
+
+Hvis du kan, sett deg ned og bli der du er.</translation>
+    </message>
+    <message>
+        <source>Help is on the way: {name}</source>
+        <translation>Hjelpen er på vei: {name}</translation>
+    </message>
+    <message>
+        <source>{name} has your alarm and will contact you.
+
+If you can, sit down and stay where you are.</source>
+        <translation>{name} har alarmen din og tar kontakt med deg.
+
+Hvis du kan, sett deg ned og bli der du er.</translation>
+    </message>
+    <message>
+        <source>Nobody has answered yet</source>
+        <translation>Ingen har svart ennå</translation>
+    </message>
+    <message>
+        <source>If you can, phone the home-care service, or 113 if it is an emergency.</source>
+        <translation>Hvis du kan, ring hjemmetjenesten, eller 113 hvis det haster.</translation>
+    </message>
+    <message>
+        <source>We are still waiting for an answer</source>
+        <translation>Vi venter fortsatt på svar</translation>
+    </message>
+    <message>
+        <source>We have also sent a message to {names}.</source>
+        <translation>Vi har også sendt en melding til {names}.</translation>
+    </message>
+    <message>
+        <source>We are calling the home-care service again.</source>
+        <translation>Vi varsler hjemmetjenesten igjen.</translation>
+    </message>
+    <message>
+        <source>Help is being called</source>
+        <translation>Hjelp er tilkalt</translation>
+    </message>
+    <message>
+        <source>The alarm was sent at {time}. The home-care service will be told and will contact you as soon as they can.
+
+If you can, sit down and stay where you are.</source>
+        <translation>Alarmen ble sendt klokka {time}. Hjemmetjenesten blir varslet og tar kontakt med deg så snart de kan.
 
 Hvis du kan, sett deg ned og bli der du er.</translation>
     </message>
@@ -262,6 +345,10 @@ hjemmetjenesten</translation>
     <message>
         <source>(and {count} more)</source>
         <translation>(og {count} til)</translation>
+    </message>
+    <message>
+        <source>Video call: {who}</source>
+        <translation>Videosamtale: {who}</translation>
     </message>
     <message>
         <source>Measure blood pressure</source>
@@ -579,6 +666,93 @@ hjemmetjenesten</translation>
     <message>
         <source>The PIN could not be checked. See the log.</source>
         <translation>PIN-koden kunne ikke sjekkes. Se loggen.</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderScreen</name>
+    <message>
+        <source>I have taken it</source>
+        <translation>Jeg har tatt den</translation>
+    </message>
+    <message>
+        <source>Measure now</source>
+        <translation>Mål nå</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Senere</translation>
+    </message>
+    <message>
+        <source>your blood pressure</source>
+        <translation>blodtrykket ditt</translation>
+    </message>
+    <message>
+        <source>your oxygen level</source>
+        <translation>oksygennivået ditt</translation>
+    </message>
+    <message>
+        <source>your temperature</source>
+        <translation>temperaturen din</translation>
+    </message>
+    <message>
+        <source>your weight</source>
+        <translation>vekten din</translation>
+    </message>
+    <message>
+        <source>your blood sugar</source>
+        <translation>blodsukkeret ditt</translation>
+    </message>
+    <message>
+        <source>Time for your medicine</source>
+        <translation>Tid for medisinen din</translation>
+    </message>
+    <message>
+        <source>Take it from the medicine dispenser. Its light shows where.</source>
+        <translation>Ta den fra medisindispenseren. Lyset viser hvor.</translation>
+    </message>
+    <message>
+        <source>Take your medicine, then press the green button.</source>
+        <translation>Ta medisinen din, og trykk så på den grønne knappen.</translation>
+    </message>
+    <message>
+        <source>Time to measure</source>
+        <translation>Tid for å måle</translation>
+    </message>
+    <message>
+        <source>Press the green button when you are ready.</source>
+        <translation>Trykk på den grønne knappen når du er klar.</translation>
+    </message>
+    <message>
+        <source>Video call</source>
+        <translation>Videosamtale</translation>
+    </message>
+    <message>
+        <source>{who} calls at {time}.</source>
+        <translation>{who} ringer klokka {time}.</translation>
+    </message>
+    <message>
+        <source>(This was due at {time}.)</source>
+        <translation>(Dette skulle vært klokka {time}.)</translation>
+    </message>
+    <message>
+        <source>This is a reminder again.</source>
+        <translation>Dette er en påminnelse til.</translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation>Takk</translation>
+    </message>
+    <message>
+        <source>It is registered.</source>
+        <translation>Det er registrert.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Thank you. It is registered.</source>
+        <translation>Takk. Det er registrert.</translation>
     </message>
 </context>
 <context>
