@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "inactivity", "vital_sign_red", "missed_dose")
 TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable")
+# The alarms the resident is in the middle of: their screen follows them. A red reading
+# and a missed dose are for the nurse (the resident has seen the result, or the reminder).
+RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "inactivity")
 ALARM_PRIORITY = 0  # outbox: alarms go before everything else
 ALARM_NAMESPACE = uuid.UUID("0d7b1c55-2a8e-4f0e-8f43-7c1d5e2b9a60")
 

@@ -34,7 +34,7 @@ class PlanError(Exception):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source}: the care plan is not valid (the plan in force stays):\n{lines}")
+        super().__init__(f"{source}: the care plan cannot be used:\n{lines}")
 
 
 @dataclass(frozen=True)

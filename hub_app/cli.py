@@ -58,8 +58,38 @@ def _parser() -> argparse.ArgumentParser:
     decode.add_argument("uuid", help="e.g. 2a35, 0x2A35 or 00002a35-0000-1000-8000-00805f9b34fb")
     decode.add_argument("hex", nargs="+", help="the bytes, e.g. 1E 79 00 51 00 5E 00")
 
+    schedule = commands.add_parser("schedule", help="what the care plan gives, day by day")
+    schedule_commands = schedule.add_subparsers(dest="schedule_command", metavar="TOOL", required=True)
+    preview = schedule_commands.add_parser(
+        "preview", parents=[common],
+        help="print every reminder and check-in as JSON lines, with local and UTC times")
+    preview.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE",
+                         help="the first local day, e.g. 2026-10-24")
+    preview.add_argument("--days", type=_days, default=1, metavar="N", help="how many days (1 to 366; default 1)")
+    preview.add_argument("--plan", type=Path, metavar="FILE",
+                         help="a plan file (TOML or JSON); default: the configured one, else the plan in force")
+
     commands.add_parser("settings", help="print every setting with its default and meaning")
     return parser
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-24") from None
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 366:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 1 to 366")
+    return days
 
 
 def display_available() -> bool:
@@ -99,6 +129,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_simulator(args.device, args.script, args.link, args.state, args.exit)
     if args.command == "check-config":
         return _check_config(args.file)
+    if args.command == "schedule":
+        return _schedule_preview(args)
     if args.command == "demo":
         from hub_app.demo import run_demo
 
@@ -128,6 +160,38 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_window(core)
     except StoreError as exc:
         return _fail(str(exc))
+
+
+def _schedule_preview(args: argparse.Namespace) -> int:
+    import json
+    from zoneinfo import ZoneInfo
+
+    from hub_app import startup
+    from hub_app.care_plan import PlanError, load_plan_file, plan_from_json
+    from hub_app.config import ConfigError
+    from hub_app.schedule import occurrences
+    from hub_app.store import stored_plan_document
+
+    try:
+        config = startup.load(getattr(args, "config", None), getattr(args, "data_dir", None))
+    except ConfigError as exc:
+        return _fail(str(exc))
+    try:
+        if args.plan is not None:
+            plan = load_plan_file(args.plan)
+        elif config.plan_file is not None:
+            plan = load_plan_file(config.plan_file)
+        else:
+            document = stored_plan_document(config.data_dir / "hub.db")
+            if document is None:
+                return _fail("there is no care plan: give one with --plan FILE, or set [care_plan] file")
+            plan = plan_from_json(document)
+    except PlanError as exc:
+        return _fail(str(exc))
+    zone = ZoneInfo(config.resident.time_zone)
+    for occurrence in occurrences(plan, args.start, args.days, zone):
+        print(json.dumps(occurrence.as_json(), ensure_ascii=False))
+    return EXIT_OK
 
 
 def _ble_decode(uuid: str, hex_text: str) -> int:

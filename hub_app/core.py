@@ -122,8 +122,10 @@ class Core:
         clock: Callable[[], datetime] = utc_now,
         device_options: dict[str, Any] | None = None,
         ble_options: dict[str, Any] | None = None,
+        heartbeat_s: float = HEARTBEAT_S,
     ) -> None:
         self.config = config
+        self._heartbeat_s = heartbeat_s
         self._device_options = device_options or {}
         self._ble_options = ble_options or {}
         self.data_dir = config.data_dir
@@ -175,6 +177,11 @@ class Core:
         self._loop.call_soon_threadsafe(running.stop.set)
         self._thread.join(timeout)
         log.info("Hub core stopped")
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The hub's wall clock (a demo's simulated day, a test's moved clock)."""
+        return self._clock
 
     @property
     def running(self) -> bool:
@@ -256,7 +263,7 @@ class Core:
         await serial.start()
         await ble.start()
         scheduler.start()
-        scheduler.add_job(self.tick, IntervalTrigger(seconds=HEARTBEAT_S), id="heartbeat")
+        scheduler.add_job(self.tick, IntervalTrigger(seconds=self._heartbeat_s), id="heartbeat")
         self._schedule_plan()
         await self.tick()  # what was due while the hub was off, and alarms mid-escalation
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
@@ -360,7 +367,7 @@ class Core:
             try:
                 plan = load_plan_file(path)
             except PlanError as exc:
-                log.error("%s", exc)
+                log.error("%s\nThe plan in force stays (version %d).", exc, self.plan.version)
                 store.audit(AuditEntry("system", "plan.refused", detail={"source": str(path), "problems": exc.problems}))
                 return
             if plan.version > self.plan.version:

@@ -28,11 +28,15 @@ def check_secrets(config: HubConfig) -> list[str]:
     return problems
 
 
+def load(config_path: Path | None, data_dir: Path | None) -> HubConfig:
+    """The configuration with the command line's --data-dir; ConfigError when it is not valid."""
+    config = load_config(config_path)
+    return config.with_data_dir(data_dir) if data_dir is not None else config
+
+
 def prepare(config_path: Path | None, data_dir: Path | None) -> tuple[HubConfig, RecentLines]:
     """Load and check everything, or raise ConfigError; the hub never starts half-configured."""
-    config = load_config(config_path)
-    if data_dir is not None:
-        config = config.with_data_dir(data_dir)
+    config = load(config_path, data_dir)
     problems = check_secrets(config)
     if problems:
         raise ConfigError(str(config.source or "the default configuration"), problems)

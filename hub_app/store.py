@@ -41,6 +41,22 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat()
 
 
+def stored_plan_document(path: Path) -> str | None:
+    """The plan in force in a hub's store, read without writing anything (a running hub
+    may be using the file); None when there is no store or no plan yet."""
+    if not Path(path).exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT document FROM care_plans ORDER BY version DESC LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # an older store without plans, or not a hub store: no plan
+        return None
+    return row[0] if row else None
+
+
 class Store:
     def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)

@@ -407,6 +407,11 @@ class FramedDeviceSimulator:
             self._backoff = min(self._backoff + 1, 3)
         return max(0.0, self._next_try - now)
 
+    def heartbeat_now(self) -> None:
+        """Send a heartbeat at once (a demo's day jumped ahead: the device was there all along)."""
+        if self.port.plugged and not self._silent:
+            self._send(Heartbeat(bat=self.bat, power=self.power_source))
+
     async def _heartbeat(self) -> None:
         assert self._loop is not None
         while True:

@@ -11,13 +11,14 @@ Methods may be called from any thread (see bluez/peripheral.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from devices.simulators.bluez.gatt import Characteristic, Service
 from devices.simulators.bluez.peripheral import SimulatedPeripheral
 from drivers.ble import uuids as u
+from vocabulary import utc_now
 from drivers.ble.battery import BatteryLevel, encode_battery_level
 from drivers.ble.blood_pressure import (
     BloodPressureMeasurement,
@@ -52,8 +53,9 @@ class HealthPeripheral(SimulatedPeripheral):
 
     def __init__(self, address: str, *, name: str, model: str, serial: str, firmware: str = "1.0",
                  services: Iterable[Service], advertised: str, battery: int = 90, clock_set: bool = True,
-                 time_zone: str = "Europe/Oslo", **options) -> None:
+                 time_zone: str = "Europe/Oslo", clock: Callable[[], datetime] = utc_now, **options) -> None:
         self._zone = ZoneInfo(time_zone)  # a device's clock shows the wall-clock time of the home
+        self._now = clock  # the world's time (a demo's simulated day); the device's own clock runs from it
         self._clock_offset: timedelta | None = timedelta(0) if clock_set else None
         self._clock_started = self._wall()
         common = [
@@ -71,7 +73,7 @@ class HealthPeripheral(SimulatedPeripheral):
 
     # the device's own clock: naive local time, as health devices keep it
     def _wall(self) -> datetime:
-        return datetime.now(self._zone).replace(tzinfo=None)
+        return self._now().astimezone(self._zone).replace(tzinfo=None)
 
     def device_now(self) -> datetime:
         if self._clock_offset is None:

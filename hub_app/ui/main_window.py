@@ -11,7 +11,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QStackedWidget
 
 from hub_app.config import HubConfig
-from hub_app.alarms import PERSON_ALARMS, AlarmView
+from hub_app.alarms import RESIDENT_FACING, AlarmView
 from hub_app.core import LiveValue
 from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
@@ -41,12 +41,13 @@ class MainWindow(QStackedWidget):
         zone = config.resident.time_zone
         self._zone = ZoneInfo(zone)
 
-        self.home = HomeScreen(self.theme, locale, date_format, config.resident.name, zone)
+        self.home = HomeScreen(self.theme, locale, date_format, config.resident.name, zone,
+                               now=lambda: core.clock().timestamp())
         self.help = HelpScreen(self.theme)
         self.speaker = speaker
-        self.measure = MeasureScreen(self.theme, locale, zone, speaker)
+        self.measure = MeasureScreen(self.theme, locale, zone, speaker, clock=core.clock)
         self.reminder = ReminderScreen(self.theme, zone, speaker)
-        self.countdown = CountdownScreen(self.theme, speaker, now=core._clock)
+        self.countdown = CountdownScreen(self.theme, speaker, now=core.clock)
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
@@ -141,8 +142,8 @@ class MainWindow(QStackedWidget):
                         on_error=failed)
 
     def _alarm_changed(self, alarm: AlarmView) -> None:
-        if alarm.type not in PERSON_ALARMS:
-            return  # technical alarms go to the care service and the technician, not over the resident's screen
+        if alarm.type not in RESIDENT_FACING:
+            return  # for the nurse and the technician (a red reading, a missed dose, a silent device)
         if alarm.state == "countdown":
             self.countdown.show_alarm(alarm)
             self.setCurrentWidget(self.countdown)
