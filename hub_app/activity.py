@@ -65,7 +65,8 @@ class ActivityWatch:
 
     def _last_sign_of_life(self) -> datetime | None:
         times = [e.occurred_at for e in self._store.events(limit=50)
-                 if e.kind in (EventKind.ACTIVITY, EventKind.READING, EventKind.DOSE) or e.source == "screen"]
+                 if e.kind in (EventKind.ACTIVITY, EventKind.READING, EventKind.DOSE) or e.source == "screen"
+                 or e.type == "alarm_cancelled"]  # "I'm OK" is a sign of life as well
         if not times:
             return None
         latest = max(times)

@@ -75,6 +75,7 @@ class CareLinkState:
 
     reachable: bool = False
     reason: str = "no care service is configured"
+    unreachable_since: datetime | None = None  # set by the sync layer when a configured service stops answering
 
 
 SmsSender = Callable[[str, str], Awaitable[None]]  # (number, text); raises with the reason when it cannot

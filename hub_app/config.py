@@ -111,6 +111,16 @@ class AlarmsSection:
                                             _check_positive)
 
 
+def _check_keep_days(value: int) -> str | None:
+    return None if 31 <= value <= 3650 else "a whole number of days from 31 to 3650"
+
+
+@dataclass(frozen=True)
+class PrivacySection:
+    keep_days: int = _setting(180, "Days the hub keeps events (readings, doses, alarms) once nothing is waiting to be "
+                                   "sent; the audit log is kept", _check_keep_days)
+
+
 @dataclass(frozen=True)
 class HubConfig:
     resident: ResidentSection = field(default_factory=ResidentSection)
@@ -118,6 +128,7 @@ class HubConfig:
     technician: TechnicianSection = field(default_factory=TechnicianSection)
     care_plan: CarePlanSection = field(default_factory=CarePlanSection)
     alarms: AlarmsSection = field(default_factory=AlarmsSection)
+    privacy: PrivacySection = field(default_factory=PrivacySection)
     # Where the file was read from (None: defaults only). Relative paths resolve here.
     source: Path | None = None
     config_dir: Path = field(default_factory=lambda: default_config_dir())

@@ -72,6 +72,17 @@ class EventRecorded:
 
 
 @dataclass(frozen=True)
+class MyData:
+    """What the "My data" screen tells the resident."""
+
+    counts: dict[str, int]  # event kind -> how many the hub keeps now
+    keep_days: int
+    consent: dict[str, Any]  # feature -> Consent (or None: never recorded)
+    relatives: tuple[str, ...]  # who may get an SMS about an alarm (consented)
+    service_configured: bool
+
+
+@dataclass(frozen=True)
 class ReminderChanged:
     reminder: ReminderView
 
@@ -93,6 +104,7 @@ class LiveValue:
 Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged
 
 HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is noticed within that
+UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)  # a configured care service silent this long: a technical alarm
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 
 
@@ -469,11 +481,16 @@ class Core:
         self._refresh_today()
         today = self._clock().astimezone(ZoneInfo(self.config.resident.time_zone)).date()
         if running.dispenser_loaded_for != today:
-            running.dispenser_loaded_for = today  # once a day: the next 24 hours of doses
+            running.dispenser_loaded_for = today  # once a day: the next 24 hours of doses, and the retention rule
             await self._load_dispenser()
+            self.forget_old()
         for finding in running.activity.findings():
             await running.alarms.start(finding.alarm_type, "sensors", {"since": finding.since.isoformat()},
                                        key=finding.key)
+        link = self.care_link
+        if link.unreachable_since is not None and self._clock() - link.unreachable_since >= UNREACHABLE_ALARM_AFTER:
+            await running.alarms.start("care_service_unreachable", "sync", {"reason": link.reason},
+                                       key=f"link/{link.unreachable_since.isoformat()}")
         await running.alarms.due()
         times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due()) if t]
         if times and running.scheduler.running:
@@ -485,6 +502,23 @@ class Core:
         items = tuple(PlanItem(at=o.at, kind=o.kind, title=o.title) for o in occurrences(self.plan, today, 1, zone))
         if items != self._state.today:
             self._set_state(replace(self._state, today=items))
+
+    def forget_old(self) -> int:
+        cutoff = self._clock() - timedelta(days=self.config.privacy.keep_days)
+        removed = self._store().forget_before(cutoff)
+        if removed:
+            self._store().audit(AuditEntry("system", "retention.deleted", detail={"events": removed,
+                                                                                  "before": cutoff.isoformat()}))
+            log.info("Retention: %d event(s) older than %d days deleted", removed, self.config.privacy.keep_days)
+        return removed
+
+    async def my_data(self) -> MyData:
+        from hub_app.care_plan import CONSENT_FEATURES
+
+        relatives = tuple(c.name for c in self.plan.contacts if c.consent) if self.plan.consented("relatives_told") else ()
+        return MyData(counts=self._store().event_counts(), keep_days=self.config.privacy.keep_days,
+                      consent={f: self.plan.consent.get(f) for f in CONSENT_FEATURES}, relatives=relatives,
+                      service_configured=self.care_link.reason != CareLinkState().reason)
 
     # -- what devices report ----------------------------------------------------------------
 

@@ -376,6 +376,21 @@ class Store:
 
     # -- the outbox to the care service ----------------------------------------------------
 
+    def forget_before(self, cutoff: datetime) -> int:
+        """The retention rule: events that happened before `cutoff` and wait for nothing
+        (sent, or never to be sent) are deleted; the audit log stays (it is append-only)."""
+        with self.db.conn:
+            self.db.conn.execute("DELETE FROM outbox WHERE sent_at IS NOT NULL AND created_at < ?", (_iso(cutoff),))
+            self.db.conn.execute("DELETE FROM alarms WHERE ended_at IS NOT NULL AND ended_at < ?", (_iso(cutoff),))
+            self.db.conn.execute("DELETE FROM reminders WHERE closes_at < ? AND state NOT IN ('due', 'shown')",
+                                 (_iso(cutoff),))
+            return self.db.conn.execute(
+                "DELETE FROM events WHERE occurred_at < ? AND uid NOT IN (SELECT event_uid FROM outbox) "
+                "AND uid NOT IN (SELECT uid FROM alarms WHERE ended_at IS NULL)", (_iso(cutoff),)).rowcount
+
+    def event_counts(self) -> dict[str, int]:
+        return {row[0]: row[1] for row in self.db.conn.execute("SELECT kind, count(*) FROM events GROUP BY kind")}
+
     def drop_pending_readings(self) -> int:
         """Consent to share vital signs was withdrawn: readings not sent yet are not sent."""
         with self.db.conn:

@@ -252,3 +252,66 @@ def test_no_consent_no_bed_alarm(home, clock):
     clock.advance(hours=2)
     core.call(core.tick)
     assert active(core) == []
+
+
+def test_a_silent_device_is_a_technical_alarm_for_the_service_and_on_call_only(home, clock):
+    core = home.start()
+    core.care_link = CareLinkState(reachable=True, reason="")
+    home.host.call(home.receiver.go_silent)
+    clock.advance(minutes=5)  # three missed heartbeats by the hub's clock
+    wait_for(lambda: any(a.type == "device_silent" for a in active(core)), timeout=15, what="the silence alarm")
+    [alarm] = [a for a in active(core) if a.type == "device_silent"]
+    assert alarm.detail["ladder"] == [{"to": "care_service"}, {"to": "sms", "name": "on-call", "phone": ON_CALL}]
+
+
+def test_the_care_service_out_of_reach_too_long_is_an_alarm(home, clock):
+    from datetime import timedelta
+
+    core = home.start()
+    core.care_link = CareLinkState(reachable=False, reason="connection refused",
+                                   unreachable_since=clock.now - timedelta(minutes=29))
+    core.call(core.tick)
+    assert active(core) == []
+    clock.advance(minutes=1)
+    core.call(core.tick)
+    core.call(core.tick)
+    assert [a.type for a in active(core)] == ["care_service_unreachable"]
+
+
+def test_inactivity_in_the_day_with_consent(home, clock, tmp_path):
+    plan = tmp_path / "watch.toml"
+    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
+        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
+        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    clock.set_local(2026, 11, 24, 9, 0)
+    core = home.start(plan=str(plan))
+    home.host.call(home.receiver.bed_exit, BED)  # up in the morning
+    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    clock.set_local(2026, 11, 24, 13, 59)  # Kari's limit is 5 hours
+    core.call(core.tick)
+    assert active(core) == []
+    clock.set_local(2026, 11, 24, 14, 0)
+    core.call(core.tick)
+    [alarm] = active(core)
+    assert alarm.type == "inactivity" and alarm.state == "countdown"
+    core.call(core.cancel_alarm, alarm.uid)  # "I'm OK": that is a sign of life too
+    clock.advance(minutes=1)
+    core.call(core.tick)
+    assert active(core) == []
+
+
+def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
+    plan = tmp_path / "watch.toml"
+    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
+        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
+        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    clock.set_local(2026, 11, 24, 9, 0)
+    core = home.start(plan=str(plan))
+    home.host.call(home.receiver.bed_exit, BED)
+    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    clock.set_local(2026, 11, 24, 14, 0)
+    core.call(core.tick)
+    core.call(core.cancel_alarm, active(core)[0].uid)
+    clock.set_local(2026, 11, 24, 19, 1)  # five more quiet hours after "I'm OK"
+    core.call(core.tick)
+    assert [a.type for a in active(core)] == ["inactivity"]

@@ -288,3 +288,34 @@ def test_withdrawn_consent_stops_reading_uploads_from_then_on(hub, clock, tmp_pa
     consent = store_rows(core, "SELECT action, subject, detail FROM audit_log WHERE action LIKE 'consent.%'")
     assert [(c["action"], c["subject"]) for c in consent][-1] == ("consent.withdrawn", "vital_sign_sharing")
     assert "Sykepleier Kari" in consent[-1]["detail"]
+
+
+def test_the_retention_rule_removes_what_is_old_and_sent_and_keeps_the_rest(hub, clock):
+    from vocabulary import Event
+
+    core = hub()
+
+    async def put(days_ago, queued, sent):
+        event = Event(EventKind.READING, "blood_pressure", "ble:x", clock.now - timedelta(days=days_ago), {})
+        store = core._store()
+        store.record_event(event, outbox_priority=2 if queued else None)
+        if sent:
+            store.db.conn.execute("UPDATE outbox SET sent_at = ?, created_at = ? WHERE event_uid = ?",
+                                  (clock.now.isoformat(), (clock.now - timedelta(days=days_ago)).isoformat(), event.uid))
+            store.db.conn.commit()
+        return event.uid
+
+    old_sent = core.call(put, 200, True, True)
+    old_waiting = core.call(put, 200, True, False)
+    old_local = core.call(put, 200, False, False)
+    recent = core.call(put, 10, True, True)
+    removed = core.call(_forget, core)
+    assert removed == 2
+    kept = {e.uid for e in core.call(core.recent_events, 100)}
+    assert old_waiting in kept and recent in kept  # waiting to be sent, or young: kept
+    assert old_sent not in kept and old_local not in kept
+    assert "retention.deleted" in [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
+
+
+async def _forget(core):
+    return core.forget_old()

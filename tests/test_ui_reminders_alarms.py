@@ -119,3 +119,23 @@ def test_technical_alarms_do_not_take_over_the_residents_screen(hub, qtbot):
     core.call(core.start_alarm, "device_silent", "dispenser:OD1")
     qtbot.wait(200)
     assert window.currentWidget() is window.home
+
+
+def test_my_data_says_what_is_kept_how_long_and_who_gets_it(hub, qtbot, screenshot):
+    clock = clock_at(10)
+    core, window = hub(language="nb", extra=PLAN, clock=clock)
+    core.call(core.raise_help_alarm, "screen")
+    window.show_home()
+    qtbot.mouseClick(window.home.my_data_button, LEFT)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.my_data, timeout=5000)
+    sections = {key: label.text() for key, label in window.my_data.sections.items()}
+    assert "Alarmer: 1" in sections["kept"]
+    assert sections["how_long"].startswith("180 dager.")
+    assert "Hjemmetjenesten: alarmene og medisinene dine, og målingene dine." in sections["who"]
+    assert "På SMS, når ingen svarer på en alarm: Ola Nordmann." in sections["who"]  # Berit did not consent
+    assert "Deling av målingene dine: ja (registrert av Sykepleier Kari, 2026-11-01)" in sections["agreed"]
+    assert "Svare på videosamtaler av seg selv: ikke spurt" in sections["agreed"]
+    big_enough(window.my_data)
+    screenshot(window, "my-data-nb")
+    qtbot.mouseClick(window.my_data.ok_button, LEFT)
+    assert window.currentWidget() is window.home

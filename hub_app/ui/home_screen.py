@@ -23,6 +23,7 @@ HOLD_TO_OPEN_MS = 2000
 class HomeScreen(QWidget):
     help_pressed = Signal()
     measure_requested = Signal(str)  # the profile of a paired health device
+    my_data_requested = Signal()
     technician_requested = Signal()
     first_painted = Signal(float)  # time.monotonic() of the first paint
 
@@ -102,8 +103,12 @@ class HomeScreen(QWidget):
         top.addLayout(left, 5)
         top.addSpacing(32)
         top.addLayout(right, 3)
+        self.my_data_button = QPushButton(self.tr("My data"))
+        self.my_data_button.setMinimumHeight(theme.min_target_px)
+        self.my_data_button.clicked.connect(self.my_data_requested)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.my_data_button)
         bottom.addWidget(self.technician_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 24, 24, 16)

@@ -21,6 +21,7 @@ from hub_app.ui.help_screen import HelpScreen
 from hub_app.ui.home_screen import HomeScreen
 from hub_app.ui.countdown_screen import CountdownScreen
 from hub_app.ui.measure_screen import MeasureScreen
+from hub_app.ui.my_data_screen import MyDataScreen
 from hub_app.ui.reminder_screen import ReminderScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
 from hub_app.ui.theme import Theme
@@ -48,13 +49,15 @@ class MainWindow(QStackedWidget):
         self.measure = MeasureScreen(self.theme, locale, zone, speaker, clock=core.clock)
         self.reminder = ReminderScreen(self.theme, zone, speaker)
         self.countdown = CountdownScreen(self.theme, speaker, now=core.clock)
+        self.my_data = MyDataScreen(self.theme)
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
         self.system.show_speech(speaker.engine, speaker.voice)
         self.serial = self.technician.serial
         self.bluetooth = self.technician.bluetooth
-        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.pin, self.technician):
+        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.my_data, self.pin,
+                     self.technician):
             self.addWidget(page)
 
         self.home.first_painted.connect(self._log_first_frame)
@@ -71,6 +74,8 @@ class MainWindow(QStackedWidget):
         self.reminder.confirmed.connect(self._confirm_reminder)
         self.reminder.measure_requested.connect(self.start_measurement)
         self.countdown.im_ok.connect(self._im_ok)
+        self.home.my_data_requested.connect(self._show_my_data)
+        self.my_data.done.connect(self.show_home)
         bridge.event_recorded.connect(self._event_recorded)
         self.pin.cancelled.connect(self.show_home)
         self.pin.submitted.connect(self._check_pin)
@@ -158,6 +163,13 @@ class MainWindow(QStackedWidget):
         raised = datetime.fromisoformat(alarm.detail.get("raised_at")) if alarm.detail.get("raised_at") else None
         self.help.show_alarm(alarm, (raised or datetime.now(self._zone)).astimezone(self._zone))
         self.setCurrentWidget(self.help)
+
+    def _show_my_data(self) -> None:
+        def show(data) -> None:
+            self.my_data.show_data(data)
+            self.setCurrentWidget(self.my_data)
+
+        self.bridge.run(self.bridge.core.my_data, on_result=show)
 
     def _im_ok(self, uid: str) -> None:
         self.bridge.run(self.bridge.core.cancel_alarm, uid, on_error=lambda _e: None)

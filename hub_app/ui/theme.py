@@ -110,4 +110,6 @@ class Theme:
         QPushButton#discreet {{ background: {PAPER}; color: {DISCREET}; border: none; font-size: {body}pt; }}
         QLineEdit {{ font-size: {title}pt; border: 3px solid {INK}; border-radius: 8px; padding: 6px; background: white; }}
         QPlainTextEdit {{ font-family: monospace; font-size: {self.pt(12)}pt; background: white; }}
+        QScrollBar:vertical {{ width: {self.min_target_px}px; background: {PANEL}; }}
+        QScrollBar::handle:vertical {{ background: {MUTED_INK}; min-height: {self.min_target_px}px; border-radius: 6px; }}
         """

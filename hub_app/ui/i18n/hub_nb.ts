@@ -299,6 +299,10 @@ hjemmetjenesten</translation>
         <translation>Tekniker (trykk og hold)</translation>
     </message>
     <message>
+        <source>My data</source>
+        <translation>Mine data</translation>
+    </message>
+    <message>
         <source>Good morning, {name}</source>
         <translation>God morgen, {name}</translation>
     </message>
@@ -627,6 +631,109 @@ hjemmetjenesten</translation>
     <message>
         <source>No readings in these days.</source>
         <translation>Ingen målinger disse dagene.</translation>
+    </message>
+</context>
+<context>
+    <name>MyDataScreen</name>
+    <message>
+        <source>My data</source>
+        <translation>Mine data</translation>
+    </message>
+    <message>
+        <source>What this screen keeps</source>
+        <translation>Hva denne skjermen tar vare på</translation>
+    </message>
+    <message>
+        <source>For how long</source>
+        <translation>Hvor lenge</translation>
+    </message>
+    <message>
+        <source>Who receives it</source>
+        <translation>Hvem som får det</translation>
+    </message>
+    <message>
+        <source>What you have agreed to</source>
+        <translation>Hva du har sagt ja til</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Your measurements: {n}</source>
+        <translation>Målingene dine: {n}</translation>
+    </message>
+    <message>
+        <source>Your medicines, taken or missed: {n}</source>
+        <translation>Medisinene dine, tatt eller glemt: {n}</translation>
+    </message>
+    <message>
+        <source>Alarms: {n}</source>
+        <translation>Alarmer: {n}</translation>
+    </message>
+    <message>
+        <source>Reminders: {n}</source>
+        <translation>Påminnelser: {n}</translation>
+    </message>
+    <message>
+        <source>Getting up at night and moving about: {n}</source>
+        <translation>Når du står opp om natten og beveger deg: {n}</translation>
+    </message>
+    <message>
+        <source>Messages from the devices (batteries and the like): {n}</source>
+        <translation>Meldinger fra utstyret (batterier og lignende): {n}</translation>
+    </message>
+    <message>
+        <source>{days} days. After that it is deleted from this screen. A record of who did what is kept, without your measurements.</source>
+        <translation>{days} dager. Etter det blir det slettet fra denne skjermen. En logg over hvem som gjorde hva blir tatt vare på, uten målingene dine.</translation>
+    </message>
+    <message>
+        <source>The home-care service: your alarms and medicines{measurements}.</source>
+        <translation>Hjemmetjenesten: alarmene og medisinene dine{measurements}.</translation>
+    </message>
+    <message>
+        <source>, and your measurements</source>
+        <translation>, og målingene dine</translation>
+    </message>
+    <message>
+        <source>By text message, when an alarm is not answered: {names}.</source>
+        <translation>På SMS, når ingen svarer på en alarm: {names}.</translation>
+    </message>
+    <message>
+        <source>This screen is not connected to the home-care service yet: it keeps what is to be sent until it is.</source>
+        <translation>Denne skjermen er ikke koblet til hjemmetjenesten ennå: den tar vare på det som skal sendes til den blir det.</translation>
+    </message>
+    <message>
+        <source>Sharing your measurements</source>
+        <translation>Deling av målingene dine</translation>
+    </message>
+    <message>
+        <source>Watching for long times out of bed at night, or no movement</source>
+        <translation>Varsel når du er lenge oppe om natten, eller ikke beveger deg</translation>
+    </message>
+    <message>
+        <source>Answering video calls by itself</source>
+        <translation>Svare på videosamtaler av seg selv</translation>
+    </message>
+    <message>
+        <source>Telling your relatives about alarms</source>
+        <translation>Varsle pårørende om alarmer</translation>
+    </message>
+    <message>
+        <source>{what}: not asked</source>
+        <translation>{what}: ikke spurt</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nei</translation>
+    </message>
+    <message>
+        <source>{what}: {answer} (recorded by {who}, {when})</source>
+        <translation>{what}: {answer} (registrert av {who}, {when})</translation>
     </message>
 </context>
 <context>
