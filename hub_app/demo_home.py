@@ -157,13 +157,18 @@ class SimulatedHome:
 
     def play(self, timeline: Callable[[str], None], pause: float = 5.0) -> None:
         """For the windowed demo: the devices' morning, in the background."""
+        def after_eight() -> None:  # the dispenser opens compartment 1 at 08:00 of the demo's day
+            while self.clock().astimezone(self.clock.zone).hour < 8:
+                time.sleep(1)
+
         steps = [
             ("blood-pressure cuff: the resident measures", lambda: self.cuff.measure(128, 82, 68,
                                                                                     cuff_pressures=(60, 120, 160, 110))),
             ("oximeter: a spot check", lambda: self.oximeter.spot_check(96, 70)),
+            ("(waiting for 08:00 on the demo's clock)", after_eight),
             ("dispenser: compartment 1 is due", lambda: self.host.call(self.dispenser.dose_due, 1)),
             ("dispenser: the resident takes the dose", lambda: self.host.call(self.dispenser.dose_taken, 1)),
-            ("receiver: the fall detector detects a fall (answer \"I'm OK\" on the screen)",
+            ("receiver: the fall detector detects a fall (answer \"I'm OK\" on the screen within 30 s)",
              lambda: self.host.call(self.receiver.fall, self.FALL_SENSOR)),
         ]
         for text, action in steps:
