@@ -104,7 +104,8 @@ class LiveValue:
 Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged
 
 HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is noticed within that
-UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)  # a configured care service silent this long: a technical alarm
+UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)
+WAKE_AT_LEAST_S = 0.05  # a configured care service silent this long: a technical alarm
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 
 
@@ -494,7 +495,12 @@ class Core:
         await running.alarms.due()
         times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due()) if t]
         if times and running.scheduler.running:
-            running.scheduler.add_job(self.tick, DateTrigger(min(times)), id="wake", replace_existing=True)
+            # The scheduler runs on the machine's clock; the hub's may be another (a demo's
+            # day, a test's): wake after the same delay. Never at once: this job may be the
+            # one running now, and a second instance would be skipped.
+            delay = max((min(times) - self._clock()).total_seconds(), WAKE_AT_LEAST_S)
+            running.scheduler.add_job(self.tick, DateTrigger(utc_now() + timedelta(seconds=delay)), id="wake",
+                                      replace_existing=True)
 
     def _refresh_today(self) -> None:
         zone = ZoneInfo(self.config.resident.time_zone)
