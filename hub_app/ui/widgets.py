@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem
+
+MIN_TABLE_HEIGHT = 90  # a header and a row or two; more rows scroll
 
 
 def table(headers: list[str]) -> QTableWidget:
@@ -15,6 +17,9 @@ def table(headers: list[str]) -> QTableWidget:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
+    # Rows scroll inside the table: more devices never make the page taller than the screen.
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    view.setMinimumHeight(MIN_TABLE_HEIGHT)
     return view
 
 
