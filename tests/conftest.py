@@ -90,3 +90,31 @@ def screenshot(qapp):
         return path
 
     return save
+
+
+@pytest.fixture
+def technician_tab(qtbot):
+    """Open the technician's pages with the PIN (2468) as a technician would, on `tab`."""
+    from PySide6.QtCore import Qt
+
+    def open_tab(window, tab):
+        window.open_technician_door()
+        for digit in "2468":
+            qtbot.mouseClick(window.pin.keys[digit], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.pin.open_key, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.currentWidget() is window.technician, timeout=5000)
+        window.technician.tabs.setCurrentWidget(tab)
+        return tab
+
+    return open_tab
+
+
+@pytest.fixture
+def air(monkeypatch):
+    """The BlueZ stand-in on a private D-Bus, given to bleak as the system bus."""
+    from devices.simulators.bluez import BluezStandin
+
+    standin = BluezStandin()
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.start())
+    yield standin
+    standin.stop()

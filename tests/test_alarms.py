@@ -60,6 +60,15 @@ def home(tmp_path, clock):
     host.stop()
 
 
+def watching_plan(folder):
+    """Kari's plan, with her consent to the bed and inactivity monitoring."""
+    plan = folder / "watching.toml"
+    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
+        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
+        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    return plan
+
+
 def outbox(core):
     return store_rows(core, "SELECT o.priority, e.kind, e.type FROM outbox o JOIN events e ON e.uid = o.event_uid "
                             "WHERE o.sent_at IS NULL ORDER BY o.priority, o.id")
@@ -222,10 +231,7 @@ def test_a_red_blood_pressure_is_an_alarm_yellow_is_not(home, clock):
 
 
 def test_out_of_bed_at_night_beyond_the_limit_with_consent(home, clock, tmp_path):
-    plan = tmp_path / "bed.toml"
-    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
-        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
-        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 2, 0)
     core = home.start(plan=str(plan))
     home.host.call(home.receiver.bed_exit, BED)
@@ -279,10 +285,7 @@ def test_the_care_service_out_of_reach_too_long_is_an_alarm(home, clock):
 
 
 def test_inactivity_in_the_day_with_consent(home, clock, tmp_path):
-    plan = tmp_path / "watch.toml"
-    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
-        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
-        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 9, 0)
     core = home.start(plan=str(plan))
     home.host.call(home.receiver.bed_exit, BED)  # up in the morning
@@ -301,10 +304,7 @@ def test_inactivity_in_the_day_with_consent(home, clock, tmp_path):
 
 
 def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
-    plan = tmp_path / "watch.toml"
-    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8") + (
-        "\n[consent.bed_and_inactivity_monitoring]\ngiven = true\nrecorded_by = \"Sykepleier Kari\"\n"
-        "recorded_at = 2026-11-01\n"), encoding="utf-8")
+    plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 9, 0)
     core = home.start(plan=str(plan))
     home.host.call(home.receiver.bed_exit, BED)

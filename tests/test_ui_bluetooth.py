@@ -5,31 +5,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from devices.simulators.bluez import BluezStandin
 from devices.simulators.health_peripherals import BloodPressureCuff, Oximeter
 
 LEFT = Qt.MouseButton.LeftButton
 
 
-@pytest.fixture
-def air(monkeypatch):
-    standin = BluezStandin()
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.start())
-    yield standin
-    standin.stop()
-
-
-def test_scan_pair_and_forget_from_the_page(air, hub, qtbot, screenshot):
+def test_scan_pair_and_forget_from_the_page(air, hub, qtbot, screenshot, technician_tab):
     cuff = air.add(BloodPressureCuff())
     air.add(Oximeter())
     core, window = hub(language="en")
-    window.open_technician_door()
-    for digit in "2468":
-        qtbot.mouseClick(window.pin.keys[digit], LEFT)
-    qtbot.mouseClick(window.pin.open_key, LEFT)
-    qtbot.waitUntil(lambda: window.currentWidget() is window.technician, timeout=5000)
-    window.technician.tabs.setCurrentWidget(window.bluetooth)
-    page = window.bluetooth
+    page = technician_tab(window, window.bluetooth)
 
     qtbot.mouseClick(page.pair_button, LEFT)
     assert "choose the device" in page.message.text()  # nothing chosen: a plain request

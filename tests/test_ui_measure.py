@@ -11,20 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from devices.simulators.bluez import BluezStandin
 from devices.simulators.health_peripherals import BloodPressureCuff, Oximeter
 from hub_app.ui.theme import Theme
 
 LEFT = Qt.MouseButton.LeftButton
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-@pytest.fixture
-def air(monkeypatch):
-    standin = BluezStandin()
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.start())
-    yield standin
-    standin.stop()
 
 
 def paired_home(air, hub, qtbot, language="en", **cuff_options):
@@ -186,18 +177,12 @@ def test_forgetting_the_device_takes_its_button_away(air, hub, qtbot):
     qtbot.waitUntil(lambda: not window.home.measure_buttons, timeout=5000)
 
 
-def test_the_technicians_test_read(air, hub, qtbot, screenshot):
+def test_the_technicians_test_read(air, hub, qtbot, screenshot, technician_tab):
     core, window, cuff = paired_home(air, hub, qtbot)
     qtbot.waitUntil(lambda: any(s.connected for s in core.call(core.ble_statuses)), timeout=20000)
     cuff.measure(120, 80, 60)
     qtbot.waitUntil(lambda: bool(core.call(core.recent_events, 5)), timeout=10000)
-    window.open_technician_door()
-    for digit in "2468":
-        qtbot.mouseClick(window.pin.keys[digit], LEFT)
-    qtbot.mouseClick(window.pin.open_key, LEFT)
-    qtbot.waitUntil(lambda: window.currentWidget() is window.technician, timeout=5000)
-    window.technician.tabs.setCurrentWidget(window.bluetooth)
-    page = window.bluetooth
+    page = technician_tab(window, window.bluetooth)
     qtbot.mouseClick(page.test_button, LEFT)
     assert page.message.text() == "Choose a paired device in the list first."
     qtbot.waitUntil(lambda: page.paired.rowCount() == 1, timeout=5000)
