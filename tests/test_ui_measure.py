@@ -7,7 +7,6 @@ import wave
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
