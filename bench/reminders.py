@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, time as clock_time, timedelta, timezone
+from datetime import datetime, time as clock_time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from devices.simulators.host import SimulatorHost  # noqa: E402
 from devices.simulators.pty import PtyPort  # noqa: E402
 from devices.simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
-from hub_app.alarms import AlarmView  # noqa: E402
 from hub_app.care_plan import CarePlan, Medication  # noqa: E402
 from hub_app.config import load_config  # noqa: E402
 from hub_app.core import AlarmChanged, Core, ReminderChanged  # noqa: E402

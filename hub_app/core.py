@@ -29,11 +29,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from hub_app import __version__, system_info
 from hub_app.activity import ActivityWatch
-from hub_app.alarms import AlarmError, Alarms, AlarmView, CareLinkState
+from hub_app.alarms import Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
 from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
 from hub_app.config import HubConfig
-from hub_app.reminders import ReminderError, Reminders, ReminderView
+from hub_app.reminders import Reminders, ReminderView
 from hub_app.schedule import LocalTimesTrigger, occurrences
 from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports

@@ -13,7 +13,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from hub_app.demo_home import DEMO_PLAN, ON_CALL, DemoClock, SimulatedHome

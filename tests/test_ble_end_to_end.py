@@ -235,3 +235,29 @@ def test_only_repeated_failures_become_a_problem():
     status = BleStatus("C4:7C:8D:6A:1B:01", "blood_pressure", problem="Bluetooth error: br-connection-canceled")
     assert BleStatus(**{**status.__dict__, "failures": FAILURES_BEFORE_PROBLEM - 1}).resident_problem is None
     assert BleStatus(**{**status.__dict__, "failures": FAILURES_BEFORE_PROBLEM}).resident_problem == "failing"
+
+
+def test_the_simulated_meter_answers_a_request_it_cannot_carry_out(air):
+    """A technician poking the meter with a raw RACP request (through bleak) gets the
+    standard error answer, as from a real meter: here, "report records >=" with a
+    filter type it does not support (only 1, the sequence number)."""
+    import asyncio
+
+    from bleak import BleakClient, BleakScanner
+
+    from drivers.ble import uuids as u
+    from drivers.ble.racp import decode_racp_response
+
+    standin, _hub = air
+    meter = standin.add(GlucoseMeter(), paired=True)
+
+    async def poke() -> bytes:
+        device = await BleakScanner.find_device_by_address(meter.address, timeout=10)
+        answers: asyncio.Queue[bytes] = asyncio.Queue()
+        async with BleakClient(device) as client:
+            await client.start_notify(u.RECORD_ACCESS_CONTROL_POINT, lambda _c, data: answers.put_nowait(bytes(data)))
+            await client.write_gatt_char(u.RECORD_ACCESS_CONTROL_POINT, bytes([0x01, 0x03, 0x07]), response=True)
+            return await asyncio.wait_for(answers.get(), 5)
+
+    answer = decode_racp_response(asyncio.run(poke()))
+    assert answer.request_opcode == 0x01 and answer.response_code.name == "OPERAND_NOT_SUPPORTED"

@@ -98,7 +98,6 @@ def test_assigning_a_port_needs_a_handshake_and_is_audited(home):
         core.call(core.assign_serial, receiver.port.path, "dispenser")
     statuses = core.call(core.serial_statuses)
     assert [s.port for s in statuses] == [dispenser.port.path]
-    store = core._store()  # read-only look from the test thread is fine after the calls
     actions = [row["action"] for row in core.call(_audit, core)]
     assert actions.count("device.assigned") == 1 and actions.count("device.assign_failed") == 2
     empty.close()

@@ -225,7 +225,9 @@ class GlucoseMeter(HealthPeripheral):
         try:
             request = decode_racp_request(data)
         except RacpRequestError as exc:
-            self._later(lambda: self._answer(exc.request_opcode, exc.response_code))
+            # Bound now: Python clears `exc` when the except block ends, before the answer goes.
+            opcode, code = exc.request_opcode, exc.response_code
+            self._later(lambda: self._answer(opcode, code))
             return
         except BleCodecError:
             self._later(lambda: self._answer(data[0] if data else 0, RacpResponseCode.INVALID_OPERATOR))
