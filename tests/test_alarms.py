@@ -315,3 +315,23 @@ def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
     clock.set_local(2026, 11, 24, 19, 1)  # five more quiet hours after "I'm OK"
     core.call(core.tick)
     assert [a.type for a in active(core)] == ["inactivity"]
+
+
+def test_a_sensors_low_battery_is_a_technical_alarm(home, clock):
+    core = home.start()
+    home.host.call(home.receiver.set_sensor_battery, PENDANT, 8)
+    home.host.call(home.receiver.send_checkins)
+    wait_for(lambda: any(a.type == "battery_low" for a in active(core)), what="the battery alarm")
+    [alarm] = [a for a in active(core) if a.type == "battery_low"]
+    assert alarm.state == "raised" and alarm.detail["ladder"][-1]["name"] == "on-call"
+
+
+def test_a_restart_during_the_countdown_raises_the_alarm_when_it_is_due(home, clock):
+    core = home.start()
+    home.host.call(home.receiver.fall, FALL)
+    wait_for(lambda: active(core), what="the fall")
+    core.stop()
+    clock.advance(seconds=45)  # the hub was off when the 30 s ran out
+    again = home.start()
+    [alarm] = active(again)
+    assert alarm.type == "fall" and alarm.state == "raised"  # nobody said "I'm OK": help is called
