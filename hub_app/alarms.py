@@ -24,9 +24,10 @@ restart, so an alarm survives the hub stopping in the middle of its escalation.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -85,7 +86,8 @@ class Alarms:
     def __init__(self, store: Store, *, clock: Callable[[], datetime], zone: str, resident_name: str,
                  acknowledge_minutes: int, countdowns: dict[str, int], on_call_number: str,
                  send_sms: SmsSender, link: Callable[[], CareLinkState],
-                 on_change: Callable[[AlarmView], None]) -> None:
+                 on_change: Callable[[AlarmView], None],
+                 spawn: Callable[[Coroutine[Any, Any, None]], Any] | None = None) -> None:
         self._store = store
         self._clock = clock
         self._zone = ZoneInfo(zone)
@@ -96,6 +98,9 @@ class Alarms:
         self._send_sms = send_sms
         self._link = link
         self._on_change = on_change
+        # SMS go out in the background: the screen and the store never wait for a modem.
+        self._spawn = spawn or (lambda coro: asyncio.get_running_loop().create_task(coro))
+        self._sending: set[tuple[str, str]] = set()  # (alarm, rung) being sent now
         self.plan: CarePlan | None = None
 
     # -- views ---------------------------------------------------------------------------
@@ -157,18 +162,18 @@ class Alarms:
                      actor: str) -> AlarmView:
         now = self._clock()
         detail = {**detail, "raised_at": now.isoformat()}
+        if not self._link().reachable and self._on_call:
+            # The service cannot be told now: a person on call is, at once (sent just after).
+            detail["sms_pending"] = [*detail.get("sms_pending", []), {"name": "on-call", "phone": self._on_call}]
         # The alarm's own event goes to the care service now, not during the countdown.
         self._store.put_alarm(uid, type=alarm_type, source=source, state="raised", step=0, next_at=now + self._wait,
                               detail=detail, events=events, queue=[uid], outbox_priority=ALARM_PRIORITY,
                               audit=AuditEntry(actor, "alarm.raised", subject=uid))
         log.info("Alarm %s raised for the care service", uid)
         log.debug("Alarm %s is of type %s", uid, alarm_type)
-        link = self._link()
-        if not link.reachable and self._on_call:
-            # The service cannot be told now: a person on call is, at once.
-            await self._sms(uid, "on-call", self._on_call, alarm_type)
         view = self.get(uid)
         self._on_change(view)
+        self._send_pending(view)
         return view
 
     def _marker(self, uid: str, alarm_type: str, source: str, what: str, data: dict[str, Any]) -> Event:
@@ -216,8 +221,7 @@ class Alarms:
         """Do whatever is due now: countdowns that ran out, climbs not acknowledged."""
         now = self._clock()
         for view in self.active():
-            for rung in view.detail.get("sms_pending", []):
-                await self._sms(view.uid, rung["name"], rung["phone"], view.type, retry=True)
+            self._send_pending(view)  # an SMS that failed, or was not sent before a restart
         for view in self.active():
             if view.next_at is None or view.next_at > now:
                 continue
@@ -243,6 +247,9 @@ class Alarms:
             self._on_change(self.get(uid))
             return
         rung = ladder[step]
+        if rung["to"] == "sms" and rung["name"] not in detail.get("told", []):
+            detail = {**detail, "sms_pending": [*detail.get("sms_pending", []),
+                                                {"name": rung["name"], "phone": rung["phone"]}]}
         # Stored first: a restart in the middle goes on from this step, not from the last.
         self._store.put_alarm(uid, type=row["type"], source=row["source"], state="escalating", step=step,
                               next_at=now + self._wait, detail=detail,
@@ -251,9 +258,9 @@ class Alarms:
                               outbox_priority=ALARM_PRIORITY,
                               audit=AuditEntry("system", "alarm.escalated", subject=uid, detail={"step": step}))
         log.info("Alarm %s not acknowledged: step %d of its ladder", uid, step)
-        if rung["to"] == "sms" and rung["name"] not in detail.get("told", []):
-            await self._sms(uid, rung["name"], rung["phone"], row["type"])
-        self._on_change(self.get(uid))
+        view = self.get(uid)
+        self._on_change(view)
+        self._send_pending(view)
 
     # -- SMS -----------------------------------------------------------------------------
 
@@ -267,35 +274,40 @@ class Alarms:
         return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
                 f"Kan du, ring {self._name} eller hjemmetjenesten.")
 
-    async def _sms(self, uid: str, name: str, phone: str, alarm_type: str, retry: bool = False) -> None:
-        """Send one SMS of the ladder. A failure is said once (an event for the care
-        service, the reason in the alarm) and tried again on every later look, while the
-        ladder goes on climbing."""
-        row = self._store.alarm(uid)
-        assert row is not None
-        detail = row["detail"]
-        raised = datetime.fromisoformat(detail.get("raised_at", row["created_at"]))
-        pending = [p for p in detail.get("sms_pending", []) if p["name"] != name]
-        next_at = datetime.fromisoformat(row["next_at"]) if row["next_at"] else None
+    def _send_pending(self, view: AlarmView) -> None:
+        for rung in view.detail.get("sms_pending", []):
+            key = (view.uid, rung["name"])
+            if key not in self._sending:
+                self._sending.add(key)
+                self._spawn(self._sms(view.uid, rung["name"], rung["phone"], view.type))
+
+    async def _sms(self, uid: str, name: str, phone: str, alarm_type: str) -> None:
+        """Send one SMS of the ladder, in the background. A failure is said once (an
+        event for the care service, the reason in the alarm) and the SMS stays pending:
+        it is tried again at every later look, while the ladder goes on climbing."""
         try:
-            await self._send_sms(phone, self._text(alarm_type, raised))
-        except Exception as exc:  # no modem, no network: said, tried again, and the ladder goes on
-            if retry:
+            row = self._store.alarm(uid)
+            assert row is not None
+            raised = datetime.fromisoformat(row["detail"].get("raised_at", row["created_at"]))
+            try:
+                await self._send_sms(phone, self._text(alarm_type, raised))
+            except Exception as exc:  # no modem, no network: said once, tried again later
+                reason = str(exc) or type(exc).__name__
+                if name in row["detail"].get("sms_failed", []):
+                    return
+                log.warning("Alarm %s: the SMS to %s could not be sent (tried again later): %s", uid, name, reason)
+                self._store.update_alarm_detail(
+                    uid, lambda d: {**d, "sms_failed": [*d.get("sms_failed", []), name]},
+                    events=[self._marker(uid, row["type"], row["source"], "alarm_sms_failed", {"to": name, "reason": reason})],
+                    outbox_priority=ALARM_PRIORITY)
+                self._on_change(self.get(uid))
                 return
-            reason = str(exc) or type(exc).__name__
-            log.warning("Alarm %s: the SMS to %s could not be sent (tried again later): %s", uid, name, reason)
-            self._store.put_alarm(uid, type=row["type"], source=row["source"], state=row["state"], step=row["step"],
-                                  next_at=next_at,
-                                  detail={**detail, "sms_failed": [*detail.get("sms_failed", []), name],
-                                          "sms_pending": [*pending, {"name": name, "phone": phone}]},
-                                  events=[self._marker(uid, row["type"], row["source"], "alarm_sms_failed",
-                                                       {"to": name, "reason": reason})],
-                                  outbox_priority=ALARM_PRIORITY)
-            return
-        self._store.put_alarm(uid, type=row["type"], source=row["source"], state=row["state"], step=row["step"],
-                              next_at=next_at,
-                              detail={**detail, "told": [*detail.get("told", []), name], "sms_pending": pending},
-                              events=[self._marker(uid, row["type"], row["source"], "alarm_sms_sent", {"to": name})],
-                              outbox_priority=ALARM_PRIORITY,
-                              audit=AuditEntry("system", "alarm.sms_sent", subject=uid, detail={"to": name}))
-        log.info("Alarm %s: SMS sent to %s", uid, "the on-call number" if name == "on-call" else "a contact")
+            self._store.update_alarm_detail(
+                uid, lambda d: {**d, "told": [*d.get("told", []), name],
+                                "sms_pending": [p for p in d.get("sms_pending", []) if p["name"] != name]},
+                events=[self._marker(uid, row["type"], row["source"], "alarm_sms_sent", {"to": name})],
+                outbox_priority=ALARM_PRIORITY, audit=AuditEntry("system", "alarm.sms_sent", subject=uid, detail={"to": name}))
+            log.info("Alarm %s: SMS sent to %s", uid, "the on-call number" if name == "on-call" else "a contact")
+            self._on_change(self.get(uid))
+        finally:
+            self._sending.discard((uid, name))

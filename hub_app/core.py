@@ -261,7 +261,8 @@ class Core:
                         countdowns={"fall": alarms_config.fall_countdown_seconds, "out_of_bed_at_night": 60,
                                     "inactivity": 60},
                         on_call_number=alarms_config.on_call_number, send_sms=self._send_sms,
-                        link=lambda: self.care_link, on_change=lambda view: self._emit(AlarmChanged(view)))
+                        link=lambda: self.care_link, on_change=lambda view: self._emit(AlarmChanged(view)),
+                        spawn=self._spawn)
         reminders = Reminders(store, clock=self._clock, zone=zone, repeat_minutes=alarms_config.reminder_repeat_minutes,
                               has_dispenser=lambda: serial.dispenser() is not None,
                               on_change=lambda view: self._emit(ReminderChanged(view)),
@@ -467,9 +468,7 @@ class Core:
             except Exception as exc:  # the dispenser says why; the screen still reminds
                 log.warning("The dispenser's schedule could not be loaded: %s", exc)
 
-        task = asyncio.get_running_loop().create_task(load())
-        running.reactions.add(task)
-        task.add_done_callback(running.reactions.discard)
+        self._spawn(load())
 
     # -- time: reminders, alarms, activity ----------------------------------------------------
 
@@ -536,15 +535,19 @@ class Core:
             return READING_PRIORITY
         return None
 
+    def _spawn(self, coroutine) -> None:
+        """Run in the background on the core loop; shutdown waits for it (nothing half-done)."""
+        running = self._running
+        assert running is not None
+        task = asyncio.get_running_loop().create_task(coroutine)
+        running.reactions.add(task)
+        task.add_done_callback(running.reactions.discard)
+
     def _device_event(self, event: Event) -> None:
         """A new event from a device, stored already: tell the screens, then react."""
         self._emit(EventRecorded(event))
-        running = self._running
-        if running is None:
-            return
-        task = asyncio.get_running_loop().create_task(self._react(event))
-        running.reactions.add(task)
-        task.add_done_callback(running.reactions.discard)
+        if self._running is not None:
+            self._spawn(self._react(event))
 
     async def _react(self, event: Event) -> None:
         running = self._running

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -373,6 +373,22 @@ class Store:
             if audit is not None:
                 self._insert_audit(audit, now)
         return stored
+
+    def update_alarm_detail(self, uid: str, change: Callable[[dict[str, Any]], dict[str, Any]],
+                            events: Sequence[Event] = (), audit: AuditEntry | None = None,
+                            outbox_priority: int | None = None) -> dict[str, Any]:
+        """Change only an alarm's detail (who was told, what is pending), read and written
+        in one transaction, so a state change made meanwhile (an acknowledgement) stays."""
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            row = self.db.conn.execute("SELECT detail FROM alarms WHERE uid = ?", (uid,)).fetchone()
+            detail = change(json.loads(row[0]))
+            self.db.conn.execute("UPDATE alarms SET detail = ? WHERE uid = ?", (json.dumps(detail, sort_keys=True), uid))
+            for event in events:
+                self._insert_event(event, now, outbox_priority)
+            if audit is not None:
+                self._insert_audit(audit, now)
+        return detail
 
     # -- the outbox to the care service ----------------------------------------------------
 
