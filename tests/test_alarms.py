@@ -337,6 +337,9 @@ def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
 
 def test_a_sensors_low_battery_is_a_technical_alarm(home, clock):
     core = home.start()
+    port = home.receiver.port.path
+    # A check-in counts once the hub knows the sensor (it asks the receiver for its list after connecting).
+    wait_for(lambda: any(s.sensor_id == PENDANT for s in core.call(core.receiver_sensors, port)), what="the sensor list")
     home.host.call(home.receiver.set_sensor_battery, PENDANT, 8)
     home.host.call(home.receiver.send_checkins)
     wait_for(lambda: any(a.type == "battery_low" for a in active(core)), what="the battery alarm")
