@@ -1,0 +1,3 @@
+from care_service.cli import main
+
+raise SystemExit(main())

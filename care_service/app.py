@@ -1,0 +1,24 @@
+"""The reference care service as an aiohttp application: the FHIR API for hubs (and,
+with the console, the nurses' pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from care_service import fhir_api
+from care_service.storage import ServiceStore
+
+
+def build_app(data_dir: Path) -> web.Application:
+    store = ServiceStore(Path(data_dir) / "care-service.db")
+    app = web.Application(middlewares=[fhir_api.outcomes], client_max_size=8 * 1024 * 1024)
+    app[fhir_api.STORE_KEY] = store
+    fhir_api.add_routes(app)
+
+    async def close_store(_app: web.Application) -> None:
+        store.close()
+
+    app.on_cleanup.append(close_store)
+    return app

@@ -1,0 +1,145 @@
+"""The reference care service's one SQLite file, through sqlite-utils: residents,
+hubs (with the hash of their credential), nurses (argon2 hashes), and the FHIR
+resources the hubs send (kept as JSON, found by type, patient, identifier and time).
+
+A production service keeps its resources in a FHIR server instead (README): the API
+the hubs use stays the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS patients (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS hubs (id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), "
+    "token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT)",
+    "CREATE TABLE IF NOT EXISTS nurses (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, "
+    "created_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS resources (id TEXT PRIMARY KEY, type TEXT NOT NULL, patient_id TEXT NOT NULL, "
+    "identifier TEXT, last_updated TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, body TEXT NOT NULL, "
+    "UNIQUE (type, identifier))",
+    "CREATE INDEX IF NOT EXISTS resources_patient ON resources (patient_id, type, last_updated)",
+)
+_hasher = PasswordHasher()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def token_hash(token: str) -> str:
+    # A credential is 256 random bits: a plain SHA-256 of it cannot be guessed back.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Hub:
+    id: str
+    patient_id: str
+
+
+class ServiceStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.db.conn.execute("PRAGMA journal_mode=WAL")
+        self.db.conn.execute("PRAGMA synchronous=FULL")
+        with self.db.conn:
+            for statement in SCHEMA:
+                self.db.conn.execute(statement)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- residents, hubs, nurses -----------------------------------------------------------
+
+    def add_hub(self, resident_name: str) -> tuple[str, str]:
+        """A resident and their hub: (the hub's credential, shown once; the resident's id)."""
+        patient_id, hub_id, token = str(uuid.uuid4()), str(uuid.uuid4()), secrets.token_urlsafe(32)
+        with self.db.conn:
+            self.db.conn.execute("INSERT INTO patients (id, name, created_at) VALUES (?, ?, ?)",
+                                 (patient_id, resident_name, now_iso()))
+            self.db.conn.execute("INSERT INTO hubs (id, patient_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                                 (hub_id, patient_id, token_hash(token), now_iso()))
+        return token, patient_id
+
+    def hub_for(self, token: str) -> Hub | None:
+        row = self.db.conn.execute("SELECT id, patient_id FROM hubs WHERE token_hash = ? AND revoked_at IS NULL",
+                                   (token_hash(token),)).fetchone()
+        return Hub(row[0], row[1]) if row else None
+
+    def revoke_hub_of(self, patient_id: str) -> int:
+        with self.db.conn:
+            return self.db.conn.execute("UPDATE hubs SET revoked_at = ? WHERE patient_id = ? AND revoked_at IS NULL",
+                                        (now_iso(), patient_id)).rowcount
+
+    def add_nurse(self, username: str, password: str) -> None:
+        with self.db.conn:
+            self.db.conn.execute("INSERT OR REPLACE INTO nurses (username, password_hash, created_at) VALUES (?, ?, ?)",
+                                 (username, _hasher.hash(password), now_iso()))
+
+    def check_nurse(self, username: str, password: str) -> bool:
+        row = self.db.conn.execute("SELECT password_hash FROM nurses WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            _hasher.hash(password)  # the same time for an unknown name: no hint which names exist
+            return False
+        try:
+            return _hasher.verify(row[0], password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def patient(self, patient_id: str) -> dict[str, Any] | None:
+        row = self.db.conn.execute("SELECT id, name FROM patients WHERE id = ?", (patient_id,)).fetchone()
+        return {"id": row[0], "name": row[1]} if row else None
+
+    # -- FHIR resources ----------------------------------------------------------------------
+
+    def find_by_identifier(self, resource_type: str, identifier: str) -> dict[str, Any] | None:
+        row = self.db.conn.execute("SELECT body FROM resources WHERE type = ? AND identifier = ?",
+                                   (resource_type, identifier)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def create(self, resource: dict[str, Any], patient_id: str, identifier: str | None,
+               conn: sqlite3.Connection | None = None) -> tuple[dict[str, Any], bool]:
+        """Store a new resource (id and meta set here): (the stored resource, created?).
+        A resource whose identifier is stored already is that one, not a second."""
+        if identifier:
+            existing = self.find_by_identifier(resource["resourceType"], identifier)
+            if existing is not None:
+                return existing, False
+        stamp = now_iso()
+        stored = {**resource, "id": str(uuid.uuid4()), "meta": {"versionId": "1", "lastUpdated": stamp}}
+        (conn or self.db.conn).execute(
+            "INSERT INTO resources (id, type, patient_id, identifier, last_updated, body) VALUES (?, ?, ?, ?, ?, ?)",
+            (stored["id"], stored["resourceType"], patient_id, identifier, stamp, json.dumps(stored, sort_keys=True)))
+        return stored, True
+
+    def read(self, resource_type: str, resource_id: str) -> tuple[dict[str, Any], str] | None:
+        row = self.db.conn.execute("SELECT body, patient_id FROM resources WHERE type = ? AND id = ?",
+                                   (resource_type, resource_id)).fetchone()
+        return (json.loads(row[0]), row[1]) if row else None
+
+    def search(self, resource_type: str, patient_id: str, updated_since: str | None = None,
+               limit: int = 500) -> list[dict[str, Any]]:
+        sql = "SELECT body FROM resources WHERE type = ? AND patient_id = ?"
+        args: list[Any] = [resource_type, patient_id]
+        if updated_since:
+            sql += " AND last_updated >= ?"
+            args.append(updated_since)
+        rows = self.db.conn.execute(sql + " ORDER BY last_updated LIMIT ?", (*args, limit)).fetchall()
+        return [json.loads(row[0]) for row in rows]
