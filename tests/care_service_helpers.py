@@ -9,13 +9,14 @@ from pathlib import Path
 from aiohttp import web
 
 from care_service.app import build_app
+from care_service.fhir_api import STORE_KEY
 
 
 class RunningService:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.app = build_app(data_dir)
-        self.store = self.app[__import__("care_service.fhir_api", fromlist=["STORE_KEY"]).STORE_KEY]
+        self.store = self.app[STORE_KEY]
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="care-service")
