@@ -44,5 +44,6 @@ class RunningService:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        if self._thread.is_alive():  # stopping twice (a test, then its fixture) is fine
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)

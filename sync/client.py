@@ -1,0 +1,137 @@
+"""The hub's HTTP client for the care service's FHIR API (requests).
+
+TLS is always verified: with the system's certificate authorities, or with a CA bundle
+for a municipality's private CA. Plain http:// is accepted for the loopback address
+only (the tests and the demo run both programs on one machine). The hub proves who it
+is with its bearer credential (or a client certificate). Every call has a timeout.
+
+`send_batch` answers, per resource, whether it is stored (created now or before) or
+refused for good (a 4xx for that entry: a dead letter, never retried); anything else
+(no network, a timeout, a 5xx, a 429) raises `Retry`, with the server's Retry-After
+when it gave one, and a refused credential raises `CredentialRefused`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+FHIR_JSON = "application/fhir+json"
+
+
+class ClientConfigError(ValueError):
+    """The service address or credential cannot be used, in plain words."""
+
+
+class Retry(Exception):
+    """Not delivered now; try again later (after `retry_after` seconds if the service said)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class CredentialRefused(Exception):
+    """The service does not accept this hub's credential (revoked, or wrong)."""
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    stored: bool  # created now, or found stored already (a retry)
+    status: int
+    detail: str = ""  # the service's words when refused
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+class CareServiceClient:
+    def __init__(self, base_url: str, token: str, *, ca_bundle: str | None = None,
+                 client_cert: tuple[str, str] | None = None, timeout: tuple[float, float] = (5.0, 20.0),
+                 session: requests.Session | None = None) -> None:
+        parsed = urlparse(base_url)
+        if parsed.scheme not in ("https", "http") or not parsed.hostname:
+            raise ClientConfigError(f"{base_url!r} is not a service address like https://care.example.no")
+        if parsed.scheme == "http" and parsed.hostname not in LOOPBACK:
+            raise ClientConfigError(f"{base_url!r}: the care service must be reached over https (TLS is always "
+                                    "verified); plain http is for 127.0.0.1 only")
+        if not token and client_cert is None:
+            raise ClientConfigError("no hub credential: set the credential file (or a client certificate)")
+        self.base_url = base_url.rstrip("/")
+        self._session = session or requests.Session()
+        self._session.verify = ca_bundle or True  # never False
+        if client_cert is not None:
+            self._session.cert = client_cert
+        self._headers = {"Accept": FHIR_JSON, "Content-Type": FHIR_JSON}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        self._timeout = timeout
+
+    def _post(self, path: str, body: dict[str, Any]) -> requests.Response:
+        try:
+            answer = self._session.post(f"{self.base_url}{path}", json=body, headers=self._headers, timeout=self._timeout)
+        except requests.exceptions.SSLError as exc:
+            raise Retry(f"the service's certificate is not trusted: {exc}") from exc
+        except requests.exceptions.Timeout as exc:
+            raise Retry("the service did not answer in time") from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
+        if answer.status_code in (401, 403):
+            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
+        if answer.status_code == 429 or answer.status_code >= 500:
+            raise Retry(f"the service answered {answer.status_code}", retry_after_seconds(answer.headers.get("Retry-After")))
+        return answer
+
+    def send_batch(self, bundle: dict[str, Any]) -> list[EntryResult]:
+        """POST a batch Bundle; one result per entry, in order."""
+        answer = self._post("/fhir", bundle)
+        if answer.status_code >= 400:
+            raise Retry(f"the service refused the whole batch ({answer.status_code})")
+        try:
+            entries = answer.json().get("entry", [])
+        except ValueError as exc:
+            raise Retry("the service's answer was not JSON") from exc
+        if len(entries) != len(bundle.get("entry", [])):
+            raise Retry("the service answered for a different number of entries")
+        results = []
+        for entry in entries:
+            response = entry.get("response", {})
+            status = int(str(response.get("status", "0")).split()[0] or 0)
+            if 200 <= status < 300:
+                results.append(EntryResult(True, status))
+            elif 400 <= status < 500:
+                issues = (response.get("outcome") or {}).get("issue") or [{}]
+                results.append(EntryResult(False, status, issues[0].get("diagnostics", "")))
+            else:  # a 5xx for one entry: the batch as a whole is tried again (created-once makes that safe)
+                raise Retry(f"the service answered {status} for an entry")
+        return results
+
+    def check(self) -> dict[str, Any]:
+        """The technician's "test connection": the CapabilityStatement, through TLS and the credential."""
+        try:
+            answer = self._session.get(f"{self.base_url}/fhir/metadata", headers=self._headers, timeout=self._timeout)
+        except requests.exceptions.RequestException as exc:
+            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
+        if answer.status_code != 200:
+            raise Retry(f"the service answered {answer.status_code}")
+        return answer.json()
