@@ -40,7 +40,7 @@ from vocabulary import Event, EventKind
 log = logging.getLogger(__name__)
 
 PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "inactivity", "vital_sign_red", "missed_dose")
-TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable")
+TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", "sync_refused")
 # The alarms the resident is in the middle of: their screen follows them. A red reading
 # and a missed dose are for the nurse (the resident has seen the result, or the reminder).
 RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "inactivity")
@@ -269,7 +269,8 @@ class Alarms:
                 "har vært oppe av sengen lenge i natt", "inactivity": "har ikke vært aktiv på lenge",
                 "vital_sign_red": "har en måling langt utenfor grensene", "missed_dose": "har ikke tatt medisinen",
                 "device_silent": "har et utstyr som har sluttet å svare", "battery_low": "har et utstyr med lavt batteri",
-                "care_service_unreachable": "har en hub som ikke når hjemmetjenesten"}.get(alarm_type, "har en alarm")
+                "care_service_unreachable": "har en hub som ikke når hjemmetjenesten",
+                "sync_refused": "har en hub som hjemmetjenesten avviser data fra"}.get(alarm_type, "har en alarm")
         local = raised_at.astimezone(self._zone)
         return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
                 f"Kan du, ring {self._name} eller hjemmetjenesten.")

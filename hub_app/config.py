@@ -111,6 +111,24 @@ class AlarmsSection:
                                             _check_positive)
 
 
+def _check_service_url(value: str) -> str | None:
+    if not value:
+        return None
+    if value.startswith("https://") or value.startswith(("http://127.0.0.1", "http://localhost")):
+        return None
+    return "an https:// address (plain http only for 127.0.0.1), or empty"
+
+
+@dataclass(frozen=True)
+class CareServiceSection:
+    url: str = _setting("", "The care service's FHIR base, e.g. https://care.example.no (empty: not connected)",
+                        _check_service_url)
+    patient_id: str = _setting("", "The resident's id at the care service (welfare-care-service add-hub prints it)")
+    credential_file: str = _setting("care-service-credential", "Secret file with this hub's credential (mode 0600); "
+                                    "relative to the config file")
+    ca_bundle: str = _setting("", "A CA bundle for a private certificate authority (empty: the system's)")
+
+
 def _check_keep_days(value: int) -> str | None:
     return None if 31 <= value <= 3650 else "a whole number of days from 31 to 3650"
 
@@ -129,6 +147,7 @@ class HubConfig:
     care_plan: CarePlanSection = field(default_factory=CarePlanSection)
     alarms: AlarmsSection = field(default_factory=AlarmsSection)
     privacy: PrivacySection = field(default_factory=PrivacySection)
+    care_service: CareServiceSection = field(default_factory=CareServiceSection)
     # Where the file was read from (None: defaults only). Relative paths resolve here.
     source: Path | None = None
     config_dir: Path = field(default_factory=lambda: default_config_dir())
@@ -142,6 +161,10 @@ class HubConfig:
     @property
     def pin_file(self) -> Path:
         return self._resolve(self.technician.pin_file)
+
+    @property
+    def credential_file(self) -> Path:
+        return self._resolve(self.care_service.credential_file)
 
     @property
     def plan_file(self) -> Path | None:

@@ -107,6 +107,7 @@ HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is no
 UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)
 WAKE_AT_LEAST_S = 0.05  # a configured care service silent this long: a technical alarm
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
+SYNC_BATCH = 100  # outbox items a batch Bundle carries
 
 
 @dataclass
@@ -121,6 +122,7 @@ class _Running:
     scheduler: AsyncIOScheduler
     stop: asyncio.Event
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
+    sender: Any = None  # sync.sender.Sender, when a care service is configured
     dispenser_loaded_for: Any = None  # the local date the dispenser's slots were last loaded for
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -278,6 +280,7 @@ class Core:
         await ble.start()
         scheduler.start()
         scheduler.add_job(self.tick, IntervalTrigger(seconds=self._heartbeat_s), id="heartbeat")
+        self._start_sync(running)
         self._schedule_plan()
         await self.tick()  # what was due while the hub was off, and alarms mid-escalation
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
@@ -299,7 +302,47 @@ class Core:
         store.audit(AuditEntry("system", "hub.stopped"))
         store.close()
 
+    # -- sync with the care service -------------------------------------------------------
+
+    def _start_sync(self, running: _Running) -> None:
+        section = self.config.care_service
+        if not section.url:
+            return
+        from hub_app.outbound import Addresses, resources_for
+        from hub_app.secret_files import read_secret
+        from sync.client import CareServiceClient
+        from sync.sender import OutboxItem, Sender
+
+        where = Addresses(patient=f"Patient/{section.patient_id}", hub=f"Device/hub-{section.patient_id}")
+        client = CareServiceClient(section.url, read_secret(self.config.credential_file).strip(),
+                                   ca_bundle=section.ca_bundle or None)
+        store = running.store
+
+        def next_batch() -> list:
+            return [OutboxItem(row["id"], row["priority"], tuple(resources_for(event, self.plan, where)))
+                    for row, event in store.outbox_next(SYNC_BATCH)]
+
+        def dead(outbox_id: int, reason: str) -> None:
+            store.outbox_dead(outbox_id, reason, self._clock())
+            log.warning("The care service refused outbox item %d for good: %s", outbox_id, reason)
+            self._spawn(running.alarms.start("sync_refused", "sync", {"outbox": outbox_id, "reason": reason},
+                                             key=f"dead/{outbox_id}"))
+
+        def report(link) -> None:
+            self.care_link = CareLinkState(reachable=link.reachable, reason=link.reason,
+                                           unreachable_since=link.since)
+
+        running.sender = Sender(client, next_batch=next_batch,
+                                delivered=lambda ids: store.outbox_delivered(ids, self._clock()),
+                                dead=dead, report=report, clock=self._clock)
+        self.care_link = CareLinkState(reachable=False, reason="not tried yet", unreachable_since=None)
+        running.background.append(asyncio.create_task(running.sender.run(), name="sync"))
+        log.info("Sync with the care service at %s", section.url)
+
     def _emit(self, message: Message) -> None:
+        running = self._running
+        if running is not None and running.sender is not None and isinstance(message, (EventRecorded, AlarmChanged)):
+            running.sender.poke()  # something may have reached the outbox: send it now
         for listener in list(self._listeners):
             try:
                 listener(message)

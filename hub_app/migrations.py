@@ -161,4 +161,12 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=5,
+        description="dead letters in the outbox (what the care service refused for good)",
+        statements=("ALTER TABLE outbox ADD COLUMN dead_at TEXT",),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

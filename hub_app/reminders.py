@@ -185,8 +185,10 @@ class Reminders:
             state = "done"
             event = Event(EventKind.REMINDER, f"{row['kind']}_done", "screen", self._clock(),
                           {"item": row["item_id"], "occurrence": uid})
+        # A dose taken goes to the care service; a measurement done is told by its reading.
         self._store.put_reminder(uid, row["kind"], row["item_id"], due, closes, state, row["detail"], event=event,
-                                 outbox_priority=DOSE_PRIORITY, audit=AuditEntry(by, f"reminder.{state}", subject=uid))
+                                 outbox_priority=DOSE_PRIORITY if row["kind"] == "medication" else None,
+                                 audit=AuditEntry(by, f"reminder.{state}", subject=uid))
         view = self._view(self._store.reminder(uid))
         self._on_change(view)
         return view

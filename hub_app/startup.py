@@ -18,13 +18,18 @@ log = logging.getLogger(__name__)
 def check_secrets(config: HubConfig) -> list[str]:
     """Problems with secret files (a missing PIN file is not one: the door stays shut)."""
     problems = []
-    for path in (config.pin_file,):
+    for path in (config.pin_file, config.credential_file):
         try:
             read_secret(path)
         except FileNotFoundError:
+            if path == config.credential_file and config.care_service.url:
+                problems.append(f"{path}: the care service is configured but this hub's credential file is missing "
+                                "(write it with mode 0600; welfare-care-service add-hub prints the credential)")
             continue
         except SecretFileError as exc:
             problems.append(str(exc))
+    if config.care_service.url and not config.care_service.patient_id:
+        problems.append("[care_service] patient_id is empty: welfare-care-service add-hub prints the resident's id")
     return problems
 
 

@@ -396,7 +396,8 @@ class Store:
         """The retention rule: events that happened before `cutoff` and wait for nothing
         (sent, or never to be sent) are deleted; the audit log stays (it is append-only)."""
         with self.db.conn:
-            self.db.conn.execute("DELETE FROM outbox WHERE sent_at IS NOT NULL AND created_at < ?", (_iso(cutoff),))
+            self.db.conn.execute("DELETE FROM outbox WHERE (sent_at IS NOT NULL OR dead_at IS NOT NULL) AND created_at < ?",
+                                 (_iso(cutoff),))
             self.db.conn.execute("DELETE FROM alarms WHERE ended_at IS NOT NULL AND ended_at < ?", (_iso(cutoff),))
             self.db.conn.execute("DELETE FROM reminders WHERE closes_at < ? AND state NOT IN ('due', 'shown')",
                                  (_iso(cutoff),))
@@ -415,7 +416,33 @@ class Store:
                 "(SELECT uid FROM events WHERE kind = 'reading')").rowcount
 
     def outbox_pending(self, limit: int = 100) -> list[dict[str, Any]]:
-        return list(self.db["outbox"].rows_where("sent_at IS NULL", order_by="priority, id", limit=limit))
+        return list(self.db["outbox"].rows_where("sent_at IS NULL AND dead_at IS NULL", order_by="priority, id",
+                                                 limit=limit))
+
+    def outbox_next(self, limit: int) -> list[tuple[dict[str, Any], Event]]:
+        """The next items to send: all of the most urgent priority first (alarms before
+        doses before readings), oldest first, each with its event."""
+        rows = self.db.conn.execute(
+            "SELECT o.id, o.priority, e.* FROM outbox o JOIN events e ON e.uid = o.event_uid "
+            "WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.priority = "
+            "(SELECT min(priority) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL) ORDER BY o.id LIMIT ?",
+            (limit,)).fetchall()
+        names = ["outbox_id", "priority", *[d[0] for d in self.db.conn.execute("SELECT * FROM events LIMIT 0").description]]
+        out = []
+        for row in rows:
+            record = dict(zip(names, row))
+            out.append(({"id": record["outbox_id"], "priority": record["priority"]}, self._event_from_row(record)))
+        return out
+
+    def outbox_delivered(self, ids: Sequence[int], at: datetime) -> None:
+        with self.db.conn:
+            self.db.conn.executemany("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                                     [(_iso(at), i) for i in ids])
+
+    def outbox_dead(self, outbox_id: int, reason: str, at: datetime) -> None:
+        with self.db.conn:
+            self.db.conn.execute("UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+                                 (_iso(at), reason, outbox_id))
 
     def _insert_event(self, event: Event, now: str, outbox_priority: int | None) -> Event:
         cursor = self.db.conn.execute(

@@ -1,0 +1,64 @@
+"""What each outbox event becomes for the care service (FHIR R4, through
+sync/fhir_mapping.py). The hub knows what its events mean (a reading's values in the
+units the service wants, which medicine a dose was); the mapping knows how FHIR says it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hub_app.care_plan import CarePlan
+from hub_app.vitals import measured_values
+from sync import fhir_mapping as fm
+from vocabulary import Event, EventKind
+
+
+@dataclass(frozen=True)
+class Addresses:
+    patient: str  # "Patient/<id>"
+    hub: str  # "Device/<id>"
+
+
+def _device(source: str) -> str:
+    # "ble:C4:7C:..." / "dispenser:OD2400117" -> a Device reference by the hub's own naming
+    return "Device/" + source.replace(":", "-").replace("_", "-").lower()
+
+
+def _medicine(plan: CarePlan, event: Event) -> str:
+    item = event.data.get("item")
+    for medication in plan.medications:
+        if medication.id == item or (event.data.get("compartment") is not None
+                                     and medication.compartment == event.data.get("compartment")):
+            return f"{medication.name} ({medication.dose})" if medication.dose else medication.name
+    return f"compartment {event.data.get('compartment')}" if event.data.get("compartment") else "medicine"
+
+
+def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[str, Any]]:
+    """The FHIR resources for one outbox event (a reading can be two: its values and its pulse)."""
+    if event.kind == EventKind.READING:
+        values = measured_values(event.type, event.data)
+        found = [fm.observation(event.uid, event.type, values, event.occurred_at, where.patient, _device(event.source))]
+        if event.type in ("blood_pressure", "oxygen_saturation") and "pulse" in values:
+            found.append(fm.pulse_observation(event.uid, values["pulse"], event.occurred_at, where.patient,
+                                              _device(event.source)))
+        return found
+    if event.kind == EventKind.DOSE and event.type == "dose_taken":
+        performer = _device(event.source) if event.source != "screen" else None
+        return [fm.medication_dispense(event.uid, _medicine(plan, event), event.occurred_at, where.patient, performer)]
+    if event.kind == EventKind.DOSE and event.type == "dose_missed":
+        detail = f"Missed dose: {_medicine(plan, event)}" + (
+            " (the hub was off during the whole window)" if event.data.get("missed_while_hub_off") else "")
+        return [fm.detected_issue(event.uid, "missed_dose", event.occurred_at, where.patient, where.hub, detail)]
+    if event.kind == EventKind.ALARM:
+        # The alarm itself, and what happened to it (escalated, SMS sent, acknowledged...),
+        # each as a DetectedIssue naming the alarm it is about.
+        alarm_type = event.data.get("alarm_type", event.type)
+        detail = event.type.replace("_", " ") if "alarm" in event.data else ""
+        issue = fm.detected_issue(event.uid, alarm_type, event.occurred_at, where.patient, where.hub, detail)
+        if "alarm" in event.data:
+            issue["implicated"] = [{"identifier": fm.identifier(event.data["alarm"])}]
+        return [issue]
+    # Reminders and everything else that reaches the outbox: the service's record of what happened.
+    return [fm.detected_issue(event.uid, event.type, event.occurred_at, where.patient, where.hub,
+                              event.type.replace("_", " "))]
