@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from care_service import fhir_api
+from care_service import fhir_api, hub_channel
 from care_service.storage import ServiceStore
 
 
@@ -16,6 +16,7 @@ def build_app(data_dir: Path) -> web.Application:
     app = web.Application(middlewares=[fhir_api.outcomes], client_max_size=8 * 1024 * 1024)
     app[fhir_api.STORE_KEY] = store
     fhir_api.add_routes(app)
+    hub_channel.add_routes(app)
 
     async def close_store(_app: web.Application) -> None:
         store.close()

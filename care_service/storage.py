@@ -32,6 +32,10 @@ SCHEMA = (
     "identifier TEXT, last_updated TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, body TEXT NOT NULL, "
     "UNIQUE (type, identifier))",
     "CREATE INDEX IF NOT EXISTS resources_patient ON resources (patient_id, type, last_updated)",
+    # What goes back to a hub (an acknowledgement, a nurse's message), numbered so a hub
+    # that reconnects asks for what it has not seen (SSE Last-Event-ID) and loses nothing.
+    "CREATE TABLE IF NOT EXISTS to_hub (id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, kind TEXT NOT NULL, "
+    "body TEXT NOT NULL, created_at TEXT NOT NULL)",
 )
 _hasher = PasswordHasher()
 
@@ -106,6 +110,20 @@ class ServiceStore:
     def patient(self, patient_id: str) -> dict[str, Any] | None:
         row = self.db.conn.execute("SELECT id, name FROM patients WHERE id = ?", (patient_id,)).fetchone()
         return {"id": row[0], "name": row[1]} if row else None
+
+    # -- what goes back to the hubs ------------------------------------------------------------
+
+    def acknowledge(self, patient_id: str, alarm_uid: str, by: str) -> int:
+        """A nurse has the alarm: queued for the resident's hub; returns its number."""
+        with self.db.conn:
+            return self.db.conn.execute(
+                "INSERT INTO to_hub (patient_id, kind, body, created_at) VALUES (?, 'acknowledged', ?, ?)",
+                (patient_id, json.dumps({"alarm": alarm_uid, "by": by}), now_iso())).lastrowid
+
+    def to_hub_after(self, patient_id: str, after: int) -> list[tuple[int, str, dict[str, Any]]]:
+        rows = self.db.conn.execute("SELECT id, kind, body FROM to_hub WHERE patient_id = ? AND id > ? ORDER BY id",
+                                    (patient_id, after)).fetchall()
+        return [(row[0], row[1], json.loads(row[2])) for row in rows]
 
     # -- FHIR resources ----------------------------------------------------------------------
 

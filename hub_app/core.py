@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from hub_app import __version__, system_info
 from hub_app.activity import ActivityWatch
-from hub_app.alarms import Alarms, AlarmView, CareLinkState
+from hub_app.alarms import AlarmError, Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
 from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
 from hub_app.config import HubConfig
@@ -123,6 +123,7 @@ class _Running:
     stop: asyncio.Event
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     sender: Any = None  # sync.sender.Sender, when a care service is configured
+    listener: Any = None  # sync.listener.Listener: acknowledgements coming back
     dispenser_loaded_for: Any = None  # the local date the dispenser's slots were last loaded for
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -292,6 +293,8 @@ class Core:
         self._ready.set()
         await running.stop.wait()
         scheduler.shutdown(wait=False)
+        if running.listener is not None:
+            running.listener.stop()
         if running.reactions:
             await asyncio.gather(*running.reactions, return_exceptions=True)
         await running.serial.stop()
@@ -332,12 +335,31 @@ class Core:
             self.care_link = CareLinkState(reachable=link.reachable, reason=link.reason,
                                            unreachable_since=link.since)
 
+        loop = asyncio.get_running_loop()
+
+        def message(kind: str, body: dict) -> None:  # on the listener's thread
+            if kind == "acknowledged" and body.get("alarm"):
+                try:
+                    loop.call_soon_threadsafe(self._spawn, self._acknowledged(str(body["alarm"]), str(body.get("by", ""))))
+                except RuntimeError:  # the hub is shutting down; the service sends it again on reconnect
+                    log.info("An acknowledgement arrived while the hub was stopping")
+
+        from sync.listener import Listener
+
+        running.listener = Listener(client, message)
+        running.listener.start()
         running.sender = Sender(client, next_batch=next_batch,
                                 delivered=lambda ids: store.outbox_delivered(ids, self._clock()),
                                 dead=dead, report=report, clock=self._clock)
         self.care_link = CareLinkState(reachable=False, reason="not tried yet", unreachable_since=None)
         running.background.append(asyncio.create_task(running.sender.run(), name="sync"))
         log.info("Sync with the care service at %s", section.url)
+
+    async def _acknowledged(self, alarm_uid: str, by: str) -> None:
+        try:
+            await self._running.alarms.acknowledge(alarm_uid, by or "home-care service")
+        except AlarmError:
+            log.info("An acknowledgement for an alarm this hub does not have (%s) was ignored", alarm_uid)
 
     def _emit(self, message: Message) -> None:
         running = self._running

@@ -126,6 +126,10 @@ class CareServiceClient:
                 raise Retry(f"the service answered {status} for an entry")
         return results
 
+    def session_and_headers(self) -> tuple[requests.Session, dict[str, str]]:
+        """For the event channel: the same TLS settings and credential."""
+        return self._session, dict(self._headers)
+
     def check(self) -> dict[str, Any]:
         """The technician's "test connection": the CapabilityStatement, through TLS and the credential."""
         try:

@@ -43,6 +43,16 @@ class RunningService:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def acknowledge(self, patient_id: str, alarm_uid: str, by: str) -> None:
+        """A nurse acknowledges (what the console will do): queued for the hub, channels woken."""
+        from care_service.hub_channel import announce
+
+        async def run() -> None:
+            self.store.acknowledge(patient_id, alarm_uid, by)
+            await announce(self.app)
+
+        asyncio.run_coroutine_threadsafe(run(), self._loop).result(5)
+
     def stop(self) -> None:
         if self._thread.is_alive():  # stopping twice (a test, then its fixture) is fine
             self._loop.call_soon_threadsafe(self._loop.stop)

@@ -100,3 +100,40 @@ def test_alarms_go_before_readings(both):
              what="the link to be down")
     rows = pending(core)
     assert rows[0]["priority"] == 0 and len(rows) == 31  # kept, the alarm first in line
+
+
+def test_a_nurses_acknowledgement_reaches_the_hub_within_two_seconds(both):
+    from hub_app.core import AlarmChanged
+
+    core, service, patient = both
+    seen = []
+    core.subscribe(lambda m: seen.append((time.monotonic(), m.alarm)) if isinstance(m, AlarmChanged) else None)
+    event = core.call(core.raise_help_alarm, "screen")
+    wait_for(lambda: service.store.find_by_identifier("DetectedIssue", f"urn:ietf:rfc:3986|urn:uuid:{event.uid}"),
+             what="the alarm at the service")
+    started = time.monotonic()
+    service.acknowledge(patient, event.uid, "Sykepleier Nina")
+    wait_for(lambda: any(a.state == "acknowledged" for _, a in seen), timeout=2.0, what="the acknowledgement")
+    at, alarm = next((t, a) for t, a in seen if a.state == "acknowledged")
+    assert alarm.acknowledged_by == "Sykepleier Nina" and at - started < 2.0
+
+
+def test_an_acknowledgement_sent_while_the_hub_was_away_arrives_when_it_is_back(tmp_path):
+    service = RunningService(tmp_path / "service").start()
+    token, patient = service.store.add_hub("Kari")
+    write_secret(tmp_path / "care-service-credential", token)
+    (tmp_path / "hub.toml").write_text(f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n',
+                                       encoding="utf-8")
+    core = Core(load_config(tmp_path / "hub.toml").with_data_dir(tmp_path / "data"))
+    core.start()
+    try:
+        event = core.call(core.raise_help_alarm, "screen")
+        wait_for(lambda: not pending(core), what="the alarm sent")
+        core.stop()
+        service.acknowledge(patient, event.uid, "Sykepleier Nina")  # while the hub is off
+        core = Core(load_config(tmp_path / "hub.toml").with_data_dir(tmp_path / "data"))
+        core.start()
+        wait_for(lambda: core.call(core.active_alarms) == [], what="the acknowledgement after the restart")
+    finally:
+        core.stop()
+        service.stop()
