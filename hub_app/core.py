@@ -83,6 +83,20 @@ class MyData:
 
 
 @dataclass(frozen=True)
+class SyncStatus:
+    """The technician's view of the link to the care service."""
+
+    url: str
+    credential: str  # in plain words: in place, missing, too open
+    reachable: bool
+    since: datetime | None
+    queue: dict[int, int]  # priority -> items waiting
+    dead: int
+    last_success: datetime | None
+    last_error: str
+
+
+@dataclass(frozen=True)
 class ReminderChanged:
     reminder: ReminderView
 
@@ -124,6 +138,7 @@ class _Running:
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     sender: Any = None  # sync.sender.Sender, when a care service is configured
     listener: Any = None  # sync.listener.Listener: acknowledgements coming back
+    client: Any = None  # sync.client.CareServiceClient
     dispenser_loaded_for: Any = None  # the local date the dispenser's slots were last loaded for
     background: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -164,6 +179,8 @@ class Core:
         # The sync layer keeps this up to date; until a care service is configured the
         # hub cannot reach one, and alarms go to the on-call number by SMS at once.
         self.care_link = CareLinkState()
+        self._sync_last_success: datetime | None = None
+        self._sync_last_error = ""
         self.started_monotonic = time.monotonic()
 
     # -- life cycle (called from other threads) ------------------------------------
@@ -334,6 +351,10 @@ class Core:
         def report(link) -> None:
             self.care_link = CareLinkState(reachable=link.reachable, reason=link.reason,
                                            unreachable_since=link.since)
+            if link.reachable:
+                self._sync_last_success = self._clock()
+            else:
+                self._sync_last_error = link.reason
 
         loop = asyncio.get_running_loop()
 
@@ -348,12 +369,40 @@ class Core:
 
         running.listener = Listener(client, message)
         running.listener.start()
+        running.client = client
         running.sender = Sender(client, next_batch=next_batch,
                                 delivered=lambda ids: store.outbox_delivered(ids, self._clock()),
                                 dead=dead, report=report, clock=self._clock)
         self.care_link = CareLinkState(reachable=False, reason="not tried yet", unreachable_since=None)
         running.background.append(asyncio.create_task(running.sender.run(), name="sync"))
         log.info("Sync with the care service at %s", section.url)
+
+    async def sync_status(self) -> SyncStatus:
+        from hub_app.secret_files import SecretFileError, read_secret
+
+        try:
+            read_secret(self.config.credential_file)
+            credential = f"in place ({self.config.credential_file})"
+        except FileNotFoundError:
+            credential = f"missing ({self.config.credential_file})"
+        except SecretFileError as exc:
+            credential = str(exc)
+        store = self._store()
+        queue = {row[0]: row[1] for row in store.db.conn.execute(
+            "SELECT priority, count(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL GROUP BY priority")}
+        dead = store.db.conn.execute("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL").fetchone()[0]
+        link = self.care_link
+        return SyncStatus(self.config.care_service.url, credential, link.reachable, link.unreachable_since, queue,
+                          dead, self._sync_last_success, self._sync_last_error)
+
+    async def sync_test(self) -> str:
+        """The technician's "Test connection": TLS, the credential and the service's answer."""
+        running = self._running
+        if running is None or running.client is None:
+            raise RuntimeError("no care service is configured ([care_service] url)")
+        answer = await asyncio.get_running_loop().run_in_executor(None, running.client.check_credential)
+        self._store().audit(AuditEntry("technician", "sync.tested"))
+        return answer
 
     async def _acknowledged(self, alarm_uid: str, by: str) -> None:
         try:

@@ -130,6 +130,20 @@ class CareServiceClient:
         """For the event channel: the same TLS settings and credential."""
         return self._session, dict(self._headers)
 
+    def check_credential(self) -> str:
+        """The metadata (TLS and the service) and then the credential itself (a search
+        that needs it); the service's software name when both are fine."""
+        software = (self.check().get("software") or {}).get("name", "FHIR server")
+        try:
+            answer = self._session.get(f"{self.base_url}/fhir/Device", headers=self._headers, timeout=self._timeout)
+        except requests.exceptions.RequestException as exc:
+            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
+        if answer.status_code in (401, 403):
+            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
+        if answer.status_code != 200:
+            raise Retry(f"the service answered {answer.status_code}")
+        return software
+
     def check(self) -> dict[str, Any]:
         """The technician's "test connection": the CapabilityStatement, through TLS and the credential."""
         try:

@@ -92,6 +92,9 @@ class MainWindow(QStackedWidget):
         self.bluetooth.pair_requested.connect(self._ble_pair)
         self.bluetooth.forget_requested.connect(self._ble_forget)
         self.bluetooth.test_requested.connect(self._ble_test_read)
+        self.sync = self.technician.sync
+        self.sync.test_requested.connect(lambda: self.bridge.run(self.bridge.core.sync_test, on_result=self.sync.show_test,
+                                                                  on_error=self.sync.show_test))
         self.serial.devices.itemSelectionChanged.connect(self._refresh_sensors)
         # While the technician pages are open, their figures follow the devices.
         self._live = QTimer(self, interval=2000)
@@ -219,6 +222,8 @@ class MainWindow(QStackedWidget):
         self.show_home()
 
     def _refresh_live(self) -> None:
+        if self.technician.tabs.currentWidget() is self.sync:
+            self.bridge.run(self.bridge.core.sync_status, on_result=self.sync.show_status)
         if self.technician.tabs.currentWidget() is self.bluetooth:
             self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired)
         if self.technician.tabs.currentWidget() is self.serial:

@@ -24,6 +24,7 @@ from hub_app.system_info import SystemFigures, human_bytes, human_duration
 from hub_app.ui.bluetooth_screen import BluetoothScreen
 from hub_app.ui.serial_screen import SerialScreen
 from hub_app.technician import DoorAnswer
+from hub_app.ui.sync_screen import SyncScreen
 from hub_app.ui.theme import Theme
 
 
@@ -186,10 +187,12 @@ class TechnicianArea(QWidget):
         self.system = SystemScreen(theme)
         self.serial = SerialScreen(theme, time_zone)
         self.bluetooth = BluetoothScreen(theme, time_zone)
+        self.sync = SyncScreen(theme, time_zone)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.system, self.tr("System"))
         self.tabs.addTab(self.serial, self.tr("Wired devices"))
         self.tabs.addTab(self.bluetooth, self.tr("Bluetooth devices"))
+        self.tabs.addTab(self.sync, self.tr("Care service"))
         self.close_button = QPushButton(self.tr("Close and lock"), objectName="confirm")
         self.close_button.setMinimumSize(theme.target_px(40), theme.target_px(15))
         self.close_button.clicked.connect(self.closed)

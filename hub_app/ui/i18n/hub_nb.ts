@@ -1026,6 +1026,77 @@ hjemmetjenesten</translation>
     </message>
 </context>
 <context>
+    <name>SyncScreen</name>
+    <message>
+        <source>Service address</source>
+        <translation>Tjenesteadresse</translation>
+    </message>
+    <message>
+        <source>Credential</source>
+        <translation>Legitimasjon</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Forbindelse</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Venter på å bli sendt</translation>
+    </message>
+    <message>
+        <source>Refused by the service</source>
+        <translation>Avvist av tjenesten</translation>
+    </message>
+    <message>
+        <source>Last sent</source>
+        <translation>Sist sendt</translation>
+    </message>
+    <message>
+        <source>Last problem</source>
+        <translation>Siste problem</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Test forbindelsen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>aldri</translation>
+    </message>
+    <message>
+        <source>not set: the hub keeps everything and tells the on-call phone by SMS ([care_service] url)</source>
+        <translation>ikke satt: huben tar vare på alt og varsler vakttelefonen på SMS ([care_service] url)</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>tilkoblet</translation>
+    </message>
+    <message>
+        <source>not connected since {since}</source>
+        <translation>ikke tilkoblet siden {since}</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>ikke tilkoblet</translation>
+    </message>
+    <message>
+        <source>{alarms} alarm(s), {doses} dose event(s), {readings} reading(s)</source>
+        <translation>{alarms} alarm(er), {doses} dosehendelse(r), {readings} måling(er)</translation>
+    </message>
+    <message>
+        <source>Testing...</source>
+        <translation>Tester ...</translation>
+    </message>
+    <message>
+        <source>The test failed: {reason}</source>
+        <translation>Testen mislyktes: {reason}</translation>
+    </message>
+    <message>
+        <source>The service answered and accepted the credential ({software}).</source>
+        <translation>Tjenesten svarte og godtok legitimasjonen ({software}).</translation>
+    </message>
+</context>
+<context>
     <name>SystemScreen</name>
     <message>
         <source>System</source>
@@ -1101,6 +1172,10 @@ hjemmetjenesten</translation>
     <message>
         <source>Bluetooth devices</source>
         <translation>Bluetooth-enheter</translation>
+    </message>
+    <message>
+        <source>Care service</source>
+        <translation>Hjemmetjenesten</translation>
     </message>
     <message>
         <source>Close and lock</source>
