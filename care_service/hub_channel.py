@@ -1,7 +1,8 @@
 """The fast channel back to a hub: server-sent events on `GET /hub/events`.
 
-A hub keeps this request open; the service sends each acknowledgement (and, later,
-nurse messages and care-plan changes) as an event with a number. A hub that
+A hub keeps this request open; the service sends each acknowledgement, and a note
+that the care plan changed (the hub then fetches `GET /hub/care-plan`), as an event
+with a number. A hub that
 reconnects sends `Last-Event-ID` and gets everything after it, so nothing is lost
 across a dropped connection; a comment line every 15 s keeps proxies from closing it.
 """
@@ -62,8 +63,23 @@ async def close_channels(app: web.Application) -> None:
     await announce(app)
 
 
+async def care_plan(request: web.Request) -> web.Response:
+    """`GET /hub/care-plan`: the resident's plan document; its version is the ETag, so a
+    hub asking with `If-None-Match` gets 304 until the nurse changes it."""
+    hub = hub_of(request)
+    found = request.app[STORE_KEY].plan_of(hub.patient_id)
+    if found is None:
+        return web.Response(status=404, text="no care plan yet")
+    version, document = found
+    etag = f'"{version}"'
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers={"ETag": etag})
+    return web.Response(text=document, content_type="application/json", headers={"ETag": etag})
+
+
 def add_routes(app: web.Application) -> None:
     app[WAKE_KEY] = asyncio.Condition()
     app[CLOSING_KEY] = asyncio.Event()
     app.on_shutdown.append(close_channels)
     app.router.add_get("/hub/events", events)
+    app.router.add_get("/hub/care-plan", care_plan)

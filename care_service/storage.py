@@ -36,6 +36,10 @@ SCHEMA = (
     # that reconnects asks for what it has not seen (SSE Last-Event-ID) and loses nothing.
     "CREATE TABLE IF NOT EXISTS to_hub (id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, kind TEXT NOT NULL, "
     "body TEXT NOT NULL, created_at TEXT NOT NULL)",
+    # Each resident's care plan, as the hub reads it (the plan document, JSON); its
+    # version is the ETag.
+    "CREATE TABLE IF NOT EXISTS care_plans (patient_id TEXT PRIMARY KEY, version INTEGER NOT NULL, "
+    "document TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL)",
 )
 _hasher = PasswordHasher()
 
@@ -124,6 +128,22 @@ class ServiceStore:
         rows = self.db.conn.execute("SELECT id, kind, body FROM to_hub WHERE patient_id = ? AND id > ? ORDER BY id",
                                     (patient_id, after)).fetchall()
         return [(row[0], row[1], json.loads(row[2])) for row in rows]
+
+    def set_plan(self, patient_id: str, document: dict[str, Any], by: str) -> int:
+        """A new version of the resident's plan (the console checks it first); tells the hub."""
+        version = int(document.get("version", 0))
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO care_plans (patient_id, version, document, updated_at, updated_by) "
+                "VALUES (?, ?, ?, ?, ?)", (patient_id, version, json.dumps(document, sort_keys=True), now_iso(), by))
+            self.db.conn.execute("INSERT INTO to_hub (patient_id, kind, body, created_at) VALUES (?, 'care_plan', ?, ?)",
+                                 (patient_id, json.dumps({"version": version}), now_iso()))
+        return version
+
+    def plan_of(self, patient_id: str) -> tuple[int, str] | None:
+        row = self.db.conn.execute("SELECT version, document FROM care_plans WHERE patient_id = ?",
+                                   (patient_id,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     # -- FHIR resources ----------------------------------------------------------------------
 

@@ -180,6 +180,7 @@ class Core:
         # hub cannot reach one, and alarms go to the on-call number by SMS at once.
         self.care_link = CareLinkState()
         self._sync_last_success: datetime | None = None
+        self._plan_etag: str | None = None
         self._sync_last_error = ""
         self.started_monotonic = time.monotonic()
 
@@ -360,10 +361,16 @@ class Core:
 
         def message(kind: str, body: dict) -> None:  # on the listener's thread
             if kind == "acknowledged" and body.get("alarm"):
-                try:
-                    loop.call_soon_threadsafe(self._spawn, self._acknowledged(str(body["alarm"]), str(body.get("by", ""))))
-                except RuntimeError:  # the hub is shutting down; the service sends it again on reconnect
-                    log.info("An acknowledgement arrived while the hub was stopping")
+                work = self._acknowledged(str(body["alarm"]), str(body.get("by", "")))
+            elif kind == "care_plan":
+                work = self.pull_plan()
+            else:
+                return
+            try:
+                loop.call_soon_threadsafe(self._spawn, work)
+            except RuntimeError:  # the hub is shutting down; the service sends it again on reconnect
+                work.close()
+                log.info("A message from the care service arrived while the hub was stopping")
 
         from sync.listener import Listener
 
@@ -403,6 +410,33 @@ class Core:
         answer = await asyncio.get_running_loop().run_in_executor(None, running.client.check_credential)
         self._store().audit(AuditEntry("technician", "sync.tested"))
         return answer
+
+    async def pull_plan(self) -> int | None:
+        """Fetch the care plan from the service (with its ETag); apply it only if it is
+        valid and newer. Returns the version put in force, if any."""
+        running = self._running
+        if running is None or running.client is None:
+            return None
+        try:
+            fetched = await asyncio.get_running_loop().run_in_executor(None, running.client.fetch_plan, self._plan_etag)
+        except Exception as exc:  # the service away or refusing: the plan in force stays, tried again later
+            log.info("The care plan could not be fetched: %s", exc)
+            return None
+        if fetched is None:
+            return None
+        document, etag = fetched
+        try:
+            plan = plan_from_json(document, "the care service's plan")
+        except PlanError as exc:
+            log.error("%s\nThe plan in force stays (version %d).", exc, self.plan.version)
+            self._store().audit(AuditEntry("nurse", "plan.refused", detail={"source": "care service",
+                                                                            "problems": exc.problems}))
+            self._plan_etag = etag  # the same refused document is not fetched again and again
+            return None
+        self._plan_etag = etag
+        if plan.version <= self.plan.version:
+            return None
+        return await self.apply_plan(plan, "care service", by="nurse")
 
     async def _acknowledged(self, alarm_uid: str, by: str) -> None:
         try:

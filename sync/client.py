@@ -126,6 +126,23 @@ class CareServiceClient:
                 raise Retry(f"the service answered {status} for an entry")
         return results
 
+    def fetch_plan(self, etag: str | None) -> tuple[str, str] | None:
+        """The care plan document and its ETag, or None when unchanged (304) or not set (404)."""
+        headers = dict(self._headers)
+        if etag:
+            headers["If-None-Match"] = etag
+        try:
+            answer = self._session.get(f"{self.base_url}/hub/care-plan", headers=headers, timeout=self._timeout)
+        except requests.exceptions.RequestException as exc:
+            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
+        if answer.status_code in (304, 404):
+            return None
+        if answer.status_code in (401, 403):
+            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
+        if answer.status_code != 200:
+            raise Retry(f"the service answered {answer.status_code}")
+        return answer.text, answer.headers.get("ETag", "")
+
     def session_and_headers(self) -> tuple[requests.Session, dict[str, str]]:
         """For the event channel: the same TLS settings and credential."""
         return self._session, dict(self._headers)

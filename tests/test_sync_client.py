@@ -101,3 +101,13 @@ def test_tls_is_never_switched_off_and_plain_http_only_on_loopback():
     client = CareServiceClient("https://care.example.no", "token", ca_bundle="/etc/welfare-hub/ca.pem")
     assert client._session.verify == "/etc/welfare-hub/ca.pem"
     assert CareServiceClient("https://care.example.no", "token")._session.verify is True
+
+
+def test_the_care_plan_with_its_etag(service):
+    token, patient = service.store.add_hub("Kari")
+    client = CareServiceClient(service.url, token)
+    assert client.fetch_plan(None) is None  # none set yet (404)
+    service.store.set_plan(patient, {"version": 7}, "Sykepleier Nina")
+    document, etag = client.fetch_plan(None)
+    assert '"version": 7' in document and etag == '"7"'
+    assert client.fetch_plan(etag) is None  # unchanged: 304, nothing sent again

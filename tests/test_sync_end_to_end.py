@@ -137,3 +137,36 @@ def test_an_acknowledgement_sent_while_the_hub_was_away_arrives_when_it_is_back(
     finally:
         core.stop()
         service.stop()
+
+
+def test_a_care_plan_change_reaches_the_hub_and_an_invalid_one_is_refused(both):
+    import json
+
+    from care_service.hub_channel import announce
+
+    core, service, patient = both
+    assert core.plan.version == 3  # from the file
+    document = json.loads(core.plan.to_json())
+    document["version"] = 4
+    document["medication"][0]["times"] = ["09:00"]
+
+    def nurse_sets(doc):
+        import asyncio
+
+        async def run():
+            service.store.set_plan(patient, doc, "Sykepleier Nina")
+            await announce(service.app)
+
+        asyncio.run_coroutine_threadsafe(run(), service._loop).result(5)
+
+    nurse_sets(document)
+    wait_for(lambda: core.plan.version == 4, what="the new plan on the hub")
+    assert core.plan.medications[0].times[0].strftime("%H:%M") == "09:00"
+    broken = {**document, "version": 5, "medication": [{"name": "X", "times": ["25:00"]}]}
+    nurse_sets(broken)
+    wait_for(lambda: any(row["action"] == "plan.refused" for row in core.call(_audit, core)), what="the refusal")
+    assert core.plan.version == 4  # the plan in force stays
+
+
+async def _audit(core):
+    return core._store().audit_rows(limit=50)
