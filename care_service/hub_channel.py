@@ -77,9 +77,17 @@ async def care_plan(request: web.Request) -> web.Response:
     return web.Response(text=document, content_type="application/json", headers={"ETag": etag})
 
 
+async def heartbeat(request: web.Request) -> web.Response:
+    """`POST /hub/heartbeat`: the hub is alive (the service's supervision counts on it)."""
+    hub = hub_of(request)
+    seen = request.app[STORE_KEY].heard_from(hub.id)
+    return web.json_response({"seen": seen})
+
+
 def add_routes(app: web.Application) -> None:
     app[WAKE_KEY] = asyncio.Condition()
     app[CLOSING_KEY] = asyncio.Event()
     app.on_shutdown.append(close_channels)
     app.router.add_get("/hub/events", events)
     app.router.add_get("/hub/care-plan", care_plan)
+    app.router.add_post("/hub/heartbeat", heartbeat)

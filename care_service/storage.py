@@ -70,6 +70,9 @@ class ServiceStore:
         with self.db.conn:
             for statement in SCHEMA:
                 self.db.conn.execute(statement)
+            columns = {row[1] for row in self.db.conn.execute("PRAGMA table_info(hubs)")}
+            if "last_seen" not in columns:  # a file from before heartbeats
+                self.db.conn.execute("ALTER TABLE hubs ADD COLUMN last_seen TEXT")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -90,6 +93,16 @@ class ServiceStore:
         row = self.db.conn.execute("SELECT id, patient_id FROM hubs WHERE token_hash = ? AND revoked_at IS NULL",
                                    (token_hash(token),)).fetchone()
         return Hub(row[0], row[1]) if row else None
+
+    def heard_from(self, hub_id: str) -> str:
+        stamp = now_iso()
+        with self.db.conn:
+            self.db.conn.execute("UPDATE hubs SET last_seen = ? WHERE id = ?", (stamp, hub_id))
+        return stamp
+
+    def last_seen(self, patient_id: str) -> str | None:
+        row = self.db.conn.execute("SELECT max(last_seen) FROM hubs WHERE patient_id = ?", (patient_id,)).fetchone()
+        return row[0] if row else None
 
     def revoke_hub_of(self, patient_id: str) -> int:
         with self.db.conn:

@@ -111,6 +111,10 @@ class AlarmsSection:
                                             _check_positive)
 
 
+def _check_heartbeat(value: int) -> str | None:
+    return None if 10 <= value <= 3600 else "a whole number of seconds from 10 to 3600"
+
+
 def _check_service_url(value: str) -> str | None:
     if not value:
         return None
@@ -127,6 +131,7 @@ class CareServiceSection:
     credential_file: str = _setting("care-service-credential", "Secret file with this hub's credential (mode 0600); "
                                     "relative to the config file")
     ca_bundle: str = _setting("", "A CA bundle for a private certificate authority (empty: the system's)")
+    heartbeat_seconds: int = _setting(60, "How often the hub tells the service it is alive", _check_heartbeat)
 
 
 def _check_keep_days(value: int) -> str | None:

@@ -181,6 +181,7 @@ class Core:
         self.care_link = CareLinkState()
         self._sync_last_success: datetime | None = None
         self._plan_etag: str | None = None
+        self._last_heartbeat = float("-inf")
         self._sync_last_error = ""
         self.started_monotonic = time.monotonic()
 
@@ -411,6 +412,23 @@ class Core:
         self._store().audit(AuditEntry("technician", "sync.tested"))
         return answer
 
+    def _maybe_heartbeat(self) -> None:
+        running = self._running
+        if running is None or running.client is None:
+            return
+        now = time.monotonic()
+        if now - self._last_heartbeat < self.config.care_service.heartbeat_seconds:
+            return
+        self._last_heartbeat = now
+
+        async def beat() -> None:
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, running.client.heartbeat)
+            except Exception as exc:  # said in the link's state by the sender; nothing else to do
+                log.info("Heartbeat to the care service failed: %s", exc)
+
+        self._spawn(beat())
+
     async def pull_plan(self) -> int | None:
         """Fetch the care plan from the service (with its ETag); apply it only if it is
         valid and newer. Returns the version put in force, if any."""
@@ -635,6 +653,7 @@ class Core:
         for finding in running.activity.findings():
             await running.alarms.start(finding.alarm_type, "sensors", {"since": finding.since.isoformat()},
                                        key=finding.key)
+        self._maybe_heartbeat()
         link = self.care_link
         if link.unreachable_since is not None and self._clock() - link.unreachable_since >= UNREACHABLE_ALARM_AFTER:
             await running.alarms.start("care_service_unreachable", "sync", {"reason": link.reason},

@@ -143,6 +143,17 @@ class CareServiceClient:
             raise Retry(f"the service answered {answer.status_code}")
         return answer.text, answer.headers.get("ETag", "")
 
+    def heartbeat(self) -> None:
+        """Tell the service this hub is alive."""
+        try:
+            answer = self._session.post(f"{self.base_url}/hub/heartbeat", headers=self._headers, timeout=self._timeout)
+        except requests.exceptions.RequestException as exc:
+            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
+        if answer.status_code in (401, 403):
+            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
+        if answer.status_code != 200:
+            raise Retry(f"the service answered {answer.status_code}")
+
     def session_and_headers(self) -> tuple[requests.Session, dict[str, str]]:
         """For the event channel: the same TLS settings and credential."""
         return self._session, dict(self._headers)

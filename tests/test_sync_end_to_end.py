@@ -170,3 +170,9 @@ def test_a_care_plan_change_reaches_the_hub_and_an_invalid_one_is_refused(both):
 
 async def _audit(core):
     return core._store().audit_rows(limit=50)
+
+
+def test_the_hub_tells_the_service_it_is_alive(both):
+    core, service, patient = both
+    core.call(core.tick)  # the scheduler does this every 30 s; the first look sends a heartbeat
+    wait_for(lambda: service.store.last_seen(patient) is not None, what="the heartbeat")
