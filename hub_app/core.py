@@ -439,6 +439,7 @@ class Core:
             fetched = await asyncio.get_running_loop().run_in_executor(None, running.client.fetch_plan, self._plan_etag)
         except Exception as exc:  # the service away or refusing: the plan in force stays, tried again later
             log.info("The care plan could not be fetched: %s", exc)
+            self._sync_last_error = f"the care plan could not be fetched: {exc}"  # shown on the technician's page
             return None
         if fetched is None:
             return None
@@ -447,6 +448,7 @@ class Core:
             plan = plan_from_json(document, "the care service's plan")
         except PlanError as exc:
             log.error("%s\nThe plan in force stays (version %d).", exc, self.plan.version)
+            self._sync_last_error = f"the care service's plan was refused: {exc.problems[0]}"
             self._store().audit(AuditEntry("nurse", "plan.refused", detail={"source": "care service",
                                                                             "problems": exc.problems}))
             self._plan_etag = etag  # the same refused document is not fetched again and again

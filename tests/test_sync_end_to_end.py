@@ -176,3 +176,19 @@ def test_the_hub_tells_the_service_it_is_alive(both):
     core, service, patient = both
     core.call(core.tick)  # the scheduler does this every 30 s; the first look sends a heartbeat
     wait_for(lambda: service.store.last_seen(patient) is not None, what="the heartbeat")
+
+
+def test_a_refused_plan_is_shown_as_the_last_problem(both):
+    import asyncio
+
+    from care_service.hub_channel import announce
+
+    core, service, patient = both
+
+    async def run():
+        service.store.set_plan(patient, {"version": 9, "medication": [{"name": "X", "times": ["25:00"]}]}, "Nina")
+        await announce(service.app)
+
+    asyncio.run_coroutine_threadsafe(run(), service._loop).result(5)
+    wait_for(lambda: "plan was refused" in core.call(core.sync_status).last_error, what="the problem shown")
+    assert "medication[0].times[0]" in core.call(core.sync_status).last_error
