@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[data], help="run the service")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8443, help="port (default 8443)")
+    serve.add_argument("--hub-silent-minutes", type=float, default=5.0, metavar="N",
+                       help="a hub not heard from for N minutes is a 'hub silent' alarm (default 5)")
     nurse = commands.add_parser("add-nurse", parents=[data], help="add a nurse (asks for the password)")
     nurse.add_argument("username")
     nurse.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -44,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         from care_service.app import build_app
 
         print(f"welfare-care-service on http://{args.host}:{args.port}/fhir (data in {args.data_dir})", flush=True)
-        web.run_app(build_app(args.data_dir), host=args.host, port=args.port, print=None)
+        from datetime import timedelta
+
+        web.run_app(build_app(args.data_dir, timedelta(minutes=args.hub_silent_minutes)), host=args.host,
+                    port=args.port, print=None)
         return EXIT_OK
     store = ServiceStore(args.data_dir / "care-service.db")
     try:

@@ -13,9 +13,9 @@ from care_service.fhir_api import STORE_KEY
 
 
 class RunningService:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **options) -> None:
         self.data_dir = data_dir
-        self.app = build_app(data_dir)
+        self.app = build_app(data_dir, **options)
         self.store = self.app[STORE_KEY]
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()

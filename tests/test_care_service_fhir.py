@@ -146,3 +146,28 @@ def test_the_command_line_sets_the_service_up(tmp_path):
         helped = run(command, "--help")
         assert helped.returncode == 0 and "--data-dir" in helped.stdout
     assert run("serve").returncode == 2  # --data-dir is required
+
+
+def test_a_silent_hub_becomes_an_alarm_once(tmp_path):
+    import time
+    from datetime import timedelta
+
+    running = RunningService(tmp_path / "watched", hub_silent_after=timedelta(seconds=0.3), watch_every_s=0.1).start()
+    try:
+        token, patient = running.store.add_hub("Kari")
+        assert requests.post(f"{running.url}/hub/heartbeat", headers={"Authorization": f"Bearer {token}"},
+                             timeout=5).status_code == 200
+        deadline = time.monotonic() + 5
+        while not running.store.search("DetectedIssue", patient) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the watch looks several more times: still one alarm for this silence
+        [issue] = running.store.search("DetectedIssue", patient)
+        assert issue["code"]["coding"][0]["code"] == "hub_silent" and "not been heard from" in issue["detail"]
+        assert requests.post(f"{running.url}/hub/heartbeat", headers={"Authorization": f"Bearer {token}"},
+                             timeout=5).status_code == 200
+        deadline = time.monotonic() + 5
+        while len(running.store.search("DetectedIssue", patient)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(running.store.search("DetectedIssue", patient)) == 2  # silent again later: a new alarm
+    finally:
+        running.stop()

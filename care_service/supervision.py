@@ -1,0 +1,58 @@
+"""The service watches its hubs: a hub that has not been heard from (heartbeat) for
+`silent_after` becomes a "hub silent" alarm for the nurses, once per silence, stored
+as a DetectedIssue authored by the service so it stands in the alarm list with the
+rest. (Escalation of unacknowledged alarms comes with the console.)"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from aiohttp import web
+
+from care_service.storage import ServiceStore
+from sync import fhir_mapping as fm
+
+log = logging.getLogger(__name__)
+SILENCE_NAMESPACE = uuid.UUID("9a4e2f17-0c3b-4d6e-8a51-2b7f3c9d1e08")
+SUPERVISION_KEY = web.AppKey("supervision", asyncio.Task)
+
+
+def silent_hubs(store: ServiceStore, silent_after: timedelta, now: datetime) -> list[dict]:
+    """Hubs heard from once and not since `silent_after`: one DetectedIssue per silence
+    (its identity is the hub and the last time it was heard), created once."""
+    created = []
+    cutoff = (now - silent_after).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    rows = store.db.conn.execute("SELECT id, patient_id, last_seen FROM hubs WHERE revoked_at IS NULL "
+                                 "AND last_seen IS NOT NULL AND last_seen < ?", (cutoff,)).fetchall()
+    for hub_id, patient_id, last_seen in rows:
+        uid = str(uuid.uuid5(SILENCE_NAMESPACE, f"{hub_id}/{last_seen}"))
+        issue = fm.detected_issue(uid, "hub_silent", now, f"Patient/{patient_id}", None,
+                                  f"The hub has not been heard from since {last_seen}")
+        with store.db.conn:
+            stored, new = store.create(issue, patient_id, fm.URI + "|" + issue["identifier"][0]["value"])
+        if new:
+            log.warning("Hub %s is silent (last heard %s)", hub_id, last_seen)
+            created.append(stored)
+    return created
+
+
+def add_supervision(app: web.Application, store: ServiceStore, silent_after: timedelta, every_s: float) -> None:
+    async def watch() -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                silent_hubs(store, silent_after, datetime.now(timezone.utc))
+            except Exception:  # the watch must go on; the log says what broke
+                log.exception("Hub supervision failed")
+
+    async def start(app: web.Application) -> None:
+        app[SUPERVISION_KEY] = asyncio.get_running_loop().create_task(watch())
+
+    async def stop(app: web.Application) -> None:
+        app[SUPERVISION_KEY].cancel()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
