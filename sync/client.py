@@ -87,24 +87,31 @@ class CareServiceClient:
             self._headers["Authorization"] = f"Bearer {token}"
         self._timeout = timeout
 
-    def _post(self, path: str, body: dict[str, Any]) -> requests.Response:
+    def _request(self, method: str, path: str, *, body: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None, ok: tuple[int, ...] = ()) -> requests.Response:
+        """One call to the service, its failures said the same way everywhere: no network,
+        a timeout, an untrusted certificate, a 5xx or 429 (with Retry-After) -> Retry; a
+        refused credential -> CredentialRefused; any other status not in `ok` -> Retry."""
         try:
-            answer = self._session.post(f"{self.base_url}{path}", json=body, headers=self._headers, timeout=self._timeout)
+            answer = self._session.request(method, f"{self.base_url}{path}", json=body,
+                                           headers={**self._headers, **(headers or {})}, timeout=self._timeout)
         except requests.exceptions.SSLError as exc:
             raise Retry(f"the service's certificate is not trusted: {exc}") from exc
         except requests.exceptions.Timeout as exc:
             raise Retry("the service did not answer in time") from exc
-        except requests.exceptions.ConnectionError as exc:
+        except requests.exceptions.RequestException as exc:
             raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
         if answer.status_code in (401, 403):
             raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
         if answer.status_code == 429 or answer.status_code >= 500:
             raise Retry(f"the service answered {answer.status_code}", retry_after_seconds(answer.headers.get("Retry-After")))
+        if ok and answer.status_code not in ok:
+            raise Retry(f"the service answered {answer.status_code}")
         return answer
 
     def send_batch(self, bundle: dict[str, Any]) -> list[EntryResult]:
         """POST a batch Bundle; one result per entry, in order."""
-        answer = self._post("/fhir", bundle)
+        answer = self._request("POST", "/fhir", body=bundle)
         if answer.status_code >= 400:
             raise Retry(f"the service refused the whole batch ({answer.status_code})")
         try:
@@ -128,31 +135,15 @@ class CareServiceClient:
 
     def fetch_plan(self, etag: str | None) -> tuple[str, str] | None:
         """The care plan document and its ETag, or None when unchanged (304) or not set (404)."""
-        headers = dict(self._headers)
-        if etag:
-            headers["If-None-Match"] = etag
-        try:
-            answer = self._session.get(f"{self.base_url}/hub/care-plan", headers=headers, timeout=self._timeout)
-        except requests.exceptions.RequestException as exc:
-            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
-        if answer.status_code in (304, 404):
-            return None
-        if answer.status_code in (401, 403):
-            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
+        answer = self._request("GET", "/hub/care-plan", headers={"If-None-Match": etag} if etag else None,
+                               ok=(200, 304, 404))
         if answer.status_code != 200:
-            raise Retry(f"the service answered {answer.status_code}")
+            return None
         return answer.text, answer.headers.get("ETag", "")
 
     def heartbeat(self) -> None:
         """Tell the service this hub is alive."""
-        try:
-            answer = self._session.post(f"{self.base_url}/hub/heartbeat", headers=self._headers, timeout=self._timeout)
-        except requests.exceptions.RequestException as exc:
-            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
-        if answer.status_code in (401, 403):
-            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
-        if answer.status_code != 200:
-            raise Retry(f"the service answered {answer.status_code}")
+        self._request("POST", "/hub/heartbeat", ok=(200,))
 
     def session_and_headers(self) -> tuple[requests.Session, dict[str, str]]:
         """For the event channel: the same TLS settings and credential."""
@@ -162,22 +153,9 @@ class CareServiceClient:
         """The metadata (TLS and the service) and then the credential itself (a search
         that needs it); the service's software name when both are fine."""
         software = (self.check().get("software") or {}).get("name", "FHIR server")
-        try:
-            answer = self._session.get(f"{self.base_url}/fhir/Device", headers=self._headers, timeout=self._timeout)
-        except requests.exceptions.RequestException as exc:
-            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
-        if answer.status_code in (401, 403):
-            raise CredentialRefused(f"the service refused this hub's credential ({answer.status_code})")
-        if answer.status_code != 200:
-            raise Retry(f"the service answered {answer.status_code}")
+        self._request("GET", "/fhir/Device", ok=(200,))
         return software
 
     def check(self) -> dict[str, Any]:
-        """The technician's "test connection": the CapabilityStatement, through TLS and the credential."""
-        try:
-            answer = self._session.get(f"{self.base_url}/fhir/metadata", headers=self._headers, timeout=self._timeout)
-        except requests.exceptions.RequestException as exc:
-            raise Retry(f"the service cannot be reached: {type(exc).__name__}") from exc
-        if answer.status_code != 200:
-            raise Retry(f"the service answered {answer.status_code}")
-        return answer.json()
+        """The service's CapabilityStatement (TLS and the service, before the credential)."""
+        return self._request("GET", "/fhir/metadata", ok=(200,)).json()
