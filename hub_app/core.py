@@ -395,10 +395,7 @@ class Core:
             credential = f"missing ({self.config.credential_file})"
         except SecretFileError as exc:
             credential = str(exc)
-        store = self._store()
-        queue = {row[0]: row[1] for row in store.db.conn.execute(
-            "SELECT priority, count(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL GROUP BY priority")}
-        dead = store.db.conn.execute("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL").fetchone()[0]
+        queue, dead = self._store().outbox_counts()
         link = self.care_link
         return SyncStatus(self.config.care_service.url, credential, link.reachable, link.unreachable_since, queue,
                           dead, self._sync_last_success, self._sync_last_error)

@@ -422,17 +422,24 @@ class Store:
     def outbox_next(self, limit: int) -> list[tuple[dict[str, Any], Event]]:
         """The next items to send: all of the most urgent priority first (alarms before
         doses before readings), oldest first, each with its event."""
-        rows = self.db.conn.execute(
-            "SELECT o.id, o.priority, e.* FROM outbox o JOIN events e ON e.uid = o.event_uid "
+        cursor = self.db.conn.execute(
+            "SELECT o.id AS outbox_id, o.priority AS priority, e.* FROM outbox o JOIN events e ON e.uid = o.event_uid "
             "WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.priority = "
             "(SELECT min(priority) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL) ORDER BY o.id LIMIT ?",
-            (limit,)).fetchall()
-        names = ["outbox_id", "priority", *[d[0] for d in self.db.conn.execute("SELECT * FROM events LIMIT 0").description]]
+            (limit,))
+        names = [d[0] for d in cursor.description]
         out = []
-        for row in rows:
+        for row in cursor.fetchall():
             record = dict(zip(names, row))
             out.append(({"id": record["outbox_id"], "priority": record["priority"]}, self._event_from_row(record)))
         return out
+
+    def outbox_counts(self) -> tuple[dict[int, int], int]:
+        """(waiting items by priority, dead letters): the technician's Care service page."""
+        waiting = {row[0]: row[1] for row in self.db.conn.execute(
+            "SELECT priority, count(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL GROUP BY priority")}
+        dead = self.db.conn.execute("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL").fetchone()[0]
+        return waiting, dead
 
     def outbox_delivered(self, ids: Sequence[int], at: datetime) -> None:
         with self.db.conn:
