@@ -118,3 +118,13 @@ def air(monkeypatch):
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.start())
     yield standin
     standin.stop()
+
+
+@pytest.fixture
+def service(tmp_path):
+    """The reference care service running on 127.0.0.1 (tests/care_service_helpers.py)."""
+    from care_service_helpers import RunningService
+
+    running = RunningService(tmp_path / "service").start()
+    yield running
+    running.stop()

@@ -17,13 +17,6 @@ AT = datetime(2026, 11, 23, 7, 5, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def service(tmp_path):
-    running = RunningService(tmp_path / "service").start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def kari(service):
     token, patient = service.store.add_hub("Kari Nordmann")
     return {"Authorization": f"Bearer {token}"}, f"Patient/{patient}"

@@ -8,19 +8,11 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-from care_service_helpers import RunningService
 
 from sync import fhir_mapping as fm
 from sync.client import CareServiceClient, ClientConfigError, CredentialRefused, Retry, retry_after_seconds
 
 AT = datetime(2026, 11, 23, 7, 5, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def service(tmp_path):
-    running = RunningService(tmp_path / "service").start()
-    yield running
-    running.stop()
 
 
 def readings(patient, count=3):

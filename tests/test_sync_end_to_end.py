@@ -9,18 +9,12 @@ from datetime import datetime, timezone
 
 import pytest
 from care_service_helpers import RunningService
+from plan_helpers import wait_for
 
 from hub_app.config import load_config
 from hub_app.core import Core
 from hub_app.secret_files import write_secret
 from vocabulary import Event, EventKind
-
-
-def wait_for(condition, timeout=10.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -37,10 +31,6 @@ def both(tmp_path):
     yield core, service, patient
     core.stop()
     service.stop()
-
-
-def service_has(service, resource_type):
-    return [r for r in (service.store.db.query("SELECT body FROM resources WHERE type = ?", [resource_type]))]
 
 
 def pending(core):
