@@ -222,7 +222,6 @@ class Alarms:
         now = self._clock()
         for view in self.active():
             self._send_pending(view)  # an SMS that failed, or was not sent before a restart
-        for view in self.active():
             if view.next_at is None or view.next_at > now:
                 continue
             row = self._store.alarm(view.uid)
