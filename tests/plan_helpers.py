@@ -53,6 +53,16 @@ def wait_for(condition, timeout=10.0, what="the condition"):
         time.sleep(0.02)
 
 
+def wait_as_time_passes(condition, advance, timeout=10.0, what="the condition"):
+    """Wait while the test's clock keeps moving (`advance` moves it a step), as a real one
+    would: a frame the hub reads late moves its 'last heard' past a single jump."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        advance()
+        time.sleep(0.05)
+
+
 async def _store(core):
     return core._store()
 

@@ -4,7 +4,7 @@ a clock the test moves, and a simulated modem and sensor receiver on pseudo-term
 from __future__ import annotations
 
 import pytest
-from plan_helpers import PLANS, Clock, start_core, store_rows, wait_for
+from plan_helpers import PLANS, Clock, start_core, store_rows, wait_as_time_passes, wait_for
 
 from devices.simulators.host import SimulatorHost
 from devices.simulators.modem_sim import ModemSimulator
@@ -283,7 +283,8 @@ def test_a_silent_device_is_a_technical_alarm_for_the_service_and_on_call_only(h
     core.care_link = CareLinkState(reachable=True, reason="")
     home.host.call(home.receiver.go_silent)
     clock.advance(minutes=5)  # three missed heartbeats by the hub's clock
-    wait_for(lambda: any(a.type == "device_silent" for a in active(core)), timeout=15, what="the silence alarm")
+    wait_as_time_passes(lambda: any(a.type == "device_silent" for a in active(core)),
+                        lambda: clock.advance(seconds=10), timeout=15, what="the silence alarm")
     [alarm] = [a for a in active(core) if a.type == "device_silent"]
     assert alarm.detail["ladder"] == [{"to": "care_service"}, {"to": "sms", "name": "on-call", "phone": ON_CALL}]
 

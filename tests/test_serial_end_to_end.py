@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from plan_helpers import wait_as_time_passes, wait_for
 
 from devices.simulators.dispenser_sim import DispenserSimulator
 from devices.simulators.host import SimulatorHost
@@ -23,13 +24,6 @@ from hub_app.config import HubConfig
 from hub_app.core import Core
 from hub_app.store import Store
 from vocabulary import DeviceKind, EventKind
-
-
-def wait_for(condition, timeout=10.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 class FakeClock:
@@ -172,10 +166,14 @@ def test_a_silent_dispenser_is_reported_and_its_return_too(home):
     dispenser = home.simulator(DispenserSimulator, "dispenser", auto=False)
     core.call(core.assign_serial, dispenser.port.path, "dispenser")
     wait_for(lambda: core.call(core.serial_statuses)[0].connected, what="the dispenser")
-    time.sleep(0.3)  # its clock is set (TIME acknowledged): nothing more is on its way
     home.host.call(dispenser.go_silent)
     clock.now += timedelta(seconds=3 * 30 + 1)
-    wait_for(lambda: any(p.device == DeviceKind.DISPENSER for p in core.state.problems), what="the silence")
+
+    def tick():
+        clock.now += timedelta(seconds=5)
+
+    wait_as_time_passes(lambda: any(p.device == DeviceKind.DISPENSER for p in core.state.problems), tick,
+                        what="the silence")
     home.host.call(dispenser.wake_up)
     home.host.call(dispenser.battery, 80)
     wait_for(lambda: not core.state.problems, what="the dispenser to be back")
