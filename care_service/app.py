@@ -1,5 +1,5 @@
-"""The reference care service as an aiohttp application: the FHIR API for hubs (and,
-with the console, the nurses' pages)."""
+"""The reference care service as an aiohttp application: the FHIR API and the fast
+channel for hubs, the supervision of hubs and alarms, and the nurse console."""
 
 from __future__ import annotations
 
@@ -8,18 +8,25 @@ from pathlib import Path
 
 from aiohttp import web
 
-from care_service import fhir_api, hub_channel
+from care_service import changes, fhir_api, hub_channel
+from care_service.alarm_desk import AlarmDesk
+from care_service.console import add_console
+from care_service.console.web import guard
 from care_service.storage import ServiceStore
 from care_service.supervision import add_supervision
 
 
-def build_app(data_dir: Path, hub_silent_after: timedelta = timedelta(minutes=5), watch_every_s: float = 30.0) -> web.Application:
+def build_app(data_dir: Path, hub_silent_after: timedelta = timedelta(minutes=5),
+              escalate_after: timedelta = timedelta(minutes=5), watch_every_s: float = 30.0) -> web.Application:
     store = ServiceStore(Path(data_dir) / "care-service.db")
-    app = web.Application(middlewares=[fhir_api.outcomes], client_max_size=8 * 1024 * 1024)
+    desk = AlarmDesk(store)
+    app = web.Application(middlewares=[fhir_api.outcomes, guard], client_max_size=8 * 1024 * 1024)
     app[fhir_api.STORE_KEY] = store
+    changes.setup(app)
     fhir_api.add_routes(app)
     hub_channel.add_routes(app)
-    add_supervision(app, store, hub_silent_after, watch_every_s)
+    add_supervision(app, desk, hub_silent_after, escalate_after, watch_every_s)
+    add_console(app, desk)
 
     async def close_store(_app: web.Application) -> None:
         store.close()

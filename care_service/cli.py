@@ -1,6 +1,6 @@
 """`welfare-care-service`: run the reference care service and set it up.
 
-  serve --host 127.0.0.1 --port N --data-dir DIR   the service (FHIR API under /fhir)
+  serve --host 127.0.0.1 --port N --data-dir DIR   the service (FHIR API under /fhir, console at /console)
   add-nurse USERNAME --data-dir DIR                 a nurse (asks for the password twice)
   add-hub RESIDENT-NAME --data-dir DIR              a resident and their hub: prints the
                                                     hub's credential (once) and the resident's id
@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8443, help="port (default 8443)")
     serve.add_argument("--hub-silent-minutes", type=float, default=5.0, metavar="N",
                        help="a hub not heard from for N minutes is a 'hub silent' alarm (default 5)")
+    serve.add_argument("--escalate-minutes", type=float, default=5.0, metavar="N",
+                       help="an alarm nobody acknowledged in N minutes is escalated to the team lead (default 5)")
     nurse = commands.add_parser("add-nurse", parents=[data], help="add a nurse (asks for the password)")
     nurse.add_argument("username")
     nurse.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -45,11 +47,12 @@ def main(argv: list[str] | None = None) -> int:
 
         from care_service.app import build_app
 
-        print(f"welfare-care-service on http://{args.host}:{args.port}/fhir (data in {args.data_dir})", flush=True)
         from datetime import timedelta
 
-        web.run_app(build_app(args.data_dir, timedelta(minutes=args.hub_silent_minutes)), host=args.host,
-                    port=args.port, print=None)
+        print(f"welfare-care-service on http://{args.host}:{args.port}: FHIR under /fhir, the nurse console "
+              f"at /console (data in {args.data_dir})", flush=True)
+        web.run_app(build_app(args.data_dir, timedelta(minutes=args.hub_silent_minutes),
+                              timedelta(minutes=args.escalate_minutes)), host=args.host, port=args.port, print=None)
         return EXIT_OK
     store = ServiceStore(args.data_dir / "care-service.db")
     try:

@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from care_service import changes
 from care_service.storage import Hub, ServiceStore, now_iso
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,8 @@ async def create(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     with store.db.conn:
         stored, created = _create(store, hub, body, request.headers.get("If-None-Exist"))
+    if created:
+        await changes.announce(request.app)  # after the commit: whoever looks finds it
     return respond(stored, 201 if created else 200, {"Location": f"/fhir/{resource_type}/{stored['id']}"})
 
 
@@ -191,6 +194,7 @@ async def bundle(request: web.Request) -> web.Response:
         with store.db.conn:  # all or nothing: a problem in any entry rolls them all back
             results = [_entry_result(*_create(store, hub, e.get("resource"), (e.get("request") or {}).get("ifNoneExist")))
                        for e in entries]
+        await changes.announce(request.app)
         return respond({"resourceType": "Bundle", "type": "transaction-response", "entry": results})
     results = []
     for entry in entries:
@@ -200,6 +204,7 @@ async def bundle(request: web.Request) -> web.Response:
                                                       (entry.get("request") or {}).get("ifNoneExist"))))
         except FhirProblem as problem:
             results.append({"response": {"status": str(problem.status), "outcome": problem.outcome()}})
+    await changes.announce(request.app)
     return respond({"resourceType": "Bundle", "type": "batch-response", "entry": results})
 
 

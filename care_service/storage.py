@@ -130,12 +130,17 @@ class ServiceStore:
 
     # -- what goes back to the hubs ------------------------------------------------------------
 
+    def queue_for_hub(self, patient_id: str, kind: str, body: dict[str, Any]) -> int:
+        """Something for the resident's hub (an acknowledgement, a note, a nurse's message,
+        a new plan), in the caller's transaction; returns its number. The caller wakes
+        the channels (`changes.announce`)."""
+        return self.db.conn.execute("INSERT INTO to_hub (patient_id, kind, body, created_at) VALUES (?, ?, ?, ?)",
+                                    (patient_id, kind, json.dumps(body), now_iso())).lastrowid
+
     def acknowledge(self, patient_id: str, alarm_uid: str, by: str) -> int:
         """A nurse has the alarm: queued for the resident's hub; returns its number."""
         with self.db.conn:
-            return self.db.conn.execute(
-                "INSERT INTO to_hub (patient_id, kind, body, created_at) VALUES (?, 'acknowledged', ?, ?)",
-                (patient_id, json.dumps({"alarm": alarm_uid, "by": by}), now_iso())).lastrowid
+            return self.queue_for_hub(patient_id, "acknowledged", {"alarm": alarm_uid, "by": by})
 
     def to_hub_after(self, patient_id: str, after: int) -> list[tuple[int, str, dict[str, Any]]]:
         rows = self.db.conn.execute("SELECT id, kind, body FROM to_hub WHERE patient_id = ? AND id > ? ORDER BY id",
@@ -149,8 +154,7 @@ class ServiceStore:
             self.db.conn.execute(
                 "INSERT OR REPLACE INTO care_plans (patient_id, version, document, updated_at, updated_by) "
                 "VALUES (?, ?, ?, ?, ?)", (patient_id, version, json.dumps(document, sort_keys=True), now_iso(), by))
-            self.db.conn.execute("INSERT INTO to_hub (patient_id, kind, body, created_at) VALUES (?, 'care_plan', ?, ?)",
-                                 (patient_id, json.dumps({"version": version}), now_iso()))
+            self.queue_for_hub(patient_id, "care_plan", {"version": version})
         return version
 
     def plan_of(self, patient_id: str) -> tuple[int, str] | None:

@@ -1,7 +1,7 @@
 """The service watches its hubs: a hub that has not been heard from (heartbeat) for
 `silent_after` becomes a "hub silent" alarm for the nurses, once per silence, stored
 as a DetectedIssue authored by the service so it stands in the alarm list with the
-rest. (Escalation of unacknowledged alarms comes with the console.)"""
+rest. The same watch escalates alarms nobody acknowledged in time (`AlarmDesk`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 from aiohttp import web
 
+from care_service import changes
+from care_service.alarm_desk import AlarmDesk
 from care_service.storage import ServiceStore
 from sync import fhir_mapping as fm
 
@@ -39,12 +41,19 @@ def silent_hubs(store: ServiceStore, silent_after: timedelta, now: datetime) -> 
     return created
 
 
-def add_supervision(app: web.Application, store: ServiceStore, silent_after: timedelta, every_s: float) -> None:
+def add_supervision(app: web.Application, desk: AlarmDesk, silent_after: timedelta, escalate_after: timedelta,
+                    every_s: float) -> None:
     async def watch() -> None:
         while True:
             await asyncio.sleep(every_s)
             try:
-                silent_hubs(store, silent_after, datetime.now(timezone.utc))
+                now = datetime.now(timezone.utc)
+                silent = silent_hubs(desk.store, silent_after, now)
+                escalated = desk.escalate_overdue(escalate_after, now)
+                for alarm in escalated:
+                    log.warning("Alarm %s not acknowledged in time: escalated to the team lead", alarm.id)
+                if silent or escalated:
+                    await changes.announce(app)
             except Exception:  # the watch must go on; the log says what broke
                 log.exception("Hub supervision failed")
 

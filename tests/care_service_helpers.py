@@ -45,7 +45,7 @@ class RunningService:
 
     def acknowledge(self, patient_id: str, alarm_uid: str, by: str) -> None:
         """A nurse acknowledges (what the console will do): queued for the hub, channels woken."""
-        from care_service.hub_channel import announce
+        from care_service.changes import announce
 
         async def run() -> None:
             self.store.acknowledge(patient_id, alarm_uid, by)

@@ -132,7 +132,7 @@ def test_an_acknowledgement_sent_while_the_hub_was_away_arrives_when_it_is_back(
 def test_a_care_plan_change_reaches_the_hub_and_an_invalid_one_is_refused(both):
     import json
 
-    from care_service.hub_channel import announce
+    from care_service.changes import announce
 
     core, service, patient = both
     assert core.plan.version == 3  # from the file
@@ -171,7 +171,7 @@ def test_the_hub_tells_the_service_it_is_alive(both):
 def test_a_refused_plan_is_shown_as_the_last_problem(both):
     import asyncio
 
-    from care_service.hub_channel import announce
+    from care_service.changes import announce
 
     core, service, patient = both
 

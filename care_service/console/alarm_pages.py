@@ -1,0 +1,111 @@
+"""The live alarm list: the page, its server-sent event channel (`/console/live`: the
+whole list each time it changes, so a page that reconnects is right at once), and the
+nurse's two actions, acknowledge and resolve with a note, which reach the hub."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta, timezone
+
+from aiohttp import web
+
+from care_service import changes
+from care_service.alarm_desk import DeskError
+from care_service.console import i18n
+from care_service.console.web import DESK_KEY, render, session_of, wants_json
+
+log = logging.getLogger(__name__)
+KEEPALIVE_S = 15.0
+SHOW_RESOLVED = timedelta(hours=12)  # a shift's worth of what was done
+
+KINDS = {
+    "help_button": ("Trygghetsalarm", "Help button"), "fall": ("Fall", "Fall"),
+    "out_of_bed_at_night": ("Ute av sengen om natten", "Out of bed at night"),
+    "inactivity": ("Ingen aktivitet", "No activity"), "vital_sign_red": ("Måling i rødt", "Reading in the red"),
+    "missed_dose": ("Glemt medisin", "Missed dose"), "device_silent": ("Utstyr svarer ikke", "Device silent"),
+    "battery_low": ("Lavt batteri", "Battery low"),
+    "care_service_unreachable": ("Får ikke kontakt med tjenesten", "Cannot reach the service"),
+    "sync_refused": ("Data avvist", "Data refused"), "hub_silent": ("Huben er taus", "Hub silent"),
+    "unknown": ("Ukjent alarm", "Unknown alarm"),
+}
+i18n.add({f"kind.{kind}": words for kind, words in KINDS.items()})
+i18n.add({
+    "state.open": ("Ny", "New"), "state.acknowledged": ("Tatt", "Taken"), "state.resolved": ("Løst", "Resolved"),
+    "escalated": ("Eskalert til teamleder", "Escalated to team lead"),
+    "acknowledge": ("Ta alarmen", "Acknowledge"), "resolve": ("Avslutt", "Resolve"),
+    "note": ("Hva ble gjort", "What was done"), "no_alarms": ("Ingen alarmer nå.", "No alarms now."),
+    "resident": ("Bruker", "Resident"), "kind": ("Hva", "What"), "age": ("Siden", "Since"),
+    "state": ("Status", "State"), "taken_by": ("Tatt av {name}", "Taken by {name}"),
+    "resolved_by": ("Løst av {name}", "Resolved by {name}"),
+    "live_lost": ("Mistet forbindelsen – prøver igjen …", "Connection lost – trying again …"),
+    "sound_on": ("Slå på lyd", "Turn sound on"), "sound_is_on": ("Lyd er på", "Sound is on"),
+    "minutes_ago": ("{n} min", "{n} min"), "just_now": ("nå", "now"),
+})
+
+
+def _listed(request: web.Request) -> list[dict]:
+    since = (datetime.now(timezone.utc) - SHOW_RESOLVED).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return [a.json() for a in request.app[DESK_KEY].alarms(include_resolved_since=since)]
+
+
+async def alarm_list(request: web.Request) -> web.Response:
+    lang = i18n.language_of(request)
+    words = {k: v for k, v in i18n.catalogue(lang).items()
+             if k.startswith(("kind.", "state.")) or k in ("escalated", "acknowledge", "resolve", "note", "no_alarms",
+                                                          "taken_by", "resolved_by", "live_lost", "minutes_ago",
+                                                          "just_now", "sound_is_on")}
+    return render(request, "alarms.html", alarms=_listed(request), words=json.dumps(words))
+
+
+async def live(request: web.Request) -> web.StreamResponse:
+    """`event: alarms` with the list whenever it changes; a comment every 15 s."""
+    app = request.app
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
+    await response.prepare(request)
+    sent, quiet = None, 0.0
+    while not changes.closing(app):
+        listed = json.dumps(_listed(request))
+        if listed != sent:
+            await response.write(f"event: alarms\ndata: {listed}\n\n".encode())
+            sent, quiet = listed, 0.0
+        if not await changes.wait(app):
+            quiet += changes.LOOK_S
+        if quiet >= KEEPALIVE_S:
+            await response.write(b": still here\n\n")
+            quiet = 0.0
+    return response
+
+
+async def _act(request: web.Request, action: str) -> web.Response:
+    desk, nurse = request.app[DESK_KEY], session_of(request).username
+    try:
+        if action == "acknowledge":
+            alarm = desk.acknowledge(request.match_info["id"], nurse)
+        else:
+            note = str((await request.post()).get("note", ""))
+            alarm = desk.resolve(request.match_info["id"], nurse, note)
+    except DeskError as problem:
+        if wants_json(request):
+            return web.json_response({"problem": str(problem)}, status=409)
+        raise web.HTTPConflict(text=str(problem)) from None
+    log.info("Alarm %s: %s by a nurse", alarm.id, action)
+    await changes.announce(request.app)
+    if wants_json(request):
+        return web.json_response(alarm.json())
+    return web.Response(status=303, headers={"Location": "/console"})
+
+
+async def acknowledge(request: web.Request) -> web.Response:
+    return await _act(request, "acknowledge")
+
+
+async def resolve(request: web.Request) -> web.Response:
+    return await _act(request, "resolve")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/console", alarm_list)
+    app.router.add_get("/console/live", live)
+    app.router.add_post("/console/alarms/{id}/acknowledge", acknowledge)
+    app.router.add_post("/console/alarms/{id}/resolve", resolve)

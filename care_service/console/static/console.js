@@ -1,0 +1,127 @@
+// The nurse console's script: the live alarm list (server-sent events), actions
+// without a page reload, the alarm sound, and ages that keep counting.
+// Everything shown is put in with textContent: no text from the server becomes markup.
+"use strict";
+
+const csrf = document.body.dataset.csrf;
+let audio = null;          // made on the nurse's click: browsers only play sound after one
+let knownIds = null;       // alarms seen so far (null until the first list)
+
+function element(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (name === "class") node.className = value; else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+function say(words, key, values) {
+  let text = words[key] || key;
+  for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
+  return text;
+}
+
+function age(words, raisedAt) {
+  const minutes = Math.floor((Date.now() - Date.parse(raisedAt)) / 60000);
+  return minutes < 1 ? say(words, "just_now") : say(words, "minutes_ago", {n: minutes});
+}
+
+function actionForm(id, action, words) {
+  const form = element("form", {method: "post", action: `/console/alarms/${id}/${action}`,
+                                class: action === "resolve" ? "act resolve" : "act"});
+  form.append(element("input", {type: "hidden", name: "csrf", value: csrf}));
+  if (action === "resolve") {
+    form.append(element("input", {name: "note", placeholder: words.note, "aria-label": words.note, required: ""}));
+  }
+  form.append(element("button", {type: "submit", class: action === "acknowledge" ? "primary" : ""},
+                      say(words, action)));
+  return form;
+}
+
+function card(alarm, words) {
+  const classes = ["alarm", alarm.state];
+  if (alarm.escalated) classes.push("escalated");
+  const link = element("a", {href: `/console/residents/${alarm.patient_id}`}, alarm.resident);
+  let state = say(words, "state." + alarm.state);
+  if (alarm.escalated && alarm.state === "open") state += " · " + words.escalated;
+  if (alarm.state === "acknowledged") state += " · " + say(words, "taken_by", {name: alarm.acknowledged_by});
+  const node = element("article", {class: classes.join(" "), "data-id": alarm.id},
+    element("div", {class: "what"}, element("strong", {}, say(words, "kind." + alarm.kind)), " ", link),
+    element("div", {class: "when"}, element("time", {datetime: alarm.raised_at}, age(words, alarm.raised_at))),
+    element("div", {class: "state"}, state));
+  if (alarm.state === "open") node.append(actionForm(alarm.id, "acknowledge", words));
+  if (alarm.state !== "resolved") node.append(actionForm(alarm.id, "resolve", words));
+  else node.append(element("div", {class: "note"}, say(words, "resolved_by", {name: alarm.resolved_by}) + ": " + alarm.note));
+  return node;
+}
+
+function cue() {
+  document.body.dataset.cues = String(Number(document.body.dataset.cues || 0) + 1);
+  if (!audio) return;
+  // Three short rising tones: heard across a room, unlike any notification sound.
+  const start = audio.currentTime;
+  [660, 880, 1100].forEach((hz, i) => {
+    const tone = audio.createOscillator(), gain = audio.createGain();
+    tone.frequency.value = hz;
+    gain.gain.setValueAtTime(0.4, start + i * 0.25);
+    gain.gain.exponentialRampToValueAtTime(0.001, start + i * 0.25 + 0.22);
+    tone.connect(gain).connect(audio.destination);
+    tone.start(start + i * 0.25);
+    tone.stop(start + i * 0.25 + 0.23);
+  });
+}
+
+function show(list, alarms, words) {
+  const fresh = alarms.filter(a => a.state === "open" && knownIds !== null && !knownIds.has(a.id));
+  knownIds = new Set(alarms.map(a => a.id));
+  // Keep a note the nurse is typing: a list update must not throw it away.
+  const typing = document.activeElement && document.activeElement.name === "note"
+    ? [document.activeElement.closest("article").dataset.id, document.activeElement.value] : null;
+  list.replaceChildren(...(alarms.length ? alarms.map(a => card(a, words))
+                                          : [element("p", {class: "empty"}, words.no_alarms)]));
+  if (typing) {
+    const input = list.querySelector(`article[data-id="${CSS.escape(typing[0])}"] input[name=note]`);
+    if (input) { input.value = typing[1]; input.focus(); }
+  }
+  if (fresh.length) cue();
+  document.body.dataset.alarmsShown = String(alarms.length);
+}
+
+async function act(form) {
+  const response = await fetch(form.action, {method: "POST", body: new FormData(form),
+    headers: {"Accept": "application/json", "X-CSRF-Token": csrf}});
+  if (!response.ok) {
+    const answer = await response.json().catch(() => ({problem: response.statusText}));
+    alert(answer.problem || response.statusText);
+  }
+}
+
+function liveAlarms() {
+  const list = document.getElementById("alarm-list");
+  if (!list) return;
+  const words = JSON.parse(list.dataset.words);
+  let alarms = [];
+  const source = new EventSource("/console/live");
+  source.addEventListener("alarms", event => {
+    document.getElementById("live-lost").hidden = true;
+    alarms = JSON.parse(event.data);
+    show(list, alarms, words);
+  });
+  source.onerror = () => { document.getElementById("live-lost").hidden = false; };
+  list.addEventListener("submit", event => { event.preventDefault(); act(event.target); });
+  setInterval(() => list.querySelectorAll("time").forEach(node => {
+    node.textContent = age(words, node.getAttribute("datetime"));
+  }), 30000);
+  const sound = document.getElementById("sound");
+  sound.addEventListener("click", () => {
+    audio = audio || new AudioContext();
+    audio.resume();
+    sound.textContent = words.sound_is_on;
+    sound.disabled = true;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", liveAlarms);
