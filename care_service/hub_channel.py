@@ -14,7 +14,7 @@ import json
 from aiohttp import web
 
 from care_service import changes
-from care_service.fhir_api import STORE_KEY, hub_of
+from care_service.fhir_api import STORE_KEY, FhirProblem, hub_of
 
 KEEPALIVE_S = 15.0
 
@@ -55,10 +55,37 @@ async def care_plan(request: web.Request) -> web.Response:
     return web.Response(text=document, content_type="application/json", headers={"ETag": etag})
 
 
+DEVICE_FIELDS = {"name": str, "kind": str, "battery": (int, type(None)), "last_contact": (str, type(None)),
+                 "connected": bool, "problem": str}
+MAX_DEVICES = 64
+
+
+def _devices(body: object) -> list[dict] | None:
+    """The devices a heartbeat tells (optional), checked field by field: 400 if wrong."""
+    if not isinstance(body, dict) or "devices" not in body:
+        return None
+    devices = body["devices"]
+    if not isinstance(devices, list) or len(devices) > MAX_DEVICES:
+        raise FhirProblem(400, "invalid", f"devices must be a list of at most {MAX_DEVICES}")
+    for i, device in enumerate(devices):
+        if not isinstance(device, dict) or set(device) - set(DEVICE_FIELDS):
+            raise FhirProblem(400, "invalid", f"devices[{i}] has fields this service does not know")
+        for name, kind in DEVICE_FIELDS.items():
+            if name in device and not isinstance(device[name], kind):
+                raise FhirProblem(400, "invalid", f"devices[{i}].{name} has the wrong type")
+    return devices
+
+
 async def heartbeat(request: web.Request) -> web.Response:
-    """`POST /hub/heartbeat`: the hub is alive (the service's supervision counts on it)."""
+    """`POST /hub/heartbeat`: the hub is alive (the service's supervision counts on it);
+    its JSON body may tell its devices' state for the nurse's resident page."""
     hub = hub_of(request)
-    seen = request.app[STORE_KEY].heard_from(hub.id)
+    text = await request.text()
+    try:
+        body = json.loads(text) if text.strip() else None
+    except json.JSONDecodeError as exc:
+        raise FhirProblem(400, "structure", f"the body is not JSON: {exc}") from None
+    seen = request.app[STORE_KEY].heard_from(hub.id, _devices(body))
     return web.json_response({"seen": seen})
 
 

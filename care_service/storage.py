@@ -73,6 +73,8 @@ class ServiceStore:
             columns = {row[1] for row in self.db.conn.execute("PRAGMA table_info(hubs)")}
             if "last_seen" not in columns:  # a file from before heartbeats
                 self.db.conn.execute("ALTER TABLE hubs ADD COLUMN last_seen TEXT")
+            if "devices" not in columns:  # a file from before heartbeats told the devices
+                self.db.conn.execute("ALTER TABLE hubs ADD COLUMN devices TEXT")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -94,11 +96,28 @@ class ServiceStore:
                                    (token_hash(token),)).fetchone()
         return Hub(row[0], row[1]) if row else None
 
-    def heard_from(self, hub_id: str) -> str:
+    def heard_from(self, hub_id: str, devices: list[dict[str, Any]] | None = None) -> str:
+        """A heartbeat; `devices`: the hub's devices as it sees them now (kept as told,
+        the latest only), when it said."""
         stamp = now_iso()
         with self.db.conn:
-            self.db.conn.execute("UPDATE hubs SET last_seen = ? WHERE id = ?", (stamp, hub_id))
+            if devices is None:
+                self.db.conn.execute("UPDATE hubs SET last_seen = ? WHERE id = ?", (stamp, hub_id))
+            else:
+                self.db.conn.execute("UPDATE hubs SET last_seen = ?, devices = ? WHERE id = ?",
+                                     (stamp, json.dumps(devices), hub_id))
         return stamp
+
+    def devices_of(self, patient_id: str) -> list[dict[str, Any]]:
+        """What the resident's hub last said about its devices (name, kind, battery,
+        last_contact, connected, problem), [] before it has said anything."""
+        row = self.db.conn.execute("SELECT devices FROM hubs WHERE patient_id = ? AND devices IS NOT NULL "
+                                   "ORDER BY last_seen DESC LIMIT 1", (patient_id,)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def patients(self) -> list[dict[str, Any]]:
+        rows = self.db.conn.execute("SELECT id, name FROM patients ORDER BY name").fetchall()
+        return [{"id": row[0], "name": row[1]} for row in rows]
 
     def last_seen(self, patient_id: str) -> str | None:
         row = self.db.conn.execute("SELECT max(last_seen) FROM hubs WHERE patient_id = ?", (patient_id,)).fetchone()
