@@ -76,7 +76,8 @@ class AlarmDesk:
                "s.acknowledged_by, s.resolved_by, coalesce(s.note, '') FROM resources r "
                "JOIN patients p ON p.id = r.patient_id LEFT JOIN alarm_states s ON s.resource_id = r.id "
                "WHERE r.type = 'DetectedIssue' AND (coalesce(s.state, 'open') != 'resolved' OR s.resolved_at >= ?)")
-        args: list[Any] = [include_resolved_since or "9999"]
+        # None: no resolved ones; "": all of them.
+        args: list[Any] = ["9999" if include_resolved_since is None else include_resolved_since]
         if patient_id:
             sql += " AND r.patient_id = ?"
             args.append(patient_id)

@@ -156,11 +156,6 @@ class ServiceStore:
         return self.db.conn.execute("INSERT INTO to_hub (patient_id, kind, body, created_at) VALUES (?, ?, ?, ?)",
                                     (patient_id, kind, json.dumps(body), now_iso())).lastrowid
 
-    def acknowledge(self, patient_id: str, alarm_uid: str, by: str) -> int:
-        """A nurse has the alarm: queued for the resident's hub; returns its number."""
-        with self.db.conn:
-            return self.queue_for_hub(patient_id, "acknowledged", {"alarm": alarm_uid, "by": by})
-
     def to_hub_after(self, patient_id: str, after: int) -> list[tuple[int, str, dict[str, Any]]]:
         rows = self.db.conn.execute("SELECT id, kind, body FROM to_hub WHERE patient_id = ? AND id > ? ORDER BY id",
                                     (patient_id, after)).fetchall()

@@ -211,6 +211,14 @@ class Alarms:
         self._on_change(view)
         return view
 
+    async def resolved(self, uid: str, by: str, note: str) -> None:
+        """The nurse has finished with the alarm and written what was done: kept with it."""
+        if self._store.alarm(uid) is None:
+            raise AlarmError(f"no alarm {uid}")
+        self._store.update_alarm_detail(uid, lambda detail: {**detail, "resolution": {"by": by, "note": note}},
+                                        audit=AuditEntry("nurse", "alarm.resolved", subject=uid, detail={"by": by}))
+        log.info("Alarm %s resolved by the care service", uid)
+
     # -- time ----------------------------------------------------------------------------
 
     def next_due(self) -> datetime | None:

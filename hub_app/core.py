@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from hub_app import __version__, system_info
 from hub_app.activity import ActivityWatch
-from hub_app.alarms import AlarmError, Alarms, AlarmView, CareLinkState
+from hub_app.alarms import Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
 from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
 from hub_app.config import HubConfig
@@ -37,6 +37,7 @@ from hub_app.reminders import Reminders, ReminderView
 from hub_app.schedule import LocalTimesTrigger, occurrences
 from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports
+from hub_app.service_inbox import NurseMessage, ServiceInbox
 from devices.dispenser import DoseSlot
 from hub_app.store import AuditEntry, Store
 from hub_app.technician import DoorAnswer, TechnicianDoor
@@ -115,7 +116,7 @@ class LiveValue:
     value: dict[str, Any]
 
 
-Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged
+Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged | NurseMessage
 
 HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is noticed within that
 UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)
@@ -138,6 +139,7 @@ class _Running:
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     sender: Any = None  # sync.sender.Sender, when a care service is configured
     listener: Any = None  # sync.listener.Listener: acknowledgements coming back
+    inbox: ServiceInbox | None = None  # what the care service sent, handled once each
     client: Any = None  # sync.client.CareServiceClient
     dispenser_loaded_for: Any = None  # the local date the dispenser's slots were last loaded for
     background: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -360,22 +362,20 @@ class Core:
 
         loop = asyncio.get_running_loop()
 
-        def message(kind: str, body: dict) -> None:  # on the listener's thread
-            if kind == "acknowledged" and body.get("alarm"):
-                work = self._acknowledged(str(body["alarm"]), str(body.get("by", "")))
-            elif kind == "care_plan":
-                work = self.pull_plan()
-            else:
-                return
+        inbox = ServiceInbox(store, running.alarms, self.pull_plan, self._emit, self._clock)
+        messages: asyncio.Queue = asyncio.Queue()
+        running.inbox = inbox
+        running.background.append(asyncio.create_task(inbox.run(messages), name="care-service messages"))
+
+        def message(number: int | None, kind: str, body: dict) -> None:  # on the listener's thread
             try:
-                loop.call_soon_threadsafe(self._spawn, work)
+                loop.call_soon_threadsafe(messages.put_nowait, (number, kind, body))
             except RuntimeError:  # the hub is shutting down; the service sends it again on reconnect
-                work.close()
                 log.info("A message from the care service arrived while the hub was stopping")
 
         from sync.listener import Listener
 
-        running.listener = Listener(client, message)
+        running.listener = Listener(client, message, last_id=inbox.resume_after)
         running.listener.start()
         running.client = client
         running.sender = Sender(client, next_batch=next_batch,
@@ -455,11 +455,14 @@ class Core:
             return None
         return await self.apply_plan(plan, "care service", by="nurse")
 
-    async def _acknowledged(self, alarm_uid: str, by: str) -> None:
-        try:
-            await self._running.alarms.acknowledge(alarm_uid, by or "home-care service")
-        except AlarmError:
-            log.info("An acknowledgement for an alarm this hub does not have (%s) was ignored", alarm_uid)
+    async def unread_messages(self) -> list[NurseMessage]:
+        """The nurses' messages the resident has not yet marked as read (oldest first)."""
+        running = self._running
+        return running.inbox.unread() if running is not None and running.inbox is not None else []
+
+    async def message_read(self, number: int) -> None:
+        self._running.inbox.read(number)
+        self._store().audit(AuditEntry("resident", "message.read", subject=str(number)))
 
     def _emit(self, message: Message) -> None:
         running = self._running

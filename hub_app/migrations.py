@@ -169,4 +169,24 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=6,
+        description="what the care service sent (acknowledgements, notes, nurses' messages), by its number",
+        statements=(
+            # The service's own number for each: a message heard twice (a reconnect) is
+            # kept once, and the highest number is where the channel resumes after a restart.
+            """
+            CREATE TABLE service_messages (
+                number INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                body TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                read_at TEXT
+            )
+            """,
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -451,6 +451,28 @@ class Store:
             self.db.conn.execute("UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
                                  (_iso(at), reason, outbox_id))
 
+    # -- what the care service sent ------------------------------------------------------
+
+    def service_message(self, number: int, kind: str, body: dict[str, Any], at: datetime) -> bool:
+        """Keep a message from the service; False if it was kept already (heard twice)."""
+        with self.db.conn:
+            return self.db.conn.execute(
+                "INSERT OR IGNORE INTO service_messages (number, kind, body, received_at) VALUES (?, ?, ?, ?)",
+                (number, kind, json.dumps(body, sort_keys=True), _iso(at))).rowcount == 1
+
+    def last_service_message(self) -> int:
+        return int(self.db.conn.execute("SELECT coalesce(max(number), 0) FROM service_messages").fetchone()[0])
+
+    def unread_nurse_messages(self) -> list[dict[str, Any]]:
+        rows = self.db.conn.execute("SELECT number, body, received_at FROM service_messages "
+                                    "WHERE kind = 'message' AND read_at IS NULL ORDER BY number").fetchall()
+        return [{"number": row[0], **json.loads(row[1]), "received_at": row[2]} for row in rows]
+
+    def nurse_message_read(self, number: int, at: datetime) -> None:
+        with self.db.conn:
+            self.db.conn.execute("UPDATE service_messages SET read_at = ? WHERE number = ? AND read_at IS NULL",
+                                 (_iso(at), number))
+
     def _insert_event(self, event: Event, now: str, outbox_priority: int | None) -> Event:
         cursor = self.db.conn.execute(
             "INSERT INTO events (uid, kind, type, source, occurred_at, recorded_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",

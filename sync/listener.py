@@ -24,13 +24,15 @@ READ_TIMEOUT_S = 60.0  # the service sends a keep-alive every 15 s; silence this
 
 
 class Listener:
-    def __init__(self, client: CareServiceClient, on_message: Callable[[str, dict[str, Any]], None],
-                 backoff_max: float = 30.0) -> None:
+    def __init__(self, client: CareServiceClient, on_message: Callable[[int | None, str, dict[str, Any]], None],
+                 backoff_max: float = 30.0, last_id: int = 0) -> None:
+        """`on_message(number, kind, body)`; `last_id`: the last number the hub has kept
+        (it asks for what came after, so a restart neither loses nor repeats)."""
         self._client = client
         self._on_message = on_message
         self._backoff_max = backoff_max
         self._stop = threading.Event()
-        self.last_id = 0
+        self.last_id = last_id
         self.connected = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="care-service-events")
 
@@ -94,6 +96,7 @@ class Listener:
         except json.JSONDecodeError:
             log.warning("The care service sent an event that is not JSON; ignored")
             return
-        self._on_message(kind, body)
-        if number and number.isdigit():
-            self.last_id = int(number)
+        numbered = int(number) if number and number.isdigit() else None
+        self._on_message(numbered, kind, body)
+        if numbered is not None:
+            self.last_id = numbered

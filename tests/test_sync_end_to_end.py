@@ -132,8 +132,6 @@ def test_an_acknowledgement_sent_while_the_hub_was_away_arrives_when_it_is_back(
 def test_a_care_plan_change_reaches_the_hub_and_an_invalid_one_is_refused(both):
     import json
 
-    from care_service.changes import announce
-
     core, service, patient = both
     assert core.plan.version == 3  # from the file
     document = json.loads(core.plan.to_json())
@@ -141,13 +139,7 @@ def test_a_care_plan_change_reaches_the_hub_and_an_invalid_one_is_refused(both):
     document["medication"][0]["times"] = ["09:00"]
 
     def nurse_sets(doc):
-        import asyncio
-
-        async def run():
-            service.store.set_plan(patient, doc, "Sykepleier Nina")
-            await announce(service.app)
-
-        asyncio.run_coroutine_threadsafe(run(), service._loop).result(5)
+        service.on_service(lambda: service.store.set_plan(patient, doc, "Sykepleier Nina"))
 
     nurse_sets(document)
     wait_for(lambda: core.plan.version == 4, what="the new plan on the hub")
@@ -169,16 +161,8 @@ def test_the_hub_tells_the_service_it_is_alive(both):
 
 
 def test_a_refused_plan_is_shown_as_the_last_problem(both):
-    import asyncio
-
-    from care_service.changes import announce
-
     core, service, patient = both
-
-    async def run():
-        service.store.set_plan(patient, {"version": 9, "medication": [{"name": "X", "times": ["25:00"]}]}, "Nina")
-        await announce(service.app)
-
-    asyncio.run_coroutine_threadsafe(run(), service._loop).result(5)
+    service.on_service(lambda: service.store.set_plan(
+        patient, {"version": 9, "medication": [{"name": "X", "times": ["25:00"]}]}, "Nina"))
     wait_for(lambda: "plan was refused" in core.call(core.sync_status).last_error, what="the problem shown")
     assert "medication[0].times[0]" in core.call(core.sync_status).last_error

@@ -14,7 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hub_app.core import AlarmChanged, Core, CoreStopped, EventRecorded, LiveValue, Message, ReminderChanged, StateChanged
+from hub_app.core import (AlarmChanged, Core, CoreStopped, EventRecorded, LiveValue, Message, NurseMessage,
+                          ReminderChanged, StateChanged)
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class CoreBridge(QObject):
     live_value = Signal(object)  # LiveValue
     reminder_changed = Signal(object)  # ReminderView
     alarm_changed = Signal(object)  # AlarmView
+    nurse_message = Signal(object)  # NurseMessage
     _finished = Signal(object, object, object)  # future, on_result, on_error
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
@@ -44,6 +46,8 @@ class CoreBridge(QObject):
             self.reminder_changed.emit(message.reminder)
         elif isinstance(message, AlarmChanged):
             self.alarm_changed.emit(message.alarm)
+        elif isinstance(message, NurseMessage):
+            self.nurse_message.emit(message)
 
     def run(
         self,

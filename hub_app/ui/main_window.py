@@ -21,6 +21,7 @@ from hub_app.ui.help_screen import HelpScreen
 from hub_app.ui.home_screen import HomeScreen
 from hub_app.ui.countdown_screen import CountdownScreen
 from hub_app.ui.measure_screen import MeasureScreen
+from hub_app.ui.message_screen import MessageScreen
 from hub_app.ui.my_data_screen import MyDataScreen
 from hub_app.ui.reminder_screen import ReminderScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
@@ -50,13 +51,14 @@ class MainWindow(QStackedWidget):
         self.reminder = ReminderScreen(self.theme, zone, speaker)
         self.countdown = CountdownScreen(self.theme, speaker, now=core.clock)
         self.my_data = MyDataScreen(self.theme)
+        self.message = MessageScreen(self.theme, zone, speaker)
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
         self.system.show_speech(speaker.engine, speaker.voice)
         self.serial = self.technician.serial
         self.bluetooth = self.technician.bluetooth
-        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.my_data, self.pin,
+        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.my_data, self.message, self.pin,
                      self.technician):
             self.addWidget(page)
 
@@ -70,6 +72,8 @@ class MainWindow(QStackedWidget):
         bridge.live_value.connect(self._live_value)
         bridge.reminder_changed.connect(self._reminder_changed)
         bridge.alarm_changed.connect(self._alarm_changed)
+        bridge.nurse_message.connect(self._nurse_message)
+        self.message.read.connect(self._message_read)
         self.reminder.later.connect(self.show_home)
         self.reminder.confirmed.connect(self._confirm_reminder)
         self.reminder.measure_requested.connect(self.start_measurement)
@@ -105,9 +109,13 @@ class MainWindow(QStackedWidget):
         # reminder due while the hub was off) takes over at once.
         bridge.run(core.open_reminders, on_result=lambda reminders: [self._reminder_changed(r) for r in reminders[:1]])
         bridge.run(core.active_alarms, on_result=lambda alarms: [self._alarm_changed(a) for a in alarms])
+        bridge.run(core.unread_messages, on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
 
     def show_home(self) -> None:
         self.setCurrentWidget(self.home)
+        # A nurse's message that waited behind an alarm or a reminder comes now.
+        self.bridge.run(self.bridge.core.unread_messages,
+                        on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
 
     # -- help ---------------------------------------------------------------------
 
@@ -166,6 +174,19 @@ class MainWindow(QStackedWidget):
         raised = datetime.fromisoformat(alarm.detail.get("raised_at")) if alarm.detail.get("raised_at") else None
         self.help.show_alarm(alarm, (raised or datetime.now(self._zone)).astimezone(self._zone))
         self.setCurrentWidget(self.help)
+
+    # -- messages from the home-care service ----------------------------------------------
+
+    def _nurse_message(self, message) -> None:
+        # An alarm or a reminder on the screen comes first; the message waits (unread)
+        # and is shown when the resident is back home.
+        if self.currentWidget() in (self.home, self.message, self.my_data):
+            self.message.show_message(message)
+            self.setCurrentWidget(self.message)
+
+    def _message_read(self, number: int) -> None:
+        self.bridge.run(self.bridge.core.message_read, number, on_result=lambda _r: self.show_home(),
+                        on_error=lambda _e: self.show_home())
 
     def _show_my_data(self) -> None:
         def show(data) -> None:

@@ -88,6 +88,7 @@ class Theme:
         QWidget {{ background: {PAPER}; color: {INK}; font-size: {body}pt; }}
         QLabel#clock {{ font-size: {self.clock_pt}pt; font-weight: 600; }}
         QLabel#title {{ font-size: {title}pt; font-weight: 600; }}
+        QLabel#message_text {{ font-size: {title}pt; }}
         QLabel#muted {{ color: {MUTED_INK}; }}
         QLabel#status[attention="true"] {{ color: {ATTENTION_AMBER}; font-weight: 600; }}
         QLabel#status[attention="false"] {{ color: {CONFIRM_GREEN}; font-weight: 600; }}

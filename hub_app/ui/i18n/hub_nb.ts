@@ -634,6 +634,21 @@ hjemmetjenesten</translation>
     </message>
 </context>
 <context>
+    <name>MessageScreen</name>
+    <message>
+        <source>OK, I have read it</source>
+        <translation>OK, jeg har lest det</translation>
+    </message>
+    <message>
+        <source>the home-care service</source>
+        <translation>hjemmetjenesten</translation>
+    </message>
+    <message>
+        <source>A message from {sender} at {time}</source>
+        <translation>En melding fra {sender} klokken {time}</translation>
+    </message>
+</context>
+<context>
     <name>MyDataScreen</name>
     <message>
         <source>My data</source>
