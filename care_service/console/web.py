@@ -20,6 +20,7 @@ COOKIE = "nurse_session"
 SESSIONS_KEY = web.AppKey("nurse_sessions", SessionBook)
 DESK_KEY = web.AppKey("alarm_desk", AlarmDesk)
 TEMPLATES_KEY = web.AppKey("console_templates", jinja2.Environment)
+NURSE_KEY = web.RequestKey("nurse", Session)
 OPEN_PATHS = ("/console/login", "/console/static/")
 SECURITY_HEADERS = {
     # Our own scripts and styles only; no framing (clickjacking), no referrer leaving.
@@ -38,7 +39,7 @@ def templates() -> jinja2.Environment:
 
 def session_of(request: web.Request) -> Session:
     """The logged-in nurse (the guard has made sure there is one)."""
-    return request["nurse"]
+    return request[NURSE_KEY]
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -48,7 +49,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         words = i18n.text(lang, key)
         return words.format(**values) if values else words
 
-    session = request.get("nurse")
+    session = request.get(NURSE_KEY)
     body = request.app[TEMPLATES_KEY].get_template(template).render(
         t=t, lang=lang, nurse=session, csrf=session.csrf if session else "", path=request.path, **context)
     response = web.Response(text=body, content_type="text/html", status=status)
@@ -71,7 +72,7 @@ async def guard(request: web.Request, handler):
             if wants_json(request) or request.path == "/console/live":
                 raise web.HTTPUnauthorized(text="log in first")
             raise web.HTTPSeeOther("/console/login")
-        request["nurse"] = session
+        request[NURSE_KEY] = session
         if request.method not in ("GET", "HEAD"):
             offered = request.headers.get("X-CSRF-Token")
             if offered is None:

@@ -1,0 +1,145 @@
+"""The nurse console in Debian's Chromium (headless, through Playwright), with the real
+care service and a real hub on 127.0.0.1: log in, an alarm appears without a reload
+(with its sound cue), acknowledge it and the hub shows who is coming, resolve it with
+a note; escalation, lockout, Norwegian and English, a phone-sized screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from browser_helpers import DESK, PHONE, launch, log_in
+from care_service_helpers import RunningService
+from conftest import ARTIFACTS
+from plan_helpers import wait_for
+
+from hub_app.config import load_config
+from hub_app.core import AlarmChanged, Core
+from hub_app.secret_files import write_secret
+
+NURSE, PASSWORD = "nina", "korrekt-hest-batteri"
+SHOTS = ARTIFACTS / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def home(tmp_path):
+    """The service (escalating after 2 s, looking every 0.2 s) and Kari's hub, connected."""
+    service = RunningService(tmp_path / "service", escalate_after=timedelta(seconds=2), watch_every_s=0.2).start()
+    service.store.add_nurse(NURSE, PASSWORD)
+    token, patient = service.store.add_hub("Kari Nordmann")
+    write_secret(tmp_path / "care-service-credential", token)
+    (tmp_path / "hub.toml").write_text(f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n',
+                                       encoding="utf-8")
+    core = Core(load_config(tmp_path / "hub.toml").with_data_dir(tmp_path / "data"))
+    core.start()
+    changes = []
+    core.subscribe(lambda m: changes.append(m.alarm) if isinstance(m, AlarmChanged) else None)
+    yield service, core, changes
+    core.stop()
+    service.stop()
+
+
+def page_for(browser, size=DESK, locale="nb-NO"):
+    context = browser.new_context(viewport=size, locale=locale)
+    return context.new_page()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_an_alarm_appears_live_is_acknowledged_and_the_hub_shows_who_comes(browser, home):
+    service, core, changes = home
+    page = page_for(browser)
+    log_in(page, service.url, NURSE, PASSWORD)
+    page.wait_for_selector("text=Ingen alarmer nå.")
+    page.wait_for_function("document.body.dataset.alarmsShown === '0'")  # the live list is connected
+    event = core.call(core.raise_help_alarm, "pendant")
+    card = page.locator("article.alarm.open")
+    card.wait_for(timeout=5000)  # no reload: pushed over the live channel
+    assert "Trygghetsalarm" in card.inner_text() and "Kari Nordmann" in card.inner_text()
+    assert page.evaluate("document.body.dataset.cues") == "1"  # the sound cue for a new alarm
+    shot(page, "console-alarm-new-nb")
+    card.get_by_role("button", name="Ta alarmen").click()
+    page.locator("article.alarm.acknowledged").wait_for(timeout=5000)
+    wait_for(lambda: any(a.uid == event.uid and a.state == "acknowledged" for a in changes), timeout=2.0,
+             what="the acknowledgement on the hub")
+    assert next(a for a in changes if a.state == "acknowledged").acknowledged_by == NURSE
+    page.fill("article.alarm.acknowledged input[name=note]", "Hjalp Kari opp, ingen skade")
+    page.locator("article.alarm.acknowledged").get_by_role("button", name="Avslutt").click()
+    page.locator("article.alarm.resolved").wait_for(timeout=5000)
+    assert "Hjalp Kari opp, ingen skade" in page.locator("article.alarm.resolved").inner_text()
+    shot(page, "console-alarm-resolved-nb")
+
+    async def stored():
+        return core._store().alarm(event.uid)
+
+    wait_for(lambda: "resolution" in core.call(stored)["detail"], what="the note on the hub")
+    assert core.call(stored)["detail"]["resolution"]["note"] == "Hjalp Kari opp, ingen skade"
+    page.context.close()
+
+
+def test_an_alarm_nobody_takes_is_escalated_on_the_page(browser, home):
+    service, core, _changes = home
+    page = page_for(browser, locale="en-GB")
+    log_in(page, service.url, NURSE, PASSWORD)
+    page.wait_for_selector("text=No alarms now.")
+    core.call(core.raise_help_alarm, "screen")
+    page.locator("article.alarm.open").wait_for(timeout=5000)
+    page.locator("article.alarm.escalated").wait_for(timeout=6000)  # 2 s in this service
+    assert "Escalated to team lead" in page.locator("article.alarm.escalated").inner_text()
+    shot(page, "console-alarm-escalated-en")
+    page.context.close()
+
+
+def test_the_console_on_a_phone(browser, home):
+    service, core, _changes = home
+    core.call(core.raise_help_alarm, "screen")
+    wait_for(lambda: service.desk.alarms(), what="the alarm at the service")
+    page = page_for(browser, size=PHONE)
+    log_in(page, service.url, NURSE, PASSWORD)
+    card = page.locator("article.alarm.open")
+    card.wait_for(timeout=5000)
+    # Nothing wider than the screen, and the buttons big enough for a thumb.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = card.get_by_role("button", name="Ta alarmen").bounding_box()
+    assert box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    shot(page, "console-phone-nb")
+    page.context.close()
+
+
+def test_wrong_passwords_lock_the_name_out(browser, home):
+    service, _core, _changes = home
+    page = page_for(browser, locale="en-GB")
+    for _ in range(4):
+        log_in(page, service.url, NURSE, "wrong password")
+        assert page.locator("[role=alert]").inner_text() == "Wrong user name or password."
+    log_in(page, service.url, NURSE, "wrong password")
+    assert page.locator("[role=alert]").inner_text().startswith("Too many attempts. Try again after ")
+    log_in(page, service.url, NURSE, PASSWORD)  # the right one, too soon: still locked
+    assert page.locator("[role=alert]").inner_text().startswith("Too many attempts")
+    shot(page, "console-locked-en")
+    page.context.close()
+
+
+def test_the_language_can_be_switched_and_is_remembered(browser, home):
+    service, _core, _changes = home
+    page = page_for(browser)
+    log_in(page, service.url, NURSE, PASSWORD)
+    page.wait_for_selector("h1:text('Alarmer')")
+    page.click("text=English")
+    page.wait_for_selector("h1:text('Alarms')")
+    page.goto(f"{service.url}/console")
+    page.wait_for_selector("h1:text('Alarms')")
+    page.context.close()
