@@ -33,6 +33,7 @@ from hub_app.alarms import Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
 from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
 from hub_app.config import HubConfig
+from hub_app.device_report import device_report
 from hub_app.reminders import Reminders, ReminderView
 from hub_app.schedule import LocalTimesTrigger, occurrences
 from hub_app.logs import RecentLines
@@ -418,9 +419,13 @@ class Core:
             return
         self._last_heartbeat = now
 
+        serial = self._serial()
+        devices = device_report([(d.status, d) for d in serial.devices.values()],
+                                running.ble.statuses())
+
         async def beat() -> None:
             try:
-                await asyncio.get_running_loop().run_in_executor(None, running.client.heartbeat)
+                await asyncio.get_running_loop().run_in_executor(None, running.client.heartbeat, devices)
             except Exception as exc:  # said in the link's state by the sender; nothing else to do
                 log.info("Heartbeat to the care service failed: %s", exc)
 

@@ -141,9 +141,10 @@ class CareServiceClient:
             return None
         return answer.text, answer.headers.get("ETag", "")
 
-    def heartbeat(self) -> None:
-        """Tell the service this hub is alive."""
-        self._request("POST", "/hub/heartbeat", ok=(200,))
+    def heartbeat(self, devices: list[dict[str, Any]] | None = None) -> None:
+        """Tell the service this hub is alive, and how its devices are (battery, last
+        contact, problem: never a reading)."""
+        self._request("POST", "/hub/heartbeat", body={"devices": devices} if devices is not None else None, ok=(200,))
 
     def session_and_headers(self) -> tuple[requests.Session, dict[str, str]]:
         """For the event channel: the same TLS settings and credential."""
