@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="an alarm nobody acknowledged in N minutes is escalated to the team lead (default 5)")
     nurse = commands.add_parser("add-nurse", parents=[data], help="add a nurse (asks for the password)")
     nurse.add_argument("username")
+    nurse.add_argument("--name", default="", help='the name residents are told ("Sykepleier Nina"); default the user name')
     nurse.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     hub = commands.add_parser("add-hub", parents=[data], help="add a resident and their hub; prints the credential")
     hub.add_argument("resident_name", metavar="RESIDENT-NAME")
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"welfare-care-service: a password needs at least {MIN_PASSWORD} characters; nothing was changed.",
                       file=sys.stderr)
                 return EXIT_FAILED
-            store.add_nurse(args.username, password)
+            store.add_nurse(args.username, password, args.name)
             print(f"nurse {args.username} added")
             return EXIT_OK
         token, patient_id = store.add_hub(args.resident_name)

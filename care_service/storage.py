@@ -75,6 +75,9 @@ class ServiceStore:
                 self.db.conn.execute("ALTER TABLE hubs ADD COLUMN last_seen TEXT")
             if "devices" not in columns:  # a file from before heartbeats told the devices
                 self.db.conn.execute("ALTER TABLE hubs ADD COLUMN devices TEXT")
+            nurse_columns = {row[1] for row in self.db.conn.execute("PRAGMA table_info(nurses)")}
+            if "display_name" not in nurse_columns:  # a file from before nurses had names
+                self.db.conn.execute("ALTER TABLE nurses ADD COLUMN display_name TEXT")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -128,10 +131,17 @@ class ServiceStore:
             return self.db.conn.execute("UPDATE hubs SET revoked_at = ? WHERE patient_id = ? AND revoked_at IS NULL",
                                         (now_iso(), patient_id)).rowcount
 
-    def add_nurse(self, username: str, password: str) -> None:
+    def add_nurse(self, username: str, password: str, display_name: str = "") -> None:
+        """`display_name`: what a resident is told ("Help is on the way: Sykepleier Nina");
+        the user name when empty."""
         with self.db.conn:
-            self.db.conn.execute("INSERT OR REPLACE INTO nurses (username, password_hash, created_at) VALUES (?, ?, ?)",
-                                 (username, _hasher.hash(password), now_iso()))
+            self.db.conn.execute("INSERT OR REPLACE INTO nurses (username, password_hash, created_at, display_name) "
+                                 "VALUES (?, ?, ?, ?)", (username, _hasher.hash(password), now_iso(),
+                                                         display_name.strip() or None))
+
+    def nurse_name(self, username: str) -> str:
+        row = self.db.conn.execute("SELECT display_name FROM nurses WHERE username = ?", (username,)).fetchone()
+        return (row[0] if row and row[0] else username)
 
     def check_nurse(self, username: str, password: str) -> bool:
         row = self.db.conn.execute("SELECT password_hash FROM nurses WHERE username = ?", (username,)).fetchone()

@@ -39,6 +39,7 @@ class LockedOut(Exception):
 class Session:
     username: str
     csrf: str
+    name: str = ""  # what residents and colleagues see ("Sykepleier Nina")
 
     def csrf_ok(self, offered: str | None) -> bool:
         return bool(offered) and hmac.compare_digest(self.csrf, offered)
@@ -78,7 +79,7 @@ class SessionBook:
             conn.execute("INSERT INTO nurse_sessions (token_hash, username, csrf, created_at, expires_at) "
                          "VALUES (?, ?, ?, ?, ?)", (token_hash(token), username, csrf, _stamp(now),
                                                    _stamp(now + SESSION_LIFE)))
-        return token, Session(username, csrf)
+        return token, Session(username, csrf, self.store.nurse_name(username))
 
     def session(self, token: str | None) -> Session | None:
         if not token:
@@ -86,7 +87,7 @@ class SessionBook:
         row = self.store.db.conn.execute(
             "SELECT username, csrf FROM nurse_sessions WHERE token_hash = ? AND expires_at > ?",
             (token_hash(token), _stamp(self._clock()))).fetchone()
-        return Session(row[0], row[1]) if row else None
+        return Session(row[0], row[1], self.store.nurse_name(row[0])) if row else None
 
     def log_out(self, token: str) -> None:
         with self.store.db.conn:
