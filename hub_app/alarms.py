@@ -28,7 +28,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -175,6 +175,22 @@ class Alarms:
         self._on_change(view)
         self._send_pending(view)
         return view
+
+    def link_lost(self) -> None:
+        """The care service stopped answering: every alarm it has not acknowledged goes
+        to the on-call phone now, not at the next rung (an alarm raised while the link
+        still looked fine would otherwise wait a whole rung)."""
+        if not self._on_call:
+            return
+        for view in self.active():
+            if view.state == "countdown" or "on-call" in view.detail.get("told", []):
+                continue
+            if any(rung["name"] == "on-call" for rung in view.detail.get("sms_pending", [])):
+                continue
+            detail = self._store.update_alarm_detail(view.uid, lambda d: {**d, "sms_pending": [
+                *d.get("sms_pending", []), {"name": "on-call", "phone": self._on_call}]})
+            log.info("Alarm %s: the care service is out of reach; the on-call phone is told now", view.uid)
+            self._send_pending(replace(view, detail=detail))
 
     def _marker(self, uid: str, alarm_type: str, source: str, what: str, data: dict[str, Any]) -> Event:
         return Event(EventKind.ALARM, what, source, self._clock(), {"alarm": uid, "alarm_type": alarm_type, **data})

@@ -354,8 +354,11 @@ class Core:
                                              key=f"dead/{outbox_id}"))
 
         def report(link) -> None:
+            was_reachable = self.care_link.reachable
             self.care_link = CareLinkState(reachable=link.reachable, reason=link.reason,
                                            unreachable_since=link.since)
+            if was_reachable and not link.reachable:
+                running.alarms.link_lost()
             if link.reachable:
                 self._sync_last_success = self._clock()
             else:

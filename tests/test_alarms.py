@@ -357,3 +357,22 @@ def test_a_restart_during_the_countdown_raises_the_alarm_when_it_is_due(home, cl
     again = home.start()
     [alarm] = active(again)
     assert alarm.type == "fall" and alarm.state == "raised"  # nobody said "I'm OK": help is called
+
+
+def test_when_the_service_stops_answering_the_on_call_phone_is_told_at_once(home, service, tmp_path):
+    from hub_app.secret_files import write_secret
+
+    token, patient = service.store.add_hub("Kari")
+    write_secret(tmp_path / "care-service-credential", token)
+    core = home.start(extra=f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n')
+    core.call(core.raise_help_alarm, "screen")  # an alarm, to learn that the link works
+    wait_for(lambda: core.care_link.reachable, what="the service answering")
+    core.call(core.acknowledge_alarm, active(core)[0].uid, "Sykepleier Nina")
+    before = len(home.sms_to(ON_CALL))  # the first went out before the link was known to work
+    service.stop()
+    alarm = core.call(core.raise_help_alarm, "pendant")  # the hub still thinks the link is fine
+    # The test's clock stands still: no rung of the ladder is due; only the failed send tells.
+    wait_for(lambda: len(home.sms_to(ON_CALL)) > before, what="the SMS to the on-call phone once the send failed")
+    assert not core.care_link.reachable
+    [view] = [a for a in active(core) if a.uid == alarm.uid]
+    assert "on-call" in view.told and view.state == "raised"  # the climb goes on until a person acknowledges
