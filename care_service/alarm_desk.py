@@ -49,11 +49,15 @@ class Alarm:
         return asdict(self)
 
 
-def _kind(issue: dict[str, Any]) -> str:
+def _kind(issue: dict[str, Any]) -> str | None:
+    """The alarm's kind; None for a DetectedIssue that is not an alarm (a record of a
+    missed measurement, or a step in an alarm's story: escalated, SMS sent...)."""
+    if issue.get("implicated"):
+        return None
     for coding in issue.get("code", {}).get("coding", []):
         if coding.get("system") == fm.ALARM_CODES:
             return coding["code"]
-    return "unknown"
+    return None
 
 
 def _uid(issue: dict[str, Any]) -> str:
@@ -75,7 +79,7 @@ class AlarmDesk:
         sql = ("SELECT r.id, r.patient_id, p.name, r.body, coalesce(s.state, 'open'), s.escalated_at, "
                "s.acknowledged_by, s.resolved_by, coalesce(s.note, '') FROM resources r "
                "JOIN patients p ON p.id = r.patient_id LEFT JOIN alarm_states s ON s.resource_id = r.id "
-               "WHERE r.type = 'DetectedIssue' AND (coalesce(s.state, 'open') != 'resolved' OR s.resolved_at >= ?)")
+               "WHERE r.type = 'DetectedIssue' AND json_extract(r.body, '$.implicated') IS NULL AND (coalesce(s.state, 'open') != 'resolved' OR s.resolved_at >= ?)")
         # None: no resolved ones; "": all of them.
         args: list[Any] = ["9999" if include_resolved_since is None else include_resolved_since]
         if patient_id:
@@ -85,7 +89,10 @@ class AlarmDesk:
         out = []
         for rid, pid, name, body, state, escalated_at, ack_by, res_by, note in rows:
             issue = json.loads(body)
-            out.append(Alarm(id=rid, uid=_uid(issue), patient_id=pid, resident=name, kind=_kind(issue),
+            kind = _kind(issue)
+            if kind is None:
+                continue
+            out.append(Alarm(id=rid, uid=_uid(issue), patient_id=pid, resident=name, kind=kind,
                              severity=issue.get("severity", "low"), raised_at=issue.get("identifiedDateTime", ""),
                              state=state, escalated=escalated_at is not None, acknowledged_by=ack_by,
                              resolved_by=res_by, note=note))

@@ -49,7 +49,9 @@ def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[s
     if event.kind == EventKind.DOSE and event.type == "dose_missed":
         detail = f"Missed dose: {_medicine(plan, event)}" + (
             " (the hub was off during the whole window)" if event.data.get("missed_while_hub_off") else "")
-        return [fm.detected_issue(event.uid, "missed_dose", event.occurred_at, where.patient, where.hub, detail)]
+        # The record of the dose; the alarm for the nurse is the missed_dose alarm that follows it.
+        return [fm.detected_issue(event.uid, "missed_dose", event.occurred_at, where.patient, where.hub, detail,
+                                  system=fm.EVENT_CODES)]
     if event.kind == EventKind.ALARM:
         # The alarm itself, and what happened to it (escalated, SMS sent, acknowledged...),
         # each as a DetectedIssue naming the alarm it is about.
@@ -61,4 +63,4 @@ def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[s
         return [issue]
     # Reminders and everything else that reaches the outbox: the service's record of what happened.
     return [fm.detected_issue(event.uid, event.type, event.occurred_at, where.patient, where.hub,
-                              event.type.replace("_", " "))]
+                              event.type.replace("_", " "), system=fm.EVENT_CODES)]

@@ -25,7 +25,8 @@ LOINC, SNOMED, UCUM = "http://loinc.org", "http://snomed.info/sct", "http://unit
 URI = "urn:ietf:rfc:3986"  # the identifier system for a value that is itself a URI (urn:uuid:...)
 CATEGORY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
                         "code": "vital-signs", "display": "Vital Signs"}]}
-ALARM_CODES = "urn:welfare-hub:alarm-type"
+ALARM_CODES = "urn:welfare-hub:alarm-type"  # an alarm: a person must act on it
+EVENT_CODES = "urn:welfare-hub:event-type"  # a record of what happened (a missed measurement): no alarm
 
 
 class MappingError(ValueError):
@@ -119,9 +120,10 @@ def pulse_observation(uid: str, pulse: float, effective: datetime, patient: str,
 
 
 def detected_issue(uid: str, alarm_type: str, identified: datetime, patient: str, author: str | None = None,
-                   detail: str = "") -> dict[str, Any]:
-    """An alarm (or a missed dose) for the nurse."""
-    codings = [{"system": ALARM_CODES, "code": alarm_type, "display": alarm_type.replace("_", " ")}]
+                   detail: str = "", system: str = ALARM_CODES) -> dict[str, Any]:
+    """An alarm (or a missed dose) for the nurse; with `system=EVENT_CODES`, a record
+    of something that happened that is not itself an alarm."""
+    codings = [{"system": system, "code": alarm_type, "display": alarm_type.replace("_", " ")}]
     if alarm_type in ALARM_SNOMED:
         codings.insert(0, ALARM_SNOMED[alarm_type].json())
     issue: dict[str, Any] = {"resourceType": "DetectedIssue", "identifier": [identifier(uid)], "status": "final",

@@ -145,3 +145,23 @@ def test_only_open_alarms_past_the_limit_are_escalated_and_only_once(running):
     fresh = post_alarm(service, token, patient, "6f1c7a2e-0000-4000-8000-000000000003")
     assert service.desk.escalate_overdue(timedelta(minutes=5)) == []  # raised just now: not yet
     assert [a.id for a in service.desk.escalate_overdue(timedelta(minutes=5), later)] == [fresh]
+
+
+def test_only_alarms_are_alarm_cards_and_an_unknown_kind_is_still_shown(running):
+    service, token, patient = running
+    now, who = datetime.now(timezone.utc), f"Patient/{patient}"
+    alarm_uid = "6f1c7a2e-0000-4000-8000-00000000000a"
+    step = fm.detected_issue("6f1c7a2e-0000-4000-8000-00000000000b", "fall", now, who, detail="alarm escalated")
+    step["implicated"] = [{"identifier": fm.identifier(alarm_uid)}]  # a step in the alarm's story
+    record = fm.detected_issue("6f1c7a2e-0000-4000-8000-00000000000c", "measurement_missed", now, who,
+                               system=fm.EVENT_CODES)
+    newer = fm.detected_issue("6f1c7a2e-0000-4000-8000-00000000000d", "smoke", now, who)  # a newer hub's kind
+    for resource in (fm.detected_issue(alarm_uid, "fall", now, who), step, record, newer):
+        assert requests.post(f"{service.url}/fhir/DetectedIssue", json=resource, timeout=5,
+                             headers={"Authorization": f"Bearer {token}"}).status_code == 201
+    assert sorted(a.kind for a in service.desk.alarms()) == ["fall", "smoke"]
+    session, _csrf = logged_in(service)
+    listed = session.get(f"{service.url}/console", headers={"Accept": "application/json"}, timeout=5).json()
+    assert sorted(a["kind_key"] for a in listed) == ["kind.fall", "kind.unknown"]
+    page = session.get(f"{service.url}/console", timeout=5)
+    assert page.status_code == 200 and "Ukjent alarm" in page.text and "Fall" in page.text

@@ -49,7 +49,7 @@ function card(alarm, words) {
   if (alarm.escalated && alarm.state === "open") state += " · " + words.escalated;
   if (alarm.state === "acknowledged") state += " · " + say(words, "taken_by", {name: alarm.acknowledged_by});
   const node = element("article", {class: classes.join(" "), "data-id": alarm.id},
-    element("div", {class: "what"}, element("strong", {}, say(words, "kind." + alarm.kind)), " ", link),
+    element("div", {class: "what"}, element("strong", {}, say(words, alarm.kind_key)), " ", link),
     element("div", {class: "when"}, element("time", {datetime: alarm.raised_at}, age(words, alarm.raised_at))),
     element("div", {class: "state"}, state));
   if (alarm.state === "open") node.append(actionForm(alarm.id, "acknowledge", words));
