@@ -431,6 +431,9 @@ class Core:
                 await asyncio.get_running_loop().run_in_executor(None, running.client.heartbeat, devices)
             except Exception as exc:  # said in the link's state by the sender; nothing else to do
                 log.info("Heartbeat to the care service failed: %s", exc)
+                return
+            if not self.care_link.reachable and running.sender is not None:
+                running.sender.poke()  # the service is back: what waits goes now, not after the backoff
 
         self._spawn(beat())
 

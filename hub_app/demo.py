@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hub_app.demo_home import DEMO_PLAN, ON_CALL, DemoClock, SimulatedHome
 from hub_app.demo_scenario import DEMO_PIN
+from hub_app.demo_service import NURSE_PASSWORD, NURSE_USER, DemoCareService
 
 DEMO_CONFIG = f"""\
 # The demo home. Every setting: welfare-hub settings
@@ -37,6 +38,13 @@ file = "care-plan.toml"
 [alarms]
 on_call_number = "{ON_CALL}"
 """
+CARE_SERVICE_CONFIG = """
+# The demo's own reference care service on 127.0.0.1 (welfare-care-service)
+[care_service]
+url = "{url}"
+patient_id = "{patient_id}"
+heartbeat_seconds = 10
+"""
 
 
 class Timeline:
@@ -51,12 +59,15 @@ class Timeline:
         print(f"[{time.monotonic() - self._start:7.2f} s | {self._clock.local()}] {what}", file=self._out, flush=True)
 
 
-def make_home(root: Path) -> Path:
+def make_home(root: Path, service: DemoCareService | None = None) -> Path:
     """Write the demo configuration and technician PIN; return the config path."""
     from hub_app.technician import set_pin
 
     config_path = root / "hub.toml"
-    config_path.write_text(DEMO_CONFIG, encoding="utf-8")
+    text = DEMO_CONFIG
+    if service is not None:
+        text += CARE_SERVICE_CONFIG.format(url=service.url, patient_id=service.patient_id)
+    config_path.write_text(text, encoding="utf-8")
     (root / "care-plan.toml").write_text(DEMO_PLAN, encoding="utf-8")
     set_pin(root / "technician-pin", DEMO_PIN)
     return config_path
@@ -69,7 +80,10 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
     from hub_app import startup
 
     root = Path(tempfile.mkdtemp(prefix="welfare-hub-demo-"))
-    config_path = make_home(root)
+    service = DemoCareService(root)
+    service.set_up("Kari Nordmann", root / "care-service-credential")
+    service.start()
+    config_path = make_home(root, service)
     from hub_app.core import Core
 
     config, recent = startup.prepare(config_path, root / "data")
@@ -79,6 +93,7 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
     core = Core(config, recent_logs=recent, clock=clock, device_options={"clock": clock},
                 ble_options={"clock": clock}, heartbeat_s=2.0)
     print(f"Demo home in {root} (technician PIN {DEMO_PIN})", flush=True)
+    print(f"Nurse console: {service.url}/console (user {NURSE_USER}, password {NURSE_PASSWORD})", flush=True)
     timeline = Timeline(clock)
     core.subscribe(_print_events(timeline, config.resident.time_zone))
     home = SimulatedHome(root / "dev", clock)
@@ -91,10 +106,11 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
 
             home.play_in_background(timeline)
             return run_window(core)
-        return run_scenario(core, home, clock, screenshots or root / "screenshots", timeline)
+        return run_scenario(core, home, service, clock, screenshots or root / "screenshots", timeline)
     finally:
         core.stop()
         home.close()
+        service.stop()
 
 
 def _print_events(timeline: Callable[[str], None], zone: str):
@@ -111,10 +127,10 @@ def _print_events(timeline: Callable[[str], None], zone: str):
     return show
 
 
-def run_scenario(core, home, clock, shots: Path, timeline: Callable[[str], None]) -> int:
+def run_scenario(core, home, service, clock, shots: Path, timeline: Callable[[str], None]) -> int:
     from hub_app.demo_scenario import Scenario
 
-    scenario = Scenario(core, home, clock, shots, timeline)
+    scenario = Scenario(core, home, service, clock, shots, timeline)
     try:
         scenario.run()
     finally:
@@ -123,10 +139,9 @@ def run_scenario(core, home, clock, shots: Path, timeline: Callable[[str], None]
     events = len(_read_store(core.data_dir / "hub.db", "events"))
     audits = _read_store(core.data_dir / "hub.db", "audit_log")
     waiting = _read_store(core.data_dir / "hub.db", "outbox")
-    alarms_first = sorted(waiting, key=lambda row: (row["priority"], row["id"]))
+    unsent = [row for row in waiting if row["sent_at"] is None and row["dead_at"] is None]
     timeline(f"hub stopped cleanly: {events} event(s), {len(audits)} audit row(s) in the store; "
-             f"{len(waiting)} waiting in the outbox for the care service, "
-             f"{sum(1 for row in alarms_first if row['priority'] == 0)} of them alarms (sent first)")
+             f"{len(waiting) - len(unsent)} delivered to the care service, {len(unsent)} still waiting")
     print(f"Screenshots: {shots}", flush=True)
     return 0
 

@@ -8,17 +8,24 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hub_app.demo_home import ON_CALL, DemoClock, SimulatedHome, wait
+from hub_app.demo_home import DemoClock, SimulatedHome, wait
+from hub_app.demo_service import NURSE_NAME, ConsoleCamera, ConsoleNurse, DemoCareService
 
 DEMO_PIN = "2468"
 
 
 class Scenario:
-    def __init__(self, core, home: SimulatedHome, clock: DemoClock, shots: Path, timeline: Callable[[str], None]) -> None:
+    def __init__(self, core, home: SimulatedHome, service: DemoCareService, clock: DemoClock, shots: Path,
+                 timeline: Callable[[str], None]) -> None:
         from hub_app.speech import Speaker
         from hub_app.ui.app import application, build_window
 
         self.core, self.home, self.clock, self.shots, self.timeline = core, home, clock, shots, timeline
+        self.service, self.nurse = service, ConsoleNurse(service.url)
+        self.nurse.log_in()
+        self.camera = ConsoleCamera(service.url)
+        if self.camera.why_not:
+            timeline(self.camera.why_not)
         shots.mkdir(parents=True, exist_ok=True)
         self.app = application()
         self.window = build_window(core, self.app, Speaker(core.config.resident.language, wave_dir=shots))
@@ -45,6 +52,23 @@ class Scenario:
         if not self.window.grab().save(str(path)):
             raise RuntimeError(f"could not save the screenshot {path}")
         self.timeline(f"{what} -> {path.name}")
+
+    def console_shot(self, name: str, what: str, wait_for: str = "") -> None:
+        self.step += 1
+        path = self.shots / f"{self.step:02d}-{name}.png"
+        if self.camera.shoot(path, wait_for):
+            self.timeline(f"{what} -> {path.name}")
+
+    def at_console(self, alarm_uid: str) -> dict:
+        """Wait until the nurse's console lists the hub's alarm; return it."""
+        found: list[dict] = []
+
+        def listed() -> bool:
+            found[:] = [a for a in self.nurse.alarms() if a["uid"] == alarm_uid]
+            return bool(found)
+
+        self.until(listed, "the alarm on the nurse's console", timeout=30)
+        return found[0]
 
     def at(self, hour: int, minute: int = 0) -> None:
         self.clock.jump_to(hour, minute)
@@ -78,15 +102,25 @@ class Scenario:
         w.home.help_button.click()
         self.timeline("resident pressed Help on the screen")
         self.until(lambda: w.currentWidget() is w.help, "the help confirmation")
-        self.until(lambda: any(s.number == ON_CALL for s in self.home.sms()), "the SMS to the on-call phone")
-        self.shot("help-registered", f"resident told: \"{w.help.title.text()}\"; no care service is configured, so "
-                                     f"the on-call phone got an SMS at once")
+        self.shot("help-registered", f"resident told: \"{w.help.title.text()}\"")
         uid = self.core.call(self.core.active_alarms)[0].uid
-        self.core.call(self.core.acknowledge_alarm, uid, "Sykepleier Nina")
-        self.timeline("the nurse acknowledges the alarm (the care service will pass this on once sync exists)")
-        self.until(lambda: w.help.title.text().endswith("Sykepleier Nina"), "the acknowledgement on the screen")
-        self.shot("help-on-the-way", f"resident told: \"{w.help.title.text()}\"")
+        alarm = self.at_console(uid)
+        self.timeline("the alarm reached the care service (FHIR DetectedIssue) and is live on the nurse's console")
+        self.console_shot("console-alarm", "the nurse's console: the alarm arrived without a reload, with a sound",
+                          "article.alarm.open")
+        self.nurse.acknowledge(alarm["id"])
+        self.timeline(f"{NURSE_NAME} presses \"Ta alarmen\" on the console")
+        self.until(lambda: w.help.title.text().endswith(NURSE_NAME), "the acknowledgement on the hub's screen")
+        self.shot("help-on-the-way", f"the acknowledgement reached the hub: \"{w.help.title.text()}\"")
+        self.nurse.resolve(alarm["id"], "Ringte Kari: hun hadde trykket ved et uhell. Alt vel.")
+        self.console_shot("console-resolved", "the nurse resolves the alarm with a note (the note goes to the hub too)",
+                          "article.alarm.resolved")
         w.help.ok_button.click()
+        self.until(lambda: w.currentWidget() is w.home, "the home screen")
+        self.nurse.write_to(self.service.patient_id, "Hei Kari! Vi kommer klokken 14 i dag, ikke 12. Hilsen Nina")
+        self.until(lambda: w.currentWidget() is w.message, "the nurse's message on the hub's screen")
+        self.shot("nurse-message", f"a message from the nurse, shown large and read aloud: \"{w.message.body.text()}\"")
+        w.message.ok_button.click()
         self.until(lambda: w.currentWidget() is w.home, "the home screen")
 
     def measurements(self) -> None:
@@ -154,6 +188,8 @@ class Scenario:
         self.until(lambda: w.currentWidget() is w.home, "the home screen after \"I'm OK\"")
         self.timeline("resident pressed \"I'm OK\": the alarm is cancelled and recorded, nobody is called")
         self.at(14, 40)
+        self.service.stop()
+        self.timeline("the care service goes down (an outage)")
         sent_before = len(self.home.sms())
         home.host.call(home.receiver.fall, home.FALL_SENSOR)
         self.timeline("fall sensor: another fall; this time nobody answers")
@@ -161,21 +197,28 @@ class Scenario:
         self.clock.advance(seconds=31)
         self.tick()
         self.until(lambda: w.currentWidget() is w.help, "the raised alarm")
-        self.until(lambda: len(self.home.sms()) > sent_before, "the SMS to the on-call phone")
+        self.until(lambda: len(self.home.sms()) > sent_before, "the SMS to the on-call phone", timeout=30)
         sms = self.home.sms()[-1]
         self.timeline(f"no answer in 30 s: the alarm is raised; the care service is out of reach, so the simulated "
                       f"modem sent an SMS to {sms.number}: \"{sms.text}\"")
         self.shot("fall-raised", f"resident told: \"{w.help.title.text()}\"")
         self.clock.advance(minutes=5)
+        self.home.heard_from_all()  # the devices went on talking during those minutes
         self.tick()
         self.until(lambda: len(self.home.sms()) > sent_before + 1, "the next rung of the ladder")
         self.timeline(f"5 minutes and no acknowledgement: the ladder climbs; SMS to {self.home.sms()[-1].number} "
                       "(Ola, who consented)")
         self.shot("fall-escalating", f"resident told: \"{w.help.title.text()}\" \"{w.help.body.text()}\"")
+        self.service.start()
+        self.timeline("the care service is back; the hub hears it at its next heartbeat and sends what waited, "
+                      "alarms first")
         uid = next(a.uid for a in self.core.call(self.core.active_alarms) if a.type == "fall")
-        self.core.call(self.core.acknowledge_alarm, uid, "Sykepleier Nina")
-        self.until(lambda: w.help.title.text().endswith("Sykepleier Nina"), "the acknowledgement")
-        self.timeline(f"the nurse acknowledges: \"{w.help.title.text()}\"")
+        alarm = self.at_console(uid)
+        self.console_shot("console-fall", "the fall on the nurse's console after the outage", "article.alarm.open")
+        self.nurse.acknowledge(alarm["id"])
+        # The hub's event channel reconnects after the outage with its backoff (at most 30 s).
+        self.until(lambda: w.help.title.text().endswith(NURSE_NAME), "the acknowledgement", timeout=45)
+        self.timeline(f"the nurse acknowledges on the console: \"{w.help.title.text()}\"")
         w.help.ok_button.click()
 
     def evening_dose(self) -> None:
@@ -214,6 +257,7 @@ class Scenario:
         self.settle()
 
     def close(self) -> None:
+        self.camera.close()
         self.window.close()
 
 

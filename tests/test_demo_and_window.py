@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -31,8 +32,12 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for step in ("hub started", "technician assigned", "home screen at 07:58", "resident pressed Help",
-                 "stored: alarm help_button from screen", "the on-call phone got an SMS at once",
-                 'resident told: "Hjelpen er på vei: Sykepleier Nina"',
+                 "stored: alarm help_button from screen",
+                 "the alarm reached the care service (FHIR DetectedIssue) and is live on the nurse's console",
+                 "the nurse's console: the alarm arrived without a reload",
+                 'the acknowledgement reached the hub: "Hjelpen er på vei: Sykepleier Nina"',
+                 "the nurse resolves the alarm with a note",
+                 'a message from the nurse, shown large and read aloud: "Hei Kari! Vi kommer klokken 14',
                  "technician paired the blood-pressure device BP-7000",
                  "the cuff handed over the 7 readings it kept from last week",
                  'resident pressed "Measure blood pressure"', 'the cuff pumps: "Måler ... 120 mmHg"',
@@ -44,21 +49,26 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
                  "stored: dose dose_taken from dispenser:OD2400117", 'DOSE_TAKEN ends the reminder: "Takk.',
                  "stored: alarm fall from sensor:00D4E5F6", '"Går det bra?"', 'resident pressed "I\'m OK"',
                  "the simulated modem sent an SMS to +4740000113", "SMS to +4791234567 (Ola, who consented)",
-                 'the nurse acknowledges: "Hjelpen er på vei: Sykepleier Nina"',
+                 "the care service goes down (an outage)", "the care service is back",
+                 "the fall on the nurse's console after the outage",
+                 'the nurse acknowledges on the console: "Hjelpen er på vei: Sykepleier Nina"',
                  "it is 20:00", "stored: dose dose_missed from dispenser:OD2400117",
                  "the missed dose is recorded and reported",
-                 "technician PIN accepted", "wired devices page", "hub stopped cleanly"):
+                 "technician PIN accepted", "wired devices page", "hub stopped cleanly",
+                 "0 still waiting"):
         assert step in out, step
     assert "silent" not in out  # a jump of the demo's day is not silence
     assert f"Screenshots: {shots}" in out
+    assert re.search(r"Nurse console: http://127\.0\.0\.1:\d+/console \(user nina, password \S+\)", out)
     pictures = sorted(shots.glob("*.png"))
     assert [p.name[3:] for p in pictures] == [
-        "home.png", "help-registered.png", "help-on-the-way.png", "measure-guide.png", "measure-live.png",
+        "home.png", "help-registered.png", "console-alarm.png", "help-on-the-way.png", "console-resolved.png",
+        "nurse-message.png", "measure-guide.png", "measure-live.png",
         "measure-result.png", "measure-history.png", "measure-oxygen.png", "measure-red.png", "reminder-morning.png",
-        "reminder-taken.png", "fall-are-you-ok.png", "fall-raised.png", "fall-escalating.png", "reminder-evening.png",
+        "reminder-taken.png", "fall-are-you-ok.png", "fall-raised.png", "fall-escalating.png", "console-fall.png", "reminder-evening.png",
         "technician-pin.png", "technician-system.png", "technician-wired-devices.png"]
     # What the hub said aloud, and the reminder chimes.
-    assert len(list(shots.glob("speech-*.wav"))) >= 8 and len(list(shots.glob("chime-*.wav"))) == 3  # morning medicine, measurement, evening
+    assert len(list(shots.glob("speech-*.wav"))) >= 8 and len(list(shots.glob("chime-*.wav"))) == 4  # the nurse's message, morning medicine, measurement, evening
     for picture in pictures:
         image = QImage(str(picture))
         assert (image.width(), image.height()) == (1280, 800)
