@@ -17,6 +17,7 @@ hub reads and writes only its own resident.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
@@ -52,6 +53,7 @@ def respond(body: dict[str, Any], status: int = 200, headers: dict[str, str] | N
     return web.Response(text=json.dumps(body), status=status, content_type=FHIR_JSON, headers=headers)
 
 
+@functools.cache
 def _model(resource_type: str):
     module = importlib.import_module(f"fhir.resources.R4B.{resource_type.lower()}")
     return getattr(module, resource_type)
@@ -196,14 +198,24 @@ async def bundle(request: web.Request) -> web.Response:
                        for e in entries]
         await changes.announce(request.app)
         return respond({"resourceType": "Bundle", "type": "transaction-response", "entry": results})
+    # Each entry on its own (a refused one is rolled back to its savepoint, the others
+    # stay), all committed together: one fsync for the batch, not one per entry (a
+    # backlog of 10 000 readings is 20 000 entries). The answer goes after the commit,
+    # so the hub marks nothing sent that is not on disk.
     results = []
-    for entry in entries:
-        try:
-            with store.db.conn:
+    conn = store.db.conn
+    with conn:
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        for entry in entries:
+            conn.execute("SAVEPOINT batch_entry")
+            try:
                 results.append(_entry_result(*_create(store, hub, entry.get("resource"),
                                                       (entry.get("request") or {}).get("ifNoneExist"))))
-        except FhirProblem as problem:
-            results.append({"response": {"status": str(problem.status), "outcome": problem.outcome()}})
+            except FhirProblem as problem:
+                conn.execute("ROLLBACK TO batch_entry")
+                results.append({"response": {"status": str(problem.status), "outcome": problem.outcome()}})
+            conn.execute("RELEASE batch_entry")
     await changes.announce(request.app)
     return respond({"resourceType": "Bundle", "type": "batch-response", "entry": results})
 
