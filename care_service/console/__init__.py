@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from care_service.alarm_desk import AlarmDesk
-from care_service.console import alarm_pages, login_pages
+from care_service.console import alarm_pages, login_pages, resident_pages
 from care_service.console.sessions import SessionBook
 from care_service.console.web import DESK_KEY, HERE, SESSIONS_KEY, TEMPLATES_KEY, templates
 
@@ -18,6 +18,7 @@ def add_console(app: web.Application, desk: AlarmDesk) -> None:
     app[TEMPLATES_KEY] = templates()
     login_pages.add_routes(app)
     alarm_pages.add_routes(app)
+    resident_pages.add_routes(app)
     app.router.add_static("/console/static/", HERE / "static")
 
     async def home(_request: web.Request) -> web.Response:
