@@ -165,3 +165,10 @@ def test_only_alarms_are_alarm_cards_and_an_unknown_kind_is_still_shown(running)
     assert sorted(a["kind_key"] for a in listed) == ["kind.fall", "kind.unknown"]
     page = session.get(f"{service.url}/console", timeout=5)
     assert page.status_code == 200 and "Ukjent alarm" in page.text and "Fall" in page.text
+
+
+def test_a_page_that_is_not_there_is_protected_like_the_rest(running):
+    service, _token, _patient = running
+    session, _csrf = logged_in(service)
+    answer = session.get(f"{service.url}/console/residents/no-such-resident", timeout=5)
+    assert answer.status_code == 404 and answer.headers["X-Frame-Options"] == "DENY"

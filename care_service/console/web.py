@@ -79,7 +79,12 @@ async def guard(request: web.Request, handler):
                 offered = (await request.post()).get("csrf")
             if not session.csrf_ok(offered if isinstance(offered, str) else None):
                 raise web.HTTPForbidden(text=i18n.text(i18n.language_of(request), "form_expired"))
-    response = await handler(request)
+    try:
+        response = await handler(request)
+    except web.HTTPException as answer:  # a 404 or a redirect raised by a page: protected the same way
+        for name, value in SECURITY_HEADERS.items():
+            answer.headers.setdefault(name, value)
+        raise
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
