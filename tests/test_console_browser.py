@@ -143,3 +143,27 @@ def test_the_language_can_be_switched_and_is_remembered(browser, home):
     page.goto(f"{service.url}/console")
     page.wait_for_selector("h1:text('Alarms')")
     page.context.close()
+
+
+def test_a_care_plan_change_in_the_console_reaches_the_hub(browser, home):
+    import json
+
+    from plan_helpers import PLANS
+
+    from hub_app.care_plan import load_plan_file
+
+    service, core, _changes = home
+    patient = service.store.patients()[0]["id"]
+    service.on_service(lambda: service.store.set_plan(patient, load_plan_file(PLANS / "kari.toml").document(), "seed"))
+    wait_for(lambda: core.plan.version == 3, what="the plan from the service on the hub")
+    page = page_for(browser)
+    log_in(page, service.url, NURSE, PASSWORD)
+    page.goto(f"{service.url}/console/residents/{patient}/plan")
+    page.fill("#f-med-0-times", "07:30")
+    page.locator("form.plan-form").first.locator("button[type=submit]").click()
+    page.wait_for_url("**/plan?saved=1")
+    shot(page, "console-plan-saved-nb")
+    wait_for(lambda: core.plan.version == 4, what="the nurse's plan on the hub")
+    assert core.plan.medications[0].times[0].strftime("%H:%M") == "07:30"
+    assert json.loads(core.plan.to_json())["medication"][1]["times"] == ["20:00"]  # the rest as it was
+    page.context.close()
