@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sqlite3
 import sys
 import tempfile
@@ -74,8 +75,11 @@ WARMUP = 3  # first falls, not counted: the first connection, the first FHIR mod
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.1, 1.0
 
 
+BEGAN = time.monotonic()
+
+
 def progress(text: str) -> None:
-    print(f"[alarm_e2e] {text}", file=sys.stderr, flush=True)
+    print(f"[alarm_e2e {time.monotonic() - BEGAN:5.1f} s] {text}", file=sys.stderr, flush=True)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -464,7 +468,7 @@ def outage(folder: Path, service: Service, readings: int, alarms: int) -> tuple[
         if queue.get(0) != alarms or queue.get(hub_core.READING_PRIORITY) != readings or dead:
             raise SystemExit(f"the hub's outbox is not as recorded: {queue}, {dead} dead")
 
-        progress(f"the service comes back at the same address with {readings} readings and {alarms} alarms waiting")
+        progress(f"recorded; the service comes back at the same address with {readings} readings and {alarms} alarms waiting")
         service = Service(service.data_dir, port=port)
         service.start()
         up = time.perf_counter()
@@ -504,9 +508,11 @@ def outage(folder: Path, service: Service, readings: int, alarms: int) -> tuple[
             "unexpected": len(set(found) - expected),
             "hub_outbox_left": sum(after.queue.values()), "hub_dead_letters": after.dead,
         }
+        progress("delivered")
         return result, service
     finally:
         core.stop()
+        progress("the hub stopped")
 
 
 def main() -> int:
@@ -526,7 +532,7 @@ def main() -> int:
     hub_sender.BACKOFF_FIRST_S, hub_sender.BACKOFF_MAX_S = BACKOFF_FIRST_S, BACKOFF_MAX_S
     hub_core.SYNC_BATCH = args.batch
 
-    started = time.monotonic()
+    started, load_before = time.monotonic(), os.getloadavg()[0]
     service = Service(folder / "service").start()
     service.on_service(lambda: service.store.add_nurse(NURSE, PASSWORD))
     try:
@@ -534,6 +540,7 @@ def main() -> int:
         backlog, service = outage(folder, service, args.readings, args.alarms)
     finally:
         service.stop()
+        progress("the service stopped")
 
     path, floor = figures(measured["to_console"]), figures(measured["floor"])
     ratio = round(path["p99"] / floor["p99"], 2)
@@ -550,6 +557,9 @@ def main() -> int:
         "outage": backlog,
         "settings": {"sync_batch": args.batch, "sender_backoff_s": [BACKOFF_FIRST_S, BACKOFF_MAX_S]},
         "run_s": round(time.monotonic() - started, 1),
+        # Other work on the machine shows in every figure (the floor's too): say how busy it was.
+        "machine": {"cpus": os.cpu_count(), "load_1min_before": round(load_before, 2),
+                    "load_1min_after": round(os.getloadavg()[0], 2)},
         "targets": {"fall_to_console_p99_ms": TARGET_FALL_P99_MS, "ratio_p99": TARGET_RATIO,
                     "ack_to_hub_p99_ms": TARGET_ACK_P99_MS, "outage_delivered_s": TARGET_OUTAGE_S,
                     "outage_alarms_first": True, "outage_duplicates": 0},
