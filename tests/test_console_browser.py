@@ -167,3 +167,45 @@ def test_a_care_plan_change_in_the_console_reaches_the_hub(browser, home):
     assert core.plan.medications[0].times[0].strftime("%H:%M") == "07:30"
     assert json.loads(core.plan.to_json())["medication"][1]["times"] == ["20:00"]  # the rest as it was
     page.context.close()
+
+
+def test_a_fall_from_the_sensor_reaches_the_console_and_the_nurse_answer_reaches_the_resident(browser, tmp_path):
+    """The whole way: a fall frame on the receiver's serial line, the hub, FHIR to the
+    service, the live list in the browser, the nurse's click, the hub's alarm state."""
+    from devices.simulators.host import SimulatorHost
+    from devices.simulators.pty import PtyPort
+    from devices.simulators.receiver_sim import SensorReceiverSimulator
+
+    fall_sensor = "00D4E5F6"
+    host = SimulatorHost()
+    receiver = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, sensors={fall_sensor: "fall"})
+    host.run(receiver.start())
+    service = RunningService(tmp_path / "service").start()
+    service.store.add_nurse(NURSE, PASSWORD, "Sykepleier Nina")
+    token, patient = service.store.add_hub("Kari Nordmann")
+    write_secret(tmp_path / "care-service-credential", token)
+    (tmp_path / "hub.toml").write_text(f'[alarms]\nfall_countdown_seconds = 0\n[care_service]\nurl = "{service.url}"\n'
+                                       f'patient_id = "{patient}"\n', encoding="utf-8")
+    core = Core(load_config(tmp_path / "hub.toml").with_data_dir(tmp_path / "data"))
+    seen = []
+    core.subscribe(lambda m: seen.append(m.alarm) if isinstance(m, AlarmChanged) else None)
+    core.start()
+    try:
+        core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+        page = page_for(browser)
+        log_in(page, service.url, NURSE, PASSWORD)
+        page.wait_for_function("document.body.dataset.alarmsShown === '0'")
+        host.call(receiver.fall, fall_sensor)
+        card = page.locator("article.alarm.open")
+        card.wait_for(timeout=5000)
+        assert card.locator("strong").inner_text() == "Fall"
+        card.get_by_role("button", name="Ta alarmen").click()
+        wait_for(lambda: any(a.type == "fall" and a.state == "acknowledged" and a.acknowledged_by == "Sykepleier Nina"
+                             for a in seen), what="the acknowledgement on the hub")
+        page.context.close()
+    finally:
+        core.stop()
+        service.stop()
+        host.run(receiver.stop())
+        receiver.port.close()
+        host.stop()
