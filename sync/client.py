@@ -65,6 +65,24 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
+def _entry_results(document: Any, sent: int) -> list[EntryResult]:
+    entries = document.get("entry", [])
+    if len(entries) != sent:
+        raise Retry("the service answered for a different number of entries")
+    results = []
+    for entry in entries:
+        response = entry.get("response", {})
+        status = int(str(response.get("status", "0")).split()[0] or 0)
+        if 200 <= status < 300:
+            results.append(EntryResult(True, status))
+        elif 400 <= status < 500:
+            issues = (response.get("outcome") or {}).get("issue") or [{}]
+            results.append(EntryResult(False, status, issues[0].get("diagnostics", "")))
+        else:  # a 5xx for one entry: the batch as a whole is tried again (created-once makes that safe)
+            raise Retry(f"the service answered {status} for an entry")
+    return results
+
+
 class CareServiceClient:
     def __init__(self, base_url: str, token: str, *, ca_bundle: str | None = None,
                  client_cert: tuple[str, str] | None = None, timeout: tuple[float, float] = (5.0, 20.0),
@@ -115,23 +133,16 @@ class CareServiceClient:
         if answer.status_code >= 400:
             raise Retry(f"the service refused the whole batch ({answer.status_code})")
         try:
-            entries = answer.json().get("entry", [])
+            document = answer.json()
         except ValueError as exc:
             raise Retry("the service's answer was not JSON") from exc
-        if len(entries) != len(bundle.get("entry", [])):
-            raise Retry("the service answered for a different number of entries")
-        results = []
-        for entry in entries:
-            response = entry.get("response", {})
-            status = int(str(response.get("status", "0")).split()[0] or 0)
-            if 200 <= status < 300:
-                results.append(EntryResult(True, status))
-            elif 400 <= status < 500:
-                issues = (response.get("outcome") or {}).get("issue") or [{}]
-                results.append(EntryResult(False, status, issues[0].get("diagnostics", "")))
-            else:  # a 5xx for one entry: the batch as a whole is tried again (created-once makes that safe)
-                raise Retry(f"the service answered {status} for an entry")
-        return results
+        try:
+            return _entry_results(document, len(bundle.get("entry", [])))
+        except (AttributeError, IndexError, TypeError, ValueError) as exc:
+            # Whatever answered 200 (the service, or a proxy in the way) said something that
+            # is not a batch-response: not a delivery, tried again. Let through, such an error
+            # ended the sender's task for good (found by tests/test_sync_faults.py).
+            raise Retry("the service's answer was not a batch-response") from exc
 
     def fetch_plan(self, etag: str | None) -> tuple[str, str] | None:
         """The care plan document and its ETag, or None when unchanged (304) or not set (404)."""

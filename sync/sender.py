@@ -62,7 +62,18 @@ class Sender:
 
     async def run(self) -> None:
         while True:
-            wait = await self.round()
+            try:
+                wait = await self.round()
+            except Exception as exc:
+                # Anything unforeseen in a round (a bug, an item that cannot be mapped) used to
+                # end this task for good, silently, with the link still shown as reachable:
+                # nothing sent again until a restart, no SMS fallback. Now it is said in the
+                # link's state and tried again after the backoff. Only the kind of error is
+                # logged above debug: its words may name a reading.
+                log.error("Sending to the care service failed unexpectedly (%s)", type(exc).__name__)
+                log.debug("The unexpected failure", exc_info=True)
+                self._failed(f"unexpected error ({type(exc).__name__})")
+                wait = self._backoff()
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=wait)
             except asyncio.TimeoutError:
