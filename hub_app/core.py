@@ -44,6 +44,7 @@ from hub_app.store import AuditEntry, Store
 from hub_app.technician import DoorAnswer, TechnicianDoor
 from hub_app.vitals import DEFAULT_LIMITS, Assessment, Limits, assess
 from hub_app.watchdog import SystemdNotifier
+from sync.fhir_mapping import MappingError
 from vocabulary import DeviceKind, Event, EventKind, PlanItem, Problem, utc_now
 
 log = logging.getLogger(__name__)
@@ -343,15 +344,25 @@ class Core:
                                    ca_bundle=section.ca_bundle or None)
         store = running.store
 
-        def next_batch() -> list:
-            return [OutboxItem(row["id"], row["priority"], tuple(resources_for(event, self.plan, where)))
-                    for row, event in store.outbox_next(SYNC_BATCH)]
-
         def dead(outbox_id: int, reason: str) -> None:
             store.outbox_dead(outbox_id, reason, self._clock())
             log.warning("The care service refused outbox item %d for good: %s", outbox_id, reason)
             self._spawn(running.alarms.start("sync_refused", "sync", {"outbox": outbox_id, "reason": reason},
                                              key=f"dead/{outbox_id}"))
+
+        def next_batch() -> list:
+            while True:
+                items, unmappable = [], 0
+                for row, event in store.outbox_next(SYNC_BATCH):
+                    try:
+                        items.append(OutboxItem(row["id"], row["priority"], tuple(resources_for(event, self.plan, where))))
+                    except MappingError as exc:
+                        # An event FHIR cannot say is set aside (a dead letter and a technical
+                        # alarm), never left to block the events queued behind it.
+                        dead(row["id"], f"it cannot be sent as FHIR: {exc}")
+                        unmappable += 1
+                if items or not unmappable:
+                    return items
 
         def report(link) -> None:
             was_reachable = self.care_link.reachable

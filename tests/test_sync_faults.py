@@ -267,23 +267,25 @@ def test_an_answer_that_is_not_a_batch_response_is_not_taken_as_delivered(hub_be
     assert last_problem(link.core) == "the service's answer was not a batch-response"
 
 
-def test_an_item_that_cannot_be_sent_does_not_stop_the_alarms(hub_behind_proxy):
-    """A reading the FHIR mapping refuses (it has no value) fails the round that takes it:
-    the link says so, and an alarm raised after it still reaches the service."""
+def test_an_item_that_cannot_be_sent_is_set_aside_and_the_rest_goes_on(hub_behind_proxy):
+    """A reading the FHIR mapping refuses (it has no value) is a dead letter with a
+    technical alarm; the readings queued behind it and a later alarm still arrive."""
     link = hub_behind_proxy()
     core = link.core
 
-    async def record_unsendable() -> str:
-        event = Event(EventKind.READING, "heart_rate", "ble:C4:7C:8D:6A:1B:02", core.clock(), {})
+    async def record(data) -> str:
+        event = Event(EventKind.READING, "heart_rate", "ble:C4:7C:8D:6A:1B:02", core.clock(), data)
         return record_device_event(core, core._store(), event)
 
-    unsendable = core.call(record_unsendable)
-    wait_for(lambda: core.care_link.reason == "unexpected error (MappingError)", what="the failure said in the link")
+    unsendable = core.call(record, {})
+    behind = core.call(record, {"heart_rate": 61})
+    wait_for(lambda: link.service.store.find_by_identifier("Observation", ID + behind), what="the reading behind it")
     alarm = core.call(core.raise_help_alarm, "screen")
     wait_for(lambda: link.service.store.find_by_identifier("DetectedIssue", ID + alarm.uid),
              what="the alarm at the service")
     [row] = [row for row in link.outbox() if row["uid"] == unsendable]
-    assert row["sent_at"] is None and row["dead_at"] is None  # kept, not lost (a person must look at it)
+    assert row["sent_at"] is None and row["dead_at"] is not None  # kept aside, not lost: a person looks at it
+    assert [a.type for a in core.call(core.active_alarms) if a.type == "sync_refused"] == ["sync_refused"]
 
 
 # -- a long outage ---------------------------------------------------------------------------------
