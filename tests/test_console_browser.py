@@ -64,12 +64,12 @@ def test_an_alarm_appears_live_is_acknowledged_and_the_hub_shows_who_comes(brows
     page = page_for(browser)
     log_in(page, service.url, NURSE, PASSWORD)
     page.wait_for_selector("text=Ingen alarmer nå.")
-    page.wait_for_function("document.body.dataset.alarmsShown === '0'")  # the live list is connected
+    page.wait_for_selector("body[data-alarms-shown='0']", state="attached")  # the live list is connected
     event = core.call(core.raise_help_alarm, "pendant")
     card = page.locator("article.alarm.open")
     card.wait_for(timeout=5000)  # no reload: pushed over the live channel
     assert "Trygghetsalarm" in card.inner_text() and "Kari Nordmann" in card.inner_text()
-    assert page.evaluate("document.body.dataset.cues") == "1"  # the sound cue for a new alarm
+    assert page.locator("body").get_attribute("data-cues") == "1"  # the sound cue for a new alarm
     shot(page, "console-alarm-new-nb")
     card.get_by_role("button", name="Ta alarmen").click()
     page.locator("article.alarm.acknowledged").wait_for(timeout=5000)
@@ -194,7 +194,7 @@ def test_a_fall_from_the_sensor_reaches_the_console_and_the_nurse_answer_reaches
         core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
         page = page_for(browser)
         log_in(page, service.url, NURSE, PASSWORD)
-        page.wait_for_function("document.body.dataset.alarmsShown === '0'")
+        page.wait_for_selector("body[data-alarms-shown='0']", state="attached")
         host.call(receiver.fall, fall_sensor)
         card = page.locator("article.alarm.open")
         card.wait_for(timeout=5000)
