@@ -6,6 +6,7 @@ shutdown never waits long for an open channel."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -34,6 +35,29 @@ async def wait(app: web.Application) -> bool:
 
 def closing(app: web.Application) -> bool:
     return app[CLOSING_KEY].is_set()
+
+
+KEEPALIVE_S = 15.0
+
+
+async def event_stream(request: web.Request, pending: Callable[[], list[str]]) -> web.StreamResponse:
+    """A server-sent event response held open until shutdown: `pending()` gives the
+    events to send now (each complete, ending in a blank line), asked at the start and
+    after every change; a comment line every 15 s keeps proxies from closing it."""
+    app = request.app
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
+    await response.prepare(request)
+    quiet = 0.0
+    while not closing(app):
+        for event in pending():
+            await response.write(event.encode())
+            quiet = 0.0
+        if not await wait(app):
+            quiet += LOOK_S
+        if quiet >= KEEPALIVE_S:
+            await response.write(b": still here\n\n")
+            quiet = 0.0
+    return response
 
 
 async def _close_channels(app: web.Application) -> None:

@@ -16,29 +16,23 @@ from aiohttp import web
 from care_service import changes
 from care_service.fhir_api import STORE_KEY, FhirProblem, hub_of
 
-KEEPALIVE_S = 15.0
-
-
 async def events(request: web.Request) -> web.StreamResponse:
     hub = hub_of(request)
-    store, app = request.app[STORE_KEY], request.app
+    store = request.app[STORE_KEY]
     try:
         last = int(request.headers.get("Last-Event-ID") or request.query.get("after") or 0)
     except ValueError:
         last = 0
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
-    await response.prepare(request)
-    quiet = 0.0
-    while not changes.closing(app):
+
+    def pending() -> list[str]:
+        nonlocal last
+        out = []
         for number, kind, body in store.to_hub_after(hub.patient_id, last):
-            await response.write(f"id: {number}\nevent: {kind}\ndata: {json.dumps(body)}\n\n".encode())
-            last, quiet = number, 0.0
-        if not await changes.wait(app):
-            quiet += changes.LOOK_S
-        if quiet >= KEEPALIVE_S:
-            await response.write(b": still here\n\n")
-            quiet = 0.0
-    return response
+            out.append(f"id: {number}\nevent: {kind}\ndata: {json.dumps(body)}\n\n")
+            last = number
+        return out
+
+    return await changes.event_stream(request, pending)
 
 
 async def care_plan(request: web.Request) -> web.Response:

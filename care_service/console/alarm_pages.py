@@ -16,7 +16,6 @@ from care_service.console import i18n
 from care_service.console.web import DESK_KEY, render, session_of, wants_json
 
 log = logging.getLogger(__name__)
-KEEPALIVE_S = 15.0
 SHOW_RESOLVED = timedelta(hours=12)  # a shift's worth of what was done
 
 KINDS = {
@@ -64,22 +63,18 @@ async def alarm_list(request: web.Request) -> web.Response:
 
 
 async def live(request: web.Request) -> web.StreamResponse:
-    """`event: alarms` with the list whenever it changes; a comment every 15 s."""
-    app = request.app
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
-    await response.prepare(request)
-    sent, quiet = None, 0.0
-    while not changes.closing(app):
+    """`event: alarms` with the whole list whenever it changes."""
+    sent = None
+
+    def pending() -> list[str]:
+        nonlocal sent
         listed = json.dumps(_listed(request))
-        if listed != sent:
-            await response.write(f"event: alarms\ndata: {listed}\n\n".encode())
-            sent, quiet = listed, 0.0
-        if not await changes.wait(app):
-            quiet += changes.LOOK_S
-        if quiet >= KEEPALIVE_S:
-            await response.write(b": still here\n\n")
-            quiet = 0.0
-    return response
+        if listed == sent:
+            return []
+        sent = listed
+        return [f"event: alarms\ndata: {listed}\n\n"]
+
+    return await changes.event_stream(request, pending)
 
 
 async def _act(request: web.Request, action: str) -> web.Response:
