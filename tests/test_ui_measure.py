@@ -44,6 +44,9 @@ def test_a_guided_blood_pressure_measurement(air, hub, qtbot, screenshot, tmp_pa
     assert screen.instruction.text() == "Put on the cuff, then press the button on the monitor."
     assert screen.picture.renderer().isValid()
     screenshot(window, "measure-guide-en")
+    # The resident listens to the instruction first (a result that comes sooner cuts it
+    # off, as it should; on a slow machine that left one utterance instead of two).
+    window.speaker.wait()
 
     cuff.pump(147)
     qtbot.waitUntil(lambda: screen.progress.text() == "Measuring... 147 mmHg", timeout=10000)

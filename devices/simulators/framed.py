@@ -118,6 +118,7 @@ class FramedDeviceSimulator:
 
         self.sent_frames = 0
         self.retransmissions = 0
+        self.event_sends: list[tuple[int, float]] = []  # (seq, loop time) of every event sent, repeats too
         self.acked: list[int] = []
         self.refused: list[tuple[int, str, str]] = []
         self.commands: list[Message] = []
@@ -401,6 +402,7 @@ class FramedDeviceSimulator:
             self._next_try = now
         if now >= self._next_try:
             if self._send_frame(head.data):
+                self.event_sends.append((head.seq, now))
                 if not first:
                     self.retransmissions += 1
             self._next_try = now + self.retry_base * min(2 ** self._backoff, BACKOFF_CAP)
