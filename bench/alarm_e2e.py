@@ -55,6 +55,7 @@ from care_service.app import build_app  # noqa: E402
 from care_service.changes import announce  # noqa: E402
 from care_service.console.web import COOKIE, DESK_KEY  # noqa: E402
 from care_service.fhir_api import STORE_KEY  # noqa: E402
+from care_service.threaded import ServiceThread  # noqa: E402
 from devices.simulators.host import SimulatorHost  # noqa: E402
 from devices.simulators.pty import PtyPort  # noqa: E402
 from devices.simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
@@ -103,32 +104,22 @@ class Service:
         self.app = build_app(data_dir)
         self.store = self.app[STORE_KEY]
         self.desk = self.app[DESK_KEY]
-        self.port = port
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="care-service")
+        self._served = ServiceThread(self.app, port=port)
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        runner = web.AppRunner(self.app)
-        self._loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", self.port, reuse_address=True)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(runner.cleanup())
-        self._loop.close()
+    @property
+    def port(self) -> int:
+        return self._served.port
 
     def start(self) -> Service:
-        self._thread.start()
-        if not self._ready.wait(20):
-            raise SystemExit("the care service did not start")
+        try:
+            self._served.start()
+        except RuntimeError as exc:
+            raise SystemExit(str(exc)) from None
         return self
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self._served.url
 
     @property
     def db_path(self) -> Path:
@@ -142,7 +133,7 @@ class Service:
             await announce(self.app)
             return result
 
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)
+        return self._served.run(run)
 
     def acknowledge(self, alarm_uid: str, by: str) -> None:
         """A nurse acknowledges the hub's alarm `alarm_uid` at the alarm desk."""
@@ -155,9 +146,7 @@ class Service:
         self.on_service(act)
 
     def stop(self) -> None:
-        if self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(20)
+        self._served.stop()
 
 
 # -- a nurse's browser on the live alarm list --------------------------------------------------
@@ -321,16 +310,9 @@ class Floor:
         folder.mkdir(parents=True, exist_ok=True)
         self._here = _sqlite(folder / "floor-hub.db")
         self._there = _sqlite(folder / "floor-service.db")
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="floor-service")
         self._session = requests.Session()
         self._body = json.dumps(fm.batch([fm.detected_issue(str(uuid.uuid4()), "fall", datetime.now(timezone.utc),
                                                             "Patient/x", "Device/hub-x")]))
-        self.port = 0
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
 
         async def write(request: web.Request) -> web.Response:
             body = await request.text()
@@ -340,19 +322,10 @@ class Floor:
 
         app = web.Application()
         app.router.add_post("/write", write)
-        runner = web.AppRunner(app)
-        self._loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(runner.cleanup())
-        self._loop.close()
+        self._served = ServiceThread(app)
 
     def start(self) -> Floor:
-        self._thread.start()
-        self._ready.wait(10)
+        self._served.start()
         for _ in range(WARMUP):
             self.sample()
         return self
@@ -361,7 +334,7 @@ class Floor:
         started = time.perf_counter()
         with self._here:
             self._here.execute("INSERT INTO writes (body) VALUES (?)", (self._body,))
-        answer = self._session.post(f"http://127.0.0.1:{self.port}/write", data=self._body,
+        answer = self._session.post(f"{self._served.url}/write", data=self._body,
                                     headers={"Content-Type": "application/fhir+json"}, timeout=(5, 20))
         if answer.status_code != 201:
             raise SystemExit(f"the floor's handler answered {answer.status_code}")
@@ -369,8 +342,7 @@ class Floor:
 
     def stop(self) -> None:
         self._session.close()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._served.stop()
         self._here.close()
         self._there.close()
 

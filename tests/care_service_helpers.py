@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from pathlib import Path
-
-from aiohttp import web
 
 from care_service.app import build_app
 from care_service.console.web import DESK_KEY
 from care_service.fhir_api import STORE_KEY
+from care_service.threaded import ServiceThread
 
 
 class RunningService:
@@ -19,31 +16,19 @@ class RunningService:
         self.app = build_app(data_dir, **options)
         self.store = self.app[STORE_KEY]
         self.desk = self.app[DESK_KEY]
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="care-service")
-        self.port = 0
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._runner = web.AppRunner(self.app)
-        self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(self._runner.cleanup())
-        self._loop.close()
+        self._served = ServiceThread(self.app)
 
     def start(self) -> RunningService:
-        self._thread.start()
-        self._ready.wait(10)
+        self._served.start()
         return self
 
     @property
+    def port(self) -> int:
+        return self._served.port
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self._served.url
 
     def on_service(self, action):
         """Run `action()` on the service's loop, as a console request would, then wake
@@ -55,7 +40,7 @@ class RunningService:
             await announce(self.app)
             return result
 
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(5)
+        return self._served.run(run, 5)
 
     def alarm_id(self, alarm_uid: str) -> str:
         """The service's id for the hub's alarm `alarm_uid` (its DetectedIssue)."""
@@ -79,6 +64,4 @@ class RunningService:
         return self.on_service(send)
 
     def stop(self) -> None:
-        if self._thread.is_alive():  # stopping twice (a test, then its fixture) is fine
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+        self._served.stop()  # stopping twice (a test, then its fixture) is fine
