@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from hub_app.alarms import AlarmView
 from hub_app.ui.theme import Theme
+from hub_app.ui.widgets import notice_layout
 
 
 class HelpScreen(QWidget):
@@ -19,19 +20,10 @@ class HelpScreen(QWidget):
         super().__init__()
         self.setObjectName("help_screen")
         self.title = QLabel(objectName="title")
-        self.title.setWordWrap(True)
         self.body = QLabel()
-        self.body.setWordWrap(True)
-        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.ok_button = QPushButton(self.tr("OK"), objectName="confirm")
-        self.ok_button.setMinimumSize(theme.target_px(60), theme.target_px(20))
         self.ok_button.clicked.connect(self.done)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 48, 60, 48)
-        layout.addWidget(self.title)
-        layout.addSpacing(24)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.ok_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        notice_layout(self, self.title, self.body, self.ok_button, theme)
 
     def show_recorded(self, at_local: datetime) -> None:
         self.title.setText(self.tr("Your call for help is registered"))

@@ -8,11 +8,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from hub_app.service_inbox import NurseMessage
 from hub_app.speech import Speaker
 from hub_app.ui.theme import Theme
+from hub_app.ui.widgets import notice_layout
 
 
 class MessageScreen(QWidget):
@@ -24,20 +25,11 @@ class MessageScreen(QWidget):
         self._zone, self._speaker = ZoneInfo(time_zone), speaker
         self.message: NurseMessage | None = None
         self.title = QLabel(objectName="muted")
-        self.title.setWordWrap(True)
         self.body = QLabel(objectName="message_text")
-        self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.PlainText)  # a nurse's words, never markup
-        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.ok_button = QPushButton(self.tr("OK, I have read it"), objectName="confirm")
-        self.ok_button.setMinimumSize(theme.target_px(70), theme.target_px(20))
         self.ok_button.clicked.connect(self._read)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 48, 60, 48)
-        layout.addWidget(self.title)
-        layout.addSpacing(24)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.ok_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        notice_layout(self, self.title, self.body, self.ok_button, theme)
 
     def show_message(self, message: NurseMessage) -> None:
         self.message = message

@@ -1,8 +1,10 @@
-"""Small widget helpers the technician's pages share."""
+"""Small widget helpers the screens share."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 MIN_TABLE_HEIGHT = 90  # a header and a row or two; more rows scroll
 
@@ -36,3 +38,18 @@ def show_status(label: QLabel, text: str, ok: bool) -> None:
     label.setProperty("attention", "false" if ok else "true")
     label.style().unpolish(label)
     label.style().polish(label)
+
+
+def notice_layout(page: QWidget, title: QLabel, body: QLabel, button: QPushButton, theme) -> None:
+    """A screen that tells the resident something: a title, words below it, one large
+    button at the bottom (the help screen, a nurse's message)."""
+    title.setWordWrap(True)
+    body.setWordWrap(True)
+    body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    button.setMinimumSize(theme.target_px(60), theme.target_px(20))
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(60, 48, 60, 48)
+    layout.addWidget(title)
+    layout.addSpacing(24)
+    layout.addWidget(body, 1)
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
