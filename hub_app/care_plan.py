@@ -74,6 +74,7 @@ class Contact:
     relation: str = ""
     order: int = 1  # who is asked first on the alarm ladder
     consent: bool = False  # agreed to be told of alarms by SMS
+    calls: bool = False  # the resident agreed this contact may video-call (a tile on the call screen)
 
 
 @dataclass(frozen=True)
@@ -271,17 +272,20 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     contacts = []
     for i, item in enumerate(c.items(top.get("contact"), "contact")):
         where = f"contact[{i}]"
-        if c.table(item, where, ("name", "phone", "relation", "order", "consent"), required=("name", "phone")) is None:
+        if c.table(item, where, ("name", "phone", "relation", "order", "consent", "calls"),
+                   required=("name", "phone")) is None:
             continue
         phone = str(item.get("phone", "")).replace(" ", "")
         if not PHONE.fullmatch(phone):
             c.problems.append(f"{where}.phone = {item.get('phone')!r}: must be a phone number like \"+4791234567\"")
-        consent = item.get("consent", False)
-        if type(consent) is not bool:
-            c.problems.append(f"{where}.consent = {consent!r}: must be true or false")
+        consent, calls = item.get("consent", False), item.get("calls", False)
+        for key, value in (("consent", consent), ("calls", calls)):
+            if type(value) is not bool:
+                c.problems.append(f"{where}.{key} = {value!r}: must be true or false")
         contacts.append(Contact(name=c.text(item, "name", where, max_len=60), phone=phone,
                                 relation=c.text(item, "relation", where, default="", max_len=40),
-                                order=c.integer(item, "order", where, 1, 99, default=i + 1), consent=consent is True))
+                                order=c.integer(item, "order", where, 1, 99, default=i + 1), consent=consent is True,
+                                calls=calls is True))
 
     limits = dict(DEFAULT_LIMITS)
     raw_limits = top.get("limits", {})

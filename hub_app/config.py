@@ -134,6 +134,25 @@ class CareServiceSection:
     heartbeat_seconds: int = _setting(60, "How often the hub tells the service it is alive", _check_heartbeat)
 
 
+def _check_origins(value: str) -> str | None:
+    from hub_app.call_origins import origin_problem
+
+    problems = [p for p in map(origin_problem, value.split()) if p]
+    return problems[0] if problems else None
+
+
+def _check_ring(value: int) -> str | None:
+    return None if 15 <= value <= 300 else "a whole number of seconds from 15 to 300"
+
+
+@dataclass(frozen=True)
+class CallsSection:
+    origins: str = _setting("", "Where video calls may come from, besides the care service: origins separated by "
+                                "spaces, e.g. \"https://meet.example.no\" (camera and microphone are given to these only)",
+                            _check_origins)
+    ring_seconds: int = _setting(60, "Seconds a call rings before it counts as missed", _check_ring)
+
+
 def _check_keep_days(value: int) -> str | None:
     return None if 31 <= value <= 3650 else "a whole number of days from 31 to 3650"
 
@@ -153,6 +172,7 @@ class HubConfig:
     alarms: AlarmsSection = field(default_factory=AlarmsSection)
     privacy: PrivacySection = field(default_factory=PrivacySection)
     care_service: CareServiceSection = field(default_factory=CareServiceSection)
+    calls: CallsSection = field(default_factory=CallsSection)
     # Where the file was read from (None: defaults only). Relative paths resolve here.
     source: Path | None = None
     config_dir: Path = field(default_factory=lambda: default_config_dir())

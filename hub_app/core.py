@@ -31,6 +31,8 @@ from hub_app import __version__, system_info
 from hub_app.activity import ActivityWatch
 from hub_app.alarms import Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
+from hub_app.call_origins import allowed_origins
+from hub_app.calls import CallError, Calls, CallView
 from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
 from hub_app.config import HubConfig
 from hub_app.device_report import device_report
@@ -110,6 +112,20 @@ class AlarmChanged:
 
 
 @dataclass(frozen=True)
+class CallChanged:
+    call: CallView
+
+
+@dataclass(frozen=True)
+class CallTile:
+    """Someone the resident can call with one touch: a contact who agreed, or the home-care service."""
+
+    target: str  # "service", or the contact's name
+    name: str
+    relation: str = ""
+
+
+@dataclass(frozen=True)
 class LiveValue:
     """A value shown while a measurement is under way (cuff pressure); never stored."""
 
@@ -118,7 +134,7 @@ class LiveValue:
     value: dict[str, Any]
 
 
-Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged | NurseMessage
+Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged | NurseMessage | CallChanged
 
 HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is noticed within that
 UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)
@@ -135,6 +151,7 @@ class _Running:
     ble: BleDevices
     reminders: Reminders
     alarms: Alarms
+    calls: Calls
     activity: ActivityWatch
     scheduler: AsyncIOScheduler
     stop: asyncio.Event
@@ -291,12 +308,16 @@ class Core:
                         spawn=self._spawn)
         reminders = Reminders(store, clock=self._clock, zone=zone, repeat_minutes=alarms_config.reminder_repeat_minutes,
                               has_dispenser=lambda: serial.dispenser() is not None,
-                              on_change=lambda view: self._emit(ReminderChanged(view)),
-                              missed_dose=self._missed_dose)
+                              on_change=self._reminder_changed, missed_dose=self._missed_dose)
+        self.call_origins = allowed_origins(self.config.care_service.url, self.config.calls.origins)
+        calls = Calls(store, clock=self._clock, origins=lambda: self.call_origins,
+                      auto_answer=lambda: self.plan.consented("auto_answer_calls"),
+                      ring_seconds=self.config.calls.ring_seconds, on_change=lambda view: self._emit(CallChanged(view)),
+                      tell_service=self._tell_call_outcome)
         scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=zone,
                                      job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, ble=ble,
-                           reminders=reminders, alarms=alarms, activity=ActivityWatch(store, clock=self._clock, zone=zone),
+                           reminders=reminders, alarms=alarms, calls=calls, activity=ActivityWatch(store, clock=self._clock, zone=zone),
                            scheduler=scheduler, stop=asyncio.Event())
         self._running = running
         self._load_plan_at_start(store)
@@ -377,7 +398,7 @@ class Core:
 
         loop = asyncio.get_running_loop()
 
-        inbox = ServiceInbox(store, running.alarms, self.pull_plan, self._emit, self._clock)
+        inbox = ServiceInbox(store, running.alarms, running.calls, self.pull_plan, self._emit, self._clock)
         messages: asyncio.Queue = asyncio.Queue()
         running.inbox = inbox
         running.background.append(asyncio.create_task(inbox.run(messages), name="care-service messages"))
@@ -668,6 +689,7 @@ class Core:
         if running is None:
             return
         await running.reminders.due()
+        await running.calls.due()
         self._refresh_today()
         today = self._clock().astimezone(ZoneInfo(self.config.resident.time_zone)).date()
         if running.dispenser_loaded_for != today:
@@ -683,7 +705,8 @@ class Core:
             await running.alarms.start("care_service_unreachable", "sync", {"reason": link.reason},
                                        key=f"link/{link.unreachable_since.isoformat()}")
         await running.alarms.due()
-        times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due()) if t]
+        times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due(),
+                             running.calls.next_due()) if t]
         if times and running.scheduler.running:
             # The scheduler runs on the machine's clock; the hub's may be another (a demo's
             # day, a test's): wake after the same delay. Never at once: this job may be the
@@ -775,7 +798,65 @@ class Core:
     # -- the resident and the nurse: reminders and alarms --------------------------------------
 
     async def open_reminders(self) -> list[ReminderView]:
-        return self._running.reminders.open()
+        # A check-in is a call: it rings on the call screen, not as a reminder.
+        return [r for r in self._running.reminders.open() if r.kind != "check_in"]
+
+    def _reminder_changed(self, view: ReminderView) -> None:
+        if view.kind != "check_in":
+            self._emit(ReminderChanged(view))
+        elif view.open:
+            check_in = next((c for c in self.plan.check_ins if c.id == view.item_id), None)
+            if check_in is not None:
+                self._spawn(self._running.calls.ring(check_in.who, check_in.link, key=f"check-in/{view.uid}",
+                                                     scheduled=True, caller="check_in"))
+
+    # -- video calls ----------------------------------------------------------------------------
+
+    async def open_calls(self) -> list[CallView]:
+        return self._running.calls.open()
+
+    async def answer_call(self, uid: str) -> CallView:
+        return await self._running.calls.answer(uid)
+
+    async def decline_call(self, uid: str) -> CallView:
+        return await self._running.calls.decline(uid)
+
+    async def end_call(self, uid: str) -> CallView:
+        return await self._running.calls.end(uid)
+
+    async def call_tiles(self) -> list[CallTile]:
+        tiles = [CallTile("service", "")] if self.config.care_service.url else []
+        return tiles + [CallTile(c.name, c.name, c.relation) for c in self.plan.contacts if c.calls]
+
+    async def call_out(self, target: str) -> CallView:
+        """The resident touched a tile: the care service makes a room; a contact is sent
+        the invitation by SMS (the home-care service sees the call on its console)."""
+        running = self._running
+        if running.client is None:
+            raise CallError("this hub is not connected to a care service")
+        contact = None
+        if target != "service":
+            contact = next((c for c in self.plan.contacts if c.calls and c.name == target), None)
+            if contact is None:
+                raise CallError("this person is not among those the resident may call")
+        loop = asyncio.get_running_loop()
+        room = await loop.run_in_executor(None, running.client.start_call, "service" if contact is None else "contact",
+                                          "" if contact is None else contact.name)
+        if contact is not None:
+            await self._send_sms(contact.phone, self._invitation_text(room["guest_url"]))
+        return await running.calls.started(target if contact else "service", room["url"], room["room"])
+
+    def _invitation_text(self, link: str) -> str:
+        name = self.config.resident.name
+        if self.config.resident.language == "en":
+            return f"{name or 'Your relative'} would like a video call with you. Open: {link}"
+        return f"{name or 'Din pårørende'} vil gjerne ha en videosamtale med deg. Åpne: {link}"
+
+    async def _tell_call_outcome(self, room: str, outcome: str) -> None:
+        running = self._running
+        if running is None or running.client is None:
+            raise CallError("no care service to tell")
+        await asyncio.get_running_loop().run_in_executor(None, running.client.call_outcome, room, outcome)
 
     async def confirm_reminder(self, uid: str) -> ReminderView:
         return await self._running.reminders.confirm(uid)

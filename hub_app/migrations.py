@@ -189,4 +189,30 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=7,
+        description="video calls: ringing, answered, declined, missed, ended",
+        statements=(
+            # `key` makes a call heard twice (the channel's resend, a check-in's reminder
+            # after a restart) ring once.
+            """
+            CREATE TABLE calls (
+                uid TEXT PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                direction TEXT NOT NULL,
+                who TEXT NOT NULL,
+                url TEXT NOT NULL,
+                room TEXT,
+                state TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT '{}'
+            )
+            """,
+            "CREATE INDEX calls_state ON calls (state)",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

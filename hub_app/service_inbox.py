@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from hub_app.alarms import AlarmError, Alarms
+from hub_app.calls import Calls
 from hub_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,10 @@ class NurseMessage:
 
 
 class ServiceInbox:
-    def __init__(self, store: Store, alarms: Alarms, pull_plan: Callable[[], Awaitable[Any]],
+    def __init__(self, store: Store, alarms: Alarms, calls: Calls, pull_plan: Callable[[], Awaitable[Any]],
                  show: Callable[[NurseMessage], None], clock: Callable[[], datetime]) -> None:
-        self._store, self._alarms, self._pull_plan, self._show, self._clock = store, alarms, pull_plan, show, clock
+        self._store, self._alarms, self._calls = store, alarms, calls
+        self._pull_plan, self._show, self._clock = pull_plan, show, clock
 
     @property
     def resume_after(self) -> int:
@@ -66,12 +68,31 @@ class ServiceInbox:
                 await self._alarms.resolved(alarm, str(body.get("by", "")), str(body.get("note", ""))[:MAX_TEXT])
             elif kind == "care_plan":
                 await self._pull_plan()
+            elif kind == "call":
+                await self._call(number, body)
+            elif kind == "call_ended" and body.get("room"):
+                await self._calls.peer_gone(str(body["room"]), str(body.get("state", "ended")))
             else:
                 log.info("A message of a kind this hub does not know (%s) was kept and not acted on", kind)
         except AlarmError:
             log.info("The care service named an alarm this hub does not have (%s); ignored", alarm)
         if number is not None:
             self._store.service_message(number, kind, body, self._clock())
+
+    async def _call(self, number: int | None, body: dict[str, Any]) -> None:
+        url, room = str(body.get("url", "")), str(body.get("room", ""))
+        expires = body.get("expires_at")
+        try:
+            expired = bool(expires) and datetime.fromisoformat(str(expires)) <= self._clock()
+        except ValueError:
+            expired = False
+        if not url or not room or expired:
+            # Heard late (the hub was off while it rang): nothing rings now; the service marked it missed.
+            log.info("A call from the care service was not rung (%s)", "over already" if expired else "incomplete")
+            return
+        who = str(body.get("from", "")).strip()[:60] or "home-care service"
+        await self._calls.ring(who, url, key=f"service/{number if number is not None else room}", room=room,
+                               caller=str(body.get("caller", "nurse")))
 
     def _message(self, number: int | None, body: dict[str, Any]) -> None:
         text = str(body.get("text", "")).strip()[:MAX_TEXT]

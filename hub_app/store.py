@@ -337,6 +337,36 @@ class Store:
                 self._insert_audit(audit, now)
         return stored
 
+    # -- video calls -----------------------------------------------------------------------
+
+    def call(self, uid: str) -> dict[str, Any] | None:
+        rows = list(self.db["calls"].rows_where("uid = ?", [uid]))
+        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+
+    def call_by_key(self, key: str) -> dict[str, Any] | None:
+        rows = list(self.db["calls"].rows_where("key = ?", [key]))
+        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+
+    def open_calls(self) -> list[dict[str, Any]]:
+        rows = self.db["calls"].rows_where("state IN ('ringing', 'answered')", order_by="started_at")
+        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+
+    def put_call(self, call: dict[str, Any], event: Event | None = None, audit: AuditEntry | None = None,
+                 outbox_priority: int | None = None) -> None:
+        """Write a call's state, with its event (and outbox row, and audit) in one transaction."""
+        now = _iso(datetime.now(timezone.utc))
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO calls (uid, key, direction, who, url, room, state, started_at, updated_at, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at, detail = excluded.detail",
+                (call["uid"], call["key"], call["direction"], call["who"], call["url"], call.get("room"), call["state"],
+                 call["started_at"], now, json.dumps(call.get("detail", {}), sort_keys=True)))
+            if event is not None:
+                self._insert_event(event, now, outbox_priority)
+            if audit is not None:
+                self._insert_audit(audit, now)
+
     # -- alarms --------------------------------------------------------------------------
 
     def alarm(self, uid: str) -> dict[str, Any] | None:
@@ -400,6 +430,8 @@ class Store:
                                  (_iso(cutoff),))
             self.db.conn.execute("DELETE FROM alarms WHERE ended_at IS NOT NULL AND ended_at < ?", (_iso(cutoff),))
             self.db.conn.execute("DELETE FROM reminders WHERE closes_at < ? AND state NOT IN ('due', 'shown')",
+                                 (_iso(cutoff),))
+            self.db.conn.execute("DELETE FROM calls WHERE updated_at < ? AND state NOT IN ('ringing', 'answered')",
                                  (_iso(cutoff),))
             return self.db.conn.execute(
                 "DELETE FROM events WHERE occurred_at < ? AND uid NOT IN (SELECT event_uid FROM outbox) "

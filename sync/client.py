@@ -17,7 +17,7 @@ import email.utils
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import requests
 
@@ -156,6 +156,23 @@ class CareServiceClient:
         """Tell the service this hub is alive, and how its devices are (battery, last
         contact, problem: never a reading)."""
         self._request("POST", "/hub/heartbeat", body={"devices": devices} if devices is not None else None, ok=(200,))
+
+    def call_outcome(self, room: str, outcome: str) -> None:
+        """Tell the service what became of a call it rang this hub with (its caller sees
+        "Not answered" or "Declined" at once)."""
+        self._request("POST", f"/hub/calls/{quote(room, safe='')}/outcome", body={"outcome": outcome}, ok=(200, 204))
+
+    def start_call(self, to: str, name: str = "") -> dict[str, str]:
+        """Ask the service for a room to call out from: to the home-care service (`to="service"`)
+        or a contact (`to="contact"`, `name`). The answer has `room`, `url` (this hub's
+        side) and `guest_url` (the other side's invitation)."""
+        body = {"to": to, **({"name": name} if name else {})}
+        answer = self._request("POST", "/hub/calls", body=body, ok=(200, 201))
+        try:
+            found = answer.json()
+            return {key: str(found[key]) for key in ("room", "url", "guest_url")}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Retry("the service's answer to a call was not understood") from exc
 
     def session_and_headers(self) -> tuple[requests.Session, dict[str, str]]:
         """For the event channel: the same TLS settings and credential."""

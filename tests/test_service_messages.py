@@ -112,7 +112,11 @@ def test_a_message_heard_twice_is_kept_and_shown_once(tmp_path):
                     countdowns={}, on_call_number="", send_sms=nothing, link=lambda: CareLinkState(),
                     on_change=lambda view: None)
 
-    inbox = ServiceInbox(store, alarms, nothing, shown.append, clock)
+    from hub_app.calls import Calls
+
+    calls = Calls(store, clock=clock, origins=frozenset, auto_answer=lambda: False, ring_seconds=60,
+                  on_change=lambda view: None)
+    inbox = ServiceInbox(store, alarms, calls, nothing, shown.append, clock)
     for _ in range(2):
         asyncio.run(inbox.receive(7, "message", {"text": "Hei Kari", "from": "Nina"}))
     asyncio.run(inbox.receive(8, "something_new", {}))

@@ -18,6 +18,7 @@ class EventKind(str, enum.Enum):
     DOSE = "dose"
     DEVICE = "device"
     ACTIVITY = "activity"  # bed and door: what the resident does, not an alarm by itself
+    CALL = "call"  # a video call answered, declined or missed
     SYSTEM = "system"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hub_app.core import (AlarmChanged, Core, CoreStopped, EventRecorded, LiveValue, Message, NurseMessage,
+from hub_app.core import (AlarmChanged, CallChanged, Core, CoreStopped, EventRecorded, LiveValue, Message, NurseMessage,
                           ReminderChanged, StateChanged)
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ class CoreBridge(QObject):
     reminder_changed = Signal(object)  # ReminderView
     alarm_changed = Signal(object)  # AlarmView
     nurse_message = Signal(object)  # NurseMessage
+    call_changed = Signal(object)  # CallView
     _finished = Signal(object, object, object)  # future, on_result, on_error
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
@@ -48,6 +49,8 @@ class CoreBridge(QObject):
             self.alarm_changed.emit(message.alarm)
         elif isinstance(message, NurseMessage):
             self.nurse_message.emit(message)
+        elif isinstance(message, CallChanged):
+            self.call_changed.emit(message.call)
 
     def run(
         self,
