@@ -13,6 +13,14 @@ _home = Path(tempfile.mkdtemp(prefix="welfare-hub-tests-"))
 for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[name] = str(_home / name.lower())
 
+# The call screen's web engine: fake camera and microphone (Chromium's own test pattern
+# and tone), and WebRTC allowed over loopback, since every call in the tests stays on
+# 127.0.0.1. Set before Qt WebEngine starts, and the module imported before any
+# QApplication exists, as WebEngine requires.
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--use-fake-device-for-media-stream "
+                      "--allow-loopback-in-peer-connection")
+import PySide6.QtWebEngineWidgets  # noqa: E402,F401
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 import pytest  # noqa: E402

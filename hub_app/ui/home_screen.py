@@ -24,6 +24,7 @@ class HomeScreen(QWidget):
     help_pressed = Signal()
     measure_requested = Signal(str)  # the profile of a paired health device
     my_data_requested = Signal()
+    call_requested = Signal()  # the resident wants to make a video call
     technician_requested = Signal()
     first_painted = Signal(float)  # time.monotonic() of the first paint
 
@@ -96,6 +97,10 @@ class HomeScreen(QWidget):
         left.addSpacing(12)
         left.addWidget(panel, 1)
         left.addLayout(self.measures)
+        self.call_button = QPushButton(self.tr("Video call"), objectName="measure")
+        self.call_button.setMinimumHeight(theme.target_px(18))
+        self.call_button.clicked.connect(self.call_requested)
+        left.addWidget(self.call_button)
         right = QVBoxLayout()
         right.addWidget(self.help_button, 1)
         right.addWidget(self.help_hint)
@@ -179,7 +184,7 @@ class HomeScreen(QWidget):
         if kind == "measurement":
             return self._measure_labels().get(title, title)
         if kind == "check_in":
-            return self.tr("Video call: {who}").format(who=title)
+            return self.tr("{who} calls you (video)").format(who=title)
         return title
 
     def _measure_labels(self) -> dict[str, str]:

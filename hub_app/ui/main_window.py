@@ -16,7 +16,10 @@ from hub_app.core import LiveValue
 from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
 from hub_app.technician import DoorAnswer
+from hub_app.calls import CallView
 from hub_app.ui.bridge import CoreBridge
+from hub_app.ui.call_out_screen import CallOutScreen
+from hub_app.ui.call_screen import CallScreen
 from hub_app.ui.help_screen import HelpScreen
 from hub_app.ui.home_screen import HomeScreen
 from hub_app.ui.countdown_screen import CountdownScreen
@@ -52,14 +55,16 @@ class MainWindow(QStackedWidget):
         self.countdown = CountdownScreen(self.theme, speaker, now=core.clock)
         self.my_data = MyDataScreen(self.theme)
         self.message = MessageScreen(self.theme, zone, speaker)
+        self.call = CallScreen(self.theme, zone, speaker, core.call_origins, now=core.clock)
+        self.call_out = CallOutScreen(self.theme)
         self.pin = PinScreen(self.theme, zone)
         self.technician = TechnicianArea(self.theme, zone)
         self.system = self.technician.system
         self.system.show_speech(speaker.engine, speaker.voice)
         self.serial = self.technician.serial
         self.bluetooth = self.technician.bluetooth
-        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.my_data, self.message, self.pin,
-                     self.technician):
+        for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.my_data, self.message, self.call,
+                     self.call_out, self.pin, self.technician):
             self.addWidget(page)
 
         self.home.first_painted.connect(self._log_first_frame)
@@ -74,6 +79,14 @@ class MainWindow(QStackedWidget):
         bridge.alarm_changed.connect(self._alarm_changed)
         bridge.nurse_message.connect(self._nurse_message)
         self.message.read.connect(self._message_read)
+        bridge.call_changed.connect(self._call_changed)
+        self.call.answer.connect(lambda uid: self._call_command(self.bridge.core.answer_call, uid))
+        self.call.decline.connect(lambda uid: self._call_command(self.bridge.core.decline_call, uid))
+        self.call.end.connect(lambda uid: self._call_command(self.bridge.core.end_call, uid))
+        self.call.done.connect(self.show_home)
+        self.home.call_requested.connect(self._choose_call)
+        self.call_out.back.connect(self.show_home)
+        self.call_out.call_requested.connect(self._call_out)
         self.reminder.later.connect(self.show_home)
         self.reminder.confirmed.connect(self._confirm_reminder)
         self.reminder.measure_requested.connect(self.start_measurement)
@@ -110,6 +123,7 @@ class MainWindow(QStackedWidget):
         bridge.run(core.open_reminders, on_result=lambda reminders: [self._reminder_changed(r) for r in reminders[:1]])
         bridge.run(core.active_alarms, on_result=lambda alarms: [self._alarm_changed(a) for a in alarms])
         bridge.run(core.unread_messages, on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
+        bridge.run(core.open_calls, on_result=lambda calls: [self._call_changed(c) for c in calls[:1]])
 
     def show_home(self) -> None:
         self.setCurrentWidget(self.home)
@@ -183,6 +197,45 @@ class MainWindow(QStackedWidget):
         if self.currentWidget() in (self.home, self.message, self.my_data):
             self.message.show_message(message)
             self.setCurrentWidget(self.message)
+
+    # -- video calls ------------------------------------------------------------------------
+
+    def _call_changed(self, call: CallView) -> None:
+        showing = self.currentWidget() is self.call and self.call.call is not None and self.call.call.uid == call.uid
+        if call.state == "ringing":
+            if not self._busy_with_alarm():  # an alarm is never covered; the call rings out as missed
+                self.call.show_ringing(call)
+                self.setCurrentWidget(self.call)
+        elif call.state == "answered":
+            self.call.show_in_call(call)
+            self.setCurrentWidget(self.call)
+        elif call.state == "missed" and call.direction == "incoming":
+            if showing or self.currentWidget() in (self.home, self.call_out):
+                self.call.show_missed(call)
+                self.setCurrentWidget(self.call)
+        elif showing:  # declined or ended: back home
+            self.call.hang_up()
+            self.show_home()
+
+    def _call_command(self, command, uid: str) -> None:
+        # A call that is already over (the other side hung up first) just goes home.
+        def failed(_error: BaseException) -> None:
+            if self.currentWidget() is self.call:
+                self.call.hang_up()
+                self.show_home()
+
+        self.bridge.run(command, uid, on_error=failed)
+
+    def _choose_call(self) -> None:
+        def show(tiles) -> None:
+            self.call_out.show_tiles(tiles)
+            self.setCurrentWidget(self.call_out)
+
+        self.bridge.run(self.bridge.core.call_tiles, on_result=show)
+
+    def _call_out(self, target: str) -> None:
+        self.bridge.run(self.bridge.core.call_out, target,
+                        on_error=lambda _e: self.call_out.show_failed("" if target == "service" else target))
 
     def _message_read(self, number: int) -> None:
         self.bridge.run(self.bridge.core.message_read, number, on_result=lambda _r: self.show_home(),

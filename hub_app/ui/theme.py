@@ -108,6 +108,7 @@ class Theme:
             border-radius: 24px; font-size: {self.pt(44)}pt; font-weight: 700;
         }}
         QPushButton#confirm {{ background: {CONFIRM_GREEN}; color: {ON_GREEN}; border: none; font-weight: 700; }}
+        QPushButton#tile {{ font-size: {title}pt; font-weight: 600; border-radius: 24px; background: white; }}
         QPushButton#discreet {{ background: {PAPER}; color: {DISCREET}; border: none; font-size: {body}pt; }}
         QLineEdit {{ font-size: {title}pt; border: 3px solid {INK}; border-radius: 8px; padding: 6px; background: white; }}
         QPlainTextEdit {{ font-family: monospace; font-size: {self.pt(12)}pt; background: white; }}

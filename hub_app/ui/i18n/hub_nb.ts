@@ -161,6 +161,104 @@
     </message>
 </context>
 <context>
+    <name>CallOutScreen</name>
+    <message>
+        <source>Who do you want to call?</source>
+        <translation>Hvem vil du ringe?</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Tilbake</translation>
+    </message>
+    <message>
+        <source>There is no one to call yet. The home-care service can add your family.</source>
+        <translation>Det er ingen å ringe ennå. Hjemmetjenesten kan legge inn familien din.</translation>
+    </message>
+    <message>
+        <source>Home-care service</source>
+        <translation>Hjemmetjenesten</translation>
+    </message>
+    <message>
+        <source>Call {name}</source>
+        <translation>Ring {name}</translation>
+    </message>
+    <message>
+        <source>Calling...</source>
+        <translation>Ringer ...</translation>
+    </message>
+    <message>
+        <source>The call to {name} could not be started. Try again later, or press Help if you need help.</source>
+        <translation>Samtalen til {name} kunne ikke startes. Prøv igjen senere, eller trykk Hjelp hvis du trenger hjelp.</translation>
+    </message>
+</context>
+<context>
+    <name>CallScreen</name>
+    <message>
+        <source>Answer</source>
+        <translation>Svar</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Ikke nå</translation>
+    </message>
+    <message>
+        <source>Quieter</source>
+        <translation>Lavere</translation>
+    </message>
+    <message>
+        <source>Louder</source>
+        <translation>Høyere</translation>
+    </message>
+    <message>
+        <source>End call</source>
+        <translation>Legg på</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Video call as planned, {time}</source>
+        <translation>Avtalt videosamtale, {time}</translation>
+    </message>
+    <message>
+        <source>is calling you on video</source>
+        <translation>ringer deg på video</translation>
+    </message>
+    <message>
+        <source>You missed a video call</source>
+        <translation>Du gikk glipp av en videosamtale</translation>
+    </message>
+    <message>
+        <source>{who} called at {time}.</source>
+        <translation>{who} ringte klokka {time}.</translation>
+    </message>
+    <message>
+        <source>They have been told that you could not answer.</source>
+        <translation>De har fått beskjed om at du ikke kunne svare.</translation>
+    </message>
+    <message>
+        <source>Answers by itself in {seconds} seconds</source>
+        <translation>Svarer av seg selv om {seconds} sekunder</translation>
+    </message>
+    <message>
+        <source>Sound: {level} of 10</source>
+        <translation>Lyd: {level} av 10</translation>
+    </message>
+    <message>
+        <source>No camera and no microphone found: you can see and hear the other person, but they cannot see or hear you.</source>
+        <translation>Fant verken kamera eller mikrofon: du ser og hører den andre, men de ser og hører ikke deg.</translation>
+    </message>
+    <message>
+        <source>No camera found: the other person can hear you, but cannot see you.</source>
+        <translation>Fant ikke noe kamera: den andre hører deg, men ser deg ikke.</translation>
+    </message>
+    <message>
+        <source>No microphone found: the other person can see you, but cannot hear you.</source>
+        <translation>Fant ingen mikrofon: den andre ser deg, men hører deg ikke.</translation>
+    </message>
+</context>
+<context>
     <name>CountdownScreen</name>
     <message>
         <source>Are you OK?</source>
@@ -299,6 +397,10 @@ hjemmetjenesten</translation>
         <translation>Tekniker (trykk og hold)</translation>
     </message>
     <message>
+        <source>Video call</source>
+        <translation>Videosamtale</translation>
+    </message>
+    <message>
         <source>My data</source>
         <translation>Mine data</translation>
     </message>
@@ -351,8 +453,8 @@ hjemmetjenesten</translation>
         <translation>(og {count} til)</translation>
     </message>
     <message>
-        <source>Video call: {who}</source>
-        <translation>Videosamtale: {who}</translation>
+        <source>{who} calls you (video)</source>
+        <translation>{who} ringer deg (video)</translation>
     </message>
     <message>
         <source>Measure blood pressure</source>
