@@ -4,8 +4,8 @@ Camera and microphone go only to the allowed call origins (the care service and 
 meeting services in `[calls] origins`); every other permission is refused. The view
 never goes anywhere else: navigation off the allow-list is refused, pop-ups are not
 opened, there is no context menu, no address bar, and a certificate error ends the
-load (WebEngine's default, kept). Nothing is kept between calls: the profile is
-off the record.
+load (WebEngine's default, kept). Nothing is written to disk: the profile is off the
+record.
 
 The page's own state is read by polling `window.callState` (the care service's call
 page keeps it; see docs/video-calls.md). A page that has none (a municipality's Jitsi
@@ -19,7 +19,7 @@ import json
 import logging
 import os
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEnginePermission, QWebEngineProfile, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
@@ -46,6 +46,18 @@ STATE_SCRIPT = """(() => {
   }
   return JSON.stringify({state: window.callState || null, devices: window.__hubDevices || null});
 })()"""
+
+
+_profile: QWebEngineProfile | None = None
+
+
+def call_profile() -> QWebEngineProfile:
+    """One off-the-record profile for the application's life: it must outlive every page
+    made with it, so it belongs to the application, not to a view."""
+    global _profile
+    if _profile is None:
+        _profile = QWebEngineProfile(QCoreApplication.instance())  # no storage name: off the record
+    return _profile
 
 
 class FencedPage(QWebEnginePage):
@@ -91,8 +103,7 @@ class CallWebView(QWebEngineView):
 
     def __init__(self, origins: frozenset[str], parent=None) -> None:
         super().__init__(parent)
-        self.profile = QWebEngineProfile(self)  # no storage name: off the record
-        self.fenced = FencedPage(self.profile, origins, self)
+        self.fenced = FencedPage(call_profile(), origins, self)
         self.setPage(self.fenced)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.volume = 8  # of 10
