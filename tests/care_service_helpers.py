@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from care_service.app import build_app
+from care_service.call_signaling import CALLS_KEY, caller_url, home_url, ring_home
 from care_service.console.web import DESK_KEY
 from care_service.fhir_api import STORE_KEY
 from care_service.threaded import ServiceThread
+
+
+@dataclass(frozen=True)
+class StartedCall:
+    room: str
+    caller_url: str  # the caller's side of the call page (no session needed)
+    home_url: str  # the hub's side: what the `call` event on the hub's channel carries as "url"
+    nurse_url: str  # the nurse's view in the console (needs a nurse's session)
 
 
 class RunningService:
@@ -62,6 +72,24 @@ class RunningService:
                 return self.store.queue_for_hub(patient_id, "message", {"text": text, "from": by})
 
         return self.on_service(send)
+
+    def start_call(self, patient_id: str, nurse: str = "Sykepleier Nina", caller: str = "nurse") -> StartedCall:
+        """A call to the resident, as the console's "Call" button makes it (`caller` "relative":
+        as an invitation does): the room, and the `call` event queued on the hub's channel."""
+        async def start():
+            room = self.app[CALLS_KEY].rooms.create(patient_id, caller, nurse)
+            await ring_home(self.app, room, self.url)
+            return room
+
+        room = self._served.run(start, 5)
+        return StartedCall(room.id, caller_url(self.url, room), home_url(self.url, room),
+                           f"{self.url}/console/calls/{room.id}")
+
+    def call_state(self, room: str) -> str:
+        """The room's state as the service has it ("ringing", "connected", "ended", ...)."""
+        found = self.app[CALLS_KEY].rooms.get(room)
+        assert found is not None, f"no call room {room}"
+        return found.state
 
     def stop(self) -> None:
         self._served.stop()  # stopping twice (a test, then its fixture) is fine

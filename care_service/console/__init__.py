@@ -1,5 +1,5 @@
 """The nurse console: the web pages nurses use (login, the live alarm list, the
-residents' pages, care-plan editing), served by the reference care service under
+residents' pages, care-plan editing, video calls), served by the reference care service under
 `/console`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from care_service.alarm_desk import AlarmDesk
-from care_service.console import alarm_pages, login_pages, resident_pages
+from care_service.console import alarm_pages, call_pages, login_pages, resident_pages
 from care_service.console.sessions import SessionBook
 from care_service.console.web import DESK_KEY, HERE, SESSIONS_KEY, TEMPLATES_KEY, templates
 
@@ -19,6 +19,7 @@ def add_console(app: web.Application, desk: AlarmDesk) -> None:
     login_pages.add_routes(app)
     alarm_pages.add_routes(app)
     resident_pages.add_routes(app)
+    call_pages.add_routes(app)
     app.router.add_static("/console/static/", HERE / "static")
 
     async def home(_request: web.Request) -> web.Response:

@@ -1,5 +1,6 @@
 """The live alarm list: the page, its server-sent event channel (`/console/live`: the
-whole list each time it changes, so a page that reconnects is right at once), and the
+whole list each time it changes, so a page that reconnects is right at once; residents
+calling the nurses by video likewise), and the
 nurse's two actions, acknowledge and resolve with a note, which reach the hub."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from aiohttp import web
 
 from care_service import changes
 from care_service.alarm_desk import DeskError
-from care_service.console import i18n
+from care_service.console import call_pages, i18n
 from care_service.console.web import DESK_KEY, render, session_of, wants_json
 
 log = logging.getLogger(__name__)
@@ -58,21 +59,24 @@ async def alarm_list(request: web.Request) -> web.Response:
     words = {k: v for k, v in i18n.catalogue(lang).items()
              if k.startswith(("kind.", "state.")) or k in ("escalated", "acknowledge", "resolve", "note", "no_alarms",
                                                           "taken_by", "resolved_by", "live_lost", "minutes_ago",
-                                                          "just_now", "sound_is_on")}
-    return render(request, "alarms.html", alarms=_listed(request), words=json.dumps(words))
+                                                          "just_now", "sound_is_on", "call.incoming", "call.join")}
+    return render(request, "alarms.html", alarms=_listed(request), calls=call_pages.calling_now(request),
+                  words=json.dumps(words))
 
 
 async def live(request: web.Request) -> web.StreamResponse:
-    """`event: alarms` with the whole list whenever it changes."""
-    sent = None
+    """`event: alarms` with the whole list whenever it changes; `event: calls` with the
+    residents calling the nurses now (a video call), likewise."""
+    sent: dict[str, str] = {}
 
     def pending() -> list[str]:
-        nonlocal sent
-        listed = json.dumps(_listed(request))
-        if listed == sent:
-            return []
-        sent = listed
-        return [f"event: alarms\ndata: {listed}\n\n"]
+        out = []
+        for kind, now in (("alarms", _listed(request)), ("calls", call_pages.calling_now(request))):
+            listed = json.dumps(now)
+            if listed != sent.get(kind):
+                sent[kind] = listed
+                out.append(f"event: {kind}\ndata: {listed}\n\n")
+        return out
 
     return await changes.event_stream(request, pending)
 

@@ -96,6 +96,8 @@ def form_values(document: Mapping[str, Any], lang: str) -> dict[str, str]:
         values[f"contact-{i}-order"] = str(contact.get("order", i + 1))
         if contact.get("consent") is True:
             values[f"contact-{i}-consent"] = "on"
+        if contact.get("calls") is True:
+            values[f"contact-{i}-calls"] = "on"
     values["contacts"] = str(len(contacts) + 1)  # the last row is empty, for a new contact
     values[f"contact-{len(contacts)}-order"] = str(len(contacts) + 1)
     consent = document.get("consent") if isinstance(document.get("consent"), dict) else {}
@@ -208,6 +210,8 @@ def _contacts(form: Mapping[str, Any], problems: Problems) -> list[dict[str, Any
                                    "consent": _field(form, prefix + "consent") == "on"}
         if relation:
             contact["relation"] = relation
+        if _field(form, prefix + "calls") == "on":  # only when agreed: the hub's default is no
+            contact["calls"] = True
         out.append(contact)
     return sorted(out, key=lambda c: c["order"])
 

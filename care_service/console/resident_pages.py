@@ -1,6 +1,7 @@
 """The nurse's pages about residents: the list, one resident's page (charts of the
-last 7 or 30 days, doses, what happened, devices, the care plan), the care-plan
-editor, scheduling a video check-in, and a short message to the resident's screen.
+last 7 or 30 days, doses, what happened, devices, video calls, the care plan), the
+care-plan editor, scheduling a video check-in, and a short message to the resident's
+screen (calling and inviting are call_pages.py's).
 
 Every page works without JavaScript; every form posts with the session's CSRF token
 and is answered with a redirect back (303), or, when something is wrong, with the
@@ -16,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from care_service import changes
-from care_service.console import charts, i18n
+from care_service.console import call_pages, charts, i18n
 from care_service.console import plan_form as pf
 from care_service.console import resident_view as rv
 from care_service.console.web import DESK_KEY, render, session_of
@@ -131,6 +132,7 @@ i18n.add({
     "res.every_day": ("hver dag", "every day"),
     "res.sms_yes": ("varsles på SMS", "told by SMS"),
     "res.sms_no": ("ikke SMS", "no SMS"),
+    "res.calls_yes": ("videosamtaler", "video calls"),
     "res.given": ("Ja", "Yes"),
     "res.not_given": ("Nei", "No"),
     "res.not_recorded": ("Ikke registrert", "Not recorded"),
@@ -167,6 +169,7 @@ i18n.add({
     "plan.relation": ("Relasjon", "Relation"),
     "plan.phone": ("Telefon (med landskode)", "Phone (with country code)"),
     "plan.sms_consent": ("Har sagt ja til SMS ved alarm", "Agreed to SMS on alarms"),
+    "plan.calls_consent": ("Brukeren har sagt ja til videosamtaler med denne", "The resident agreed to video calls with them"),
     "plan.remove": ("Fjern", "Remove"),
     "plan.consent": ("Samtykke", "Consent"),
     "plan.consent_hint": ("En endring registreres på deg, med dagens dato.",
@@ -384,7 +387,8 @@ def _resident_page(request: web.Request, status: int = 200, message: str = "",
         timeline=_timeline(rv.timeline(store, desk, pid, since, limits), say),
         waiting=_timeline(waiting, say), devices=rv.devices(store, pid), last_seen=rv.instant(store.last_seen(pid)),
         version=version, plan=summary, weekdays=rv.WEEKDAYS, sent=request.query.get("sent") == "1",
-        message=message, message_problems=message_problems or {}, max_message=pf.MAX_MESSAGE)
+        message=message, message_problems=message_problems or {}, max_message=pf.MAX_MESSAGE,
+        **call_pages.resident_calls(request, resident, document))
 
 
 async def resident_page(request: web.Request) -> web.Response:

@@ -186,7 +186,7 @@ def plan_summary(document: dict[str, Any]) -> dict[str, Any]:
     contacts = sorted(({"name": _text(c.get("name")), "phone": _text(c.get("phone")),
                         "relation": _text(c.get("relation")),
                         "order": c.get("order") if type(c.get("order")) is int else 99,
-                        "consent": c.get("consent") is True}
+                        "consent": c.get("consent") is True, "calls": c.get("calls") is True}
                        for c in _list(document.get("contact")) if isinstance(c, dict)), key=lambda c: c["order"])
     raw_consent = document.get("consent")
     raw_consent = raw_consent if isinstance(raw_consent, dict) else {}

@@ -22,12 +22,17 @@ DESK_KEY = web.AppKey("alarm_desk", AlarmDesk)
 TEMPLATES_KEY = web.AppKey("console_templates", jinja2.Environment)
 NURSE_KEY = web.RequestKey("nurse", Session)
 OPEN_PATHS = ("/console/login", "/console/static/")
+# The call pages: no session (their key or invitation token is the credential), the
+# same protection otherwise.
+CALL_PATHS = "/call/"
 SECURITY_HEADERS = {
     # Our own scripts and styles only; no framing (clickjacking), no referrer leaving.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "frame-ancestors 'none'; form-action 'self'",
     "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
+    # Only the call pages use the camera and microphone (they say so themselves).
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
 
@@ -54,7 +59,8 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         t=t, lang=lang, nurse=session, csrf=session.csrf if session else "", path=request.path, **context)
     response = web.Response(text=body, content_type="text/html", status=status)
     if request.query.get("lang") in i18n.LANGUAGES:
-        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Strict", path="/console")
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Strict",
+                            path="/call" if request.path.startswith(CALL_PATHS) else "/console")
     return response
 
 
@@ -64,9 +70,9 @@ def wants_json(request: web.Request) -> bool:
 
 @web.middleware
 async def guard(request: web.Request, handler):
-    if not request.path.startswith("/console"):
+    if not request.path.startswith(("/console", CALL_PATHS)):
         return await handler(request)
-    if not request.path.startswith(OPEN_PATHS):
+    if not request.path.startswith((*OPEN_PATHS, CALL_PATHS)):
         session = request.app[SESSIONS_KEY].session(request.cookies.get(COOKIE))
         if session is None:
             if wants_json(request) or request.path == "/console/live":
@@ -85,6 +91,7 @@ async def guard(request: web.Request, handler):
         for name, value in SECURITY_HEADERS.items():
             answer.headers.setdefault(name, value)
         raise
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    if not response.prepared:  # (a call's WebSocket has answered already)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
     return response

@@ -1,5 +1,6 @@
-// The nurse console's script: the live alarm list (server-sent events), actions
-// without a page reload, the alarm sound, and ages that keep counting.
+// The nurse console's script: the live alarm list (server-sent events) with residents
+// calling by video, actions without a page reload, the alarm sound, ages that keep
+// counting, and copying an invitation's link.
 // Everything shown is put in with textContent: no text from the server becomes markup.
 "use strict";
 
@@ -99,6 +100,18 @@ async function act(form) {
   }
 }
 
+let knownCalls = null;     // residents' calls seen so far
+
+function showCalls(list, calls, words) {
+  const fresh = calls.filter(c => knownCalls !== null && !knownCalls.has(c.room));
+  knownCalls = new Set(calls.map(c => c.room));
+  list.replaceChildren(...calls.map(c => element("article", {class: "incoming-call", "data-room": c.room},
+    element("strong", {}, say(words, "call.incoming", {name: c.resident})), " ",
+    element("a", {class: "button join", href: `/console/calls/${encodeURIComponent(c.room)}`}, words["call.join"]))));
+  if (fresh.length) cue();
+  document.body.dataset.callsShown = String(calls.length);
+}
+
 function liveAlarms() {
   const list = document.getElementById("alarm-list");
   if (!list) return;
@@ -110,6 +123,8 @@ function liveAlarms() {
     alarms = JSON.parse(event.data);
     show(list, alarms, words);
   });
+  const callList = document.getElementById("call-list");
+  source.addEventListener("calls", event => showCalls(callList, JSON.parse(event.data), words));
   source.onerror = () => { document.getElementById("live-lost").hidden = false; };
   list.addEventListener("submit", event => { event.preventDefault(); act(event.target); });
   setInterval(() => list.querySelectorAll("time").forEach(node => {
@@ -124,4 +139,19 @@ function liveAlarms() {
   });
 }
 
+// An invitation's link on the resident's page, copied with one press.
+function copyLinks() {
+  document.querySelectorAll("button.copy-link").forEach(button => button.addEventListener("click", async () => {
+    const input = button.parentElement.querySelector(".invite-link");
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch (error) {
+      document.execCommand("copy");
+    }
+    button.textContent = button.dataset.copied;
+  }));
+}
+
 document.addEventListener("DOMContentLoaded", liveAlarms);
+document.addEventListener("DOMContentLoaded", copyLinks);
