@@ -143,7 +143,8 @@ async def socket(request: web.Request) -> web.StreamResponse:
         if lines.get(role) is ws:
             del lines[role]
             peer = lines.get(OTHER[role])
-            if peer is not None:
+            over = calls.rooms.get(room.id)
+            if peer is not None and over is not None and not over.final:  # (a call that is over is closing both)
                 await _send(peer, {"type": "peer", "present": False})
             if not lines:
                 calls.lines.pop(room.id, None)

@@ -1,6 +1,7 @@
 """`welfare-care-service`: run the reference care service and set it up.
 
   serve --host 127.0.0.1 --port N --data-dir DIR   the service (FHIR API under /fhir, console at /console)
+        [--stun URL]... [--turn URL]... [--turn-secret-file FILE]   ICE servers for video calls
   add-nurse USERNAME --data-dir DIR                 a nurse (asks for the password twice)
   add-hub RESIDENT-NAME --data-dir DIR              a resident and their hub: prints the
                                                     hub's credential (once) and the resident's id
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -30,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="a hub not heard from for N minutes is a 'hub silent' alarm (default 5)")
     serve.add_argument("--escalate-minutes", type=float, default=5.0, metavar="N",
                        help="an alarm nobody acknowledged in N minutes is escalated to the team lead (default 5)")
+    serve.add_argument("--stun", action="append", default=[], metavar="URL",
+                       help="a STUN server for video calls, stun:HOST[:PORT] (repeatable)")
+    serve.add_argument("--turn", action="append", default=[], metavar="URL",
+                       help="a TURN server for video calls (coturn with use-auth-secret), "
+                            "turn:HOST[:PORT][?transport=udp|tcp] (repeatable; needs --turn-secret-file)")
+    serve.add_argument("--turn-secret-file", type=Path, metavar="FILE",
+                       help="the TURN server's static-auth-secret, in a file only its owner can read")
     nurse = commands.add_parser("add-nurse", parents=[data], help="add a nurse (asks for the password)")
     nurse.add_argument("username")
     nurse.add_argument("--name", default="", help='the name residents are told ("Sykepleier Nina"); default the user name')
@@ -37,6 +47,27 @@ def _parser() -> argparse.ArgumentParser:
     hub = commands.add_parser("add-hub", parents=[data], help="add a resident and their hub; prints the credential")
     hub.add_argument("resident_name", metavar="RESIDENT-NAME")
     return parser
+
+
+class SetupError(Exception):
+    """A problem with the options, said plainly; nothing was started."""
+
+
+def read_secret_file(path: Path) -> str:
+    """The secret in `path`, which only its owner may read (or write)."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SetupError(f"cannot read the TURN secret file {path}: {exc.strerror}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SetupError(f"the TURN secret file {path} can be read by others than its owner "
+                         f"(mode {stat.S_IMODE(mode):04o}); make it private: chmod 600 {path}")
+    if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+        raise SetupError(f"the TURN secret file {path} belongs to another user; it must be this service's own")
+    if not text:
+        raise SetupError(f"the TURN secret file {path} is empty")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,10 +81,17 @@ def main(argv: list[str] | None = None) -> int:
 
         from datetime import timedelta
 
+        try:
+            secret = read_secret_file(args.turn_secret_file) if args.turn_secret_file else None
+            app = build_app(args.data_dir, timedelta(minutes=args.hub_silent_minutes),
+                            timedelta(minutes=args.escalate_minutes), stun=tuple(args.stun), turn=tuple(args.turn),
+                            turn_secret=secret)
+        except (SetupError, ValueError) as problem:
+            print(f"welfare-care-service: {problem}; nothing was started.", file=sys.stderr)
+            return EXIT_FAILED
         print(f"welfare-care-service on http://{args.host}:{args.port}: FHIR under /fhir, the nurse console "
               f"at /console (data in {args.data_dir})", flush=True)
-        web.run_app(build_app(args.data_dir, timedelta(minutes=args.hub_silent_minutes),
-                              timedelta(minutes=args.escalate_minutes)), host=args.host, port=args.port, print=None)
+        web.run_app(app, host=args.host, port=args.port, print=None)
         return EXIT_OK
     store = ServiceStore(args.data_dir / "care-service.db")
     try:
