@@ -41,8 +41,13 @@ CALLS_KEY = web.AppKey("calls", Calls)
 
 
 def origin_of(request: web.Request) -> str:
-    """The service's own origin as the browser or hub reached it ("https://care.example.no")."""
-    return str(request.url.origin())
+    """The service's own origin as the browser or hub reached it ("https://care.example.no").
+    Behind a TLS-terminating proxy (docs/care-service.md) the proxy's `X-Forwarded-Proto:
+    https` makes it https; the header can only ever turn http into https, never the host."""
+    origin = request.url.origin()
+    if request.headers.get("X-Forwarded-Proto", "").strip().lower() == "https" and origin.scheme == "http":
+        origin = origin.with_scheme("https").with_port(None if origin.port in (80, 443) else origin.port)
+    return str(origin)
 
 
 def home_url(origin: str, room: Room) -> str:

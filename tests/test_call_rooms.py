@@ -307,6 +307,13 @@ def test_the_resident_calls_the_service_and_a_nurse_joins_from_the_console(servi
     assert home.events("call") == []  # the hub made it: nothing to ring
 
 
+def test_links_behind_a_tls_proxy_are_https(service):
+    home = Home(service)
+    answer = requests.post(f"{service.url}/hub/calls", json={"to": "service"},
+                           headers={**home.headers, "X-Forwarded-Proto": "https"}, timeout=10)
+    assert answer.json()["url"].startswith(f"https://127.0.0.1:{service.port}/call/")
+
+
 def test_the_live_list_pushes_a_residents_call_to_every_console(service):
     home = Home(service)
     nurse = Nurse(service)
