@@ -31,7 +31,8 @@ async def _body(request: web.Request) -> dict:
 
 async def outcome(request: web.Request) -> web.Response:
     """`{"outcome": "answered" | "declined" | "missed"}`: the caller's page is told at
-    once; "answered" stops the ring clock (the pages then connect)."""
+    once; "answered" stops the ring clock (the pages then connect). A call no longer
+    ringing is left as it is, and the answer's `state` says what it is."""
     hub = hub_of(request)
     calls = request.app[CALLS_KEY]
     room = calls.rooms.get(request.match_info["room"])
@@ -41,9 +42,9 @@ async def outcome(request: web.Request) -> web.Response:
     if said not in OUTCOMES:
         raise FhirProblem(400, "value", f"outcome must be one of {', '.join(OUTCOMES)}")
     if room.state != "ringing":
-        if said == "answered" and room.state == "connected":
-            return web.json_response({"room": room.id, "state": room.state})
-        raise FhirProblem(409, "conflict", f"the call is {room.state} already")
+        # Over already (the caller hung up, or the service's own ring timeout came first),
+        # or connected: nothing to change; the answer says how the call stands.
+        return web.json_response({"room": room.id, "state": room.state})
     if said == "answered":
         room = calls.rooms.answered(room.id)
     else:

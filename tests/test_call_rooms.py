@@ -280,7 +280,9 @@ def test_the_hubs_outcome_reaches_the_callers_page_at_once(service):
             await closed(caller)
 
     run(decline())
-    assert home.post(path, {"outcome": "missed"}).status_code == 409
+    # Too late (the hub's own ring timeout after the service's, say): changes nothing, says how it stands.
+    late = home.post(path, {"outcome": "missed"})
+    assert late.status_code == 200 and late.json() == {"room": call.room, "state": "declined"}
     assert home.events("call_ended") == []  # the hub said it itself
     missed = service.start_call(home.pid)
     assert home.post(f"/hub/calls/{missed.room}/outcome", {"outcome": "missed"}).json()["state"] == "missed"
