@@ -159,6 +159,14 @@ class CallRooms:
             "AND created_at < ?", (since,)).fetchall()
         return [self._room(row) for row in rows]
 
+    def overdue(self) -> list[Room]:
+        """Rooms past their life that are not over yet."""
+        rows = self.store.db.conn.execute(
+            "SELECT id, patient_id, caller, caller_name, from_home, caller_key, home_key, state, created_at, "
+            "expires_at, answered_at, history FROM call_rooms WHERE state IN ('ringing', 'connected') "
+            "AND expires_at <= ?", (_stamp(self._clock()),)).fetchall()
+        return [self._room(row) for row in rows]
+
     def of_patient(self, patient_id: str, limit: int = 10) -> list[Room]:
         rows = self.store.db.conn.execute(
             "SELECT id, patient_id, caller, caller_name, from_home, caller_key, home_key, state, created_at, "

@@ -169,10 +169,11 @@ async def _watch(app: web.Application) -> None:
                     await change_state(app, room.id, "missed")
                 except StateRefused:
                     pass
-            for room_id in list(calls.lines):
-                room = calls.rooms.get(room_id)
-                if room is not None and not room.final and room.expires_at <= calls.rooms.now():
-                    await change_state(app, room_id, "ended" if room.state == "connected" else "missed")
+            for room in calls.rooms.overdue():
+                try:
+                    await change_state(app, room.id, "ended" if room.state == "connected" else "missed")
+                except StateRefused:
+                    pass
         except Exception:  # the watch must go on; the log says what broke
             log.exception("The watch over call rooms failed")
 

@@ -94,6 +94,17 @@ async def closed(ws: aiohttp.ClientWebSocketResponse, timeout: float = 10.0) -> 
     return ws.close_code
 
 
+def expire(service: RunningService, table: str, key: str, value: str) -> None:
+    """The room or invitation ran out a moment ago."""
+    past = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat(timespec="seconds")
+
+    def update():
+        with service.store.db.conn:
+            service.store.db.conn.execute(f"UPDATE {table} SET expires_at = ? WHERE {key} = ?", (past, value))
+
+    service.on_service(update)
+
+
 def run(coroutine):
     return asyncio.run(coroutine)
 
@@ -177,9 +188,7 @@ def test_a_wrong_or_expired_key_gets_404_and_no_hint_that_the_room_exists(servic
     assert run(refused(ws_url(service, call.room, "x" * len(caller_key)))) == 404
     assert run(refused(ws_url(service, "no-such-room", home_key))) == 404
     assert requests.get(call.caller_url, timeout=10).status_code == 200
-    past = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
-    service.on_service(lambda: service.store.db.conn.execute(
-        "UPDATE call_rooms SET expires_at = ? WHERE id = ?", (past, call.room)))
+    expire(service, "call_rooms", "id", call.room)
     expired = requests.get(call.caller_url, timeout=10)
     assert expired.status_code == 404 and expired.text == unknown.text
     assert run(refused(ws_url(service, call.room, caller_key))) == 404
@@ -233,6 +242,28 @@ def test_a_call_the_hub_says_was_answered_is_not_missed(quick):
     missed_one = quick.start_call(home.pid)
     wait_for(lambda: quick.call_state(missed_one.room) == "missed", timeout=15, what="the other call missed")
     assert quick.call_state(call.room) == "ringing"  # the pages are connecting
+
+
+def test_a_call_still_going_at_the_end_of_the_rooms_life_is_ended(service):
+    home = Home(service)
+    call = service.start_call(home.pid)
+    caller_key, home_key = keys(service, call.room)
+
+    async def talk():
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
+            caller = await http.ws_connect(ws_url(service, call.room, caller_key))
+            await receive(caller)
+            home_ws = await http.ws_connect(ws_url(service, call.room, home_key))
+            await receive(home_ws)
+            await receive(caller)  # peer present
+            await caller.send_json({"type": "connected"})
+            assert await receive(home_ws) == {"type": "state", "state": "connected"}
+            await asyncio.to_thread(expire, service, "call_rooms", "id", call.room)
+            assert await receive(home_ws, timeout=15) == {"type": "state", "state": "ended"}
+            await closed(home_ws)
+
+    run(talk())
+    assert service.call_state(call.room) == "ended"
 
 
 def test_the_caller_hanging_up_first_cancels_and_tells_the_hub(service):
@@ -448,9 +479,7 @@ def test_an_invitation_lets_a_relative_call_until_it_runs_out(service):
 
     assert relative.get(f"{service.url}/call/invite/not-a-token", timeout=10).status_code == 404
     token = link.rsplit("/", 1)[1]
-    past = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat(timespec="seconds")
-    service.on_service(lambda: service.store.db.conn.execute(
-        "UPDATE call_invitations SET expires_at = ? WHERE token = ?", (past, token)))
+    expire(service, "call_invitations", "token", token)
     gone = relative.get(link, headers={"Accept-Language": "en"}, timeout=10)
     assert gone.status_code == 410 and "This invitation has expired." in gone.text
     assert relative.post(link, allow_redirects=False, timeout=10).status_code == 410

@@ -517,6 +517,7 @@ def test_a_post_without_the_csrf_token_is_refused(service, kari, nurse):
 
 KARI_DOC = kari_plan()
 FIELDS = sorted(set(pf.form_values(KARI_DOC, "nb")) | {"contact-2-name", "contact-2-phone", "contact-2-consent",
+                                                        "contact-0-calls", "contact-2-calls",
                                                         "contact-0-remove", "checkin-0-remove", "med-5-times",
                                                         "time", "who", "link", "day-mon", "day-sun"})
 VALUES = st.one_of(st.text(max_size=24), st.sampled_from(
@@ -589,6 +590,17 @@ def test_random_check_in_forms_give_a_plan_the_hub_takes_or_problems(changes, ba
         _say_all(problems)
     else:
         assert len(parse_plan(document).check_ins) == len(base.get("check_in", [])) + 1
+
+
+def test_a_contact_the_resident_agreed_may_video_call_is_kept_in_the_plan():
+    form = {**pf.form_values(KARI_DOC, "nb"), "contact-1-calls": "on"}
+    document, problems = pf.parse_plan_form(form, KARI_DOC, NURSE, date(2026, 11, 23))
+    assert problems == {}
+    assert [c.get("calls", False) for c in document["contact"]] == [False, True]
+    assert "calls" not in document["contact"][0]  # only when agreed (the hub's default is no)
+    plan = parse_plan(json.loads(json.dumps(document)), "console form")
+    assert [c.calls for c in plan.contacts] == [False, True]
+    assert pf.form_values(document, "nb")["contact-1-calls"] == "on"
 
 
 @given(text=st.text(max_size=600))

@@ -1,7 +1,9 @@
 """What every console page shares: the templates (Jinja2, everything escaped), the
 nurse's session and its CSRF token, the language, and the guard in front of every
 `/console` address: no session, no page (a browser is sent to the login page, a
-script gets 401), and no state change without the session's CSRF token."""
+script gets 401), and no state change without the session's CSRF token. The call
+pages under `/call/` need no session (their key or invitation token is the credential)
+and get the same security headers."""
 
 from __future__ import annotations
 
