@@ -312,7 +312,7 @@ class Core:
         self.call_origins = allowed_origins(self.config.care_service.url, self.config.calls.origins)
         calls = Calls(store, clock=self._clock, origins=lambda: self.call_origins,
                       auto_answer=lambda: self.plan.consented("auto_answer_calls"),
-                      ring_seconds=self.config.calls.ring_seconds, on_change=lambda view: self._emit(CallChanged(view)),
+                      ring_seconds=self.config.calls.ring_seconds, on_change=self._call_changed,
                       tell_service=self._tell_call_outcome)
         scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=zone,
                                      job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
@@ -811,6 +811,11 @@ class Core:
                                                      scheduled=True, caller="check_in"))
 
     # -- video calls ----------------------------------------------------------------------------
+
+    def _call_changed(self, view: CallView) -> None:
+        self._emit(CallChanged(view))
+        if view.state == "ringing":
+            self._spawn(self.tick())  # the next wake-up: its countdown, or ringing out
 
     async def open_calls(self) -> list[CallView]:
         return self._running.calls.open()

@@ -170,7 +170,7 @@ class CareServiceClient:
         answer = self._request("POST", "/hub/calls", body=body, ok=(200, 201))
         try:
             found = answer.json()
-            return {key: str(found[key]) for key in ("room", "url", "guest_url")}
+            return {"room": str(found["room"]), "url": str(found["url"]), "guest_url": str(found.get("guest_url") or "")}
         except (ValueError, KeyError, TypeError) as exc:
             raise Retry("the service's answer to a call was not understood") from exc
 

@@ -162,7 +162,7 @@ class CallScreen(QWidget):
         self.missed_title.setText(self.tr("You missed a video call"))
         body = self.tr("{who} called at {time}.").format(who=call.who, time=f"{at:%H:%M}")
         if call.caller_told:
-            body += " " + self.tr("They have been told that you could not answer.")
+            body += " " + self.tr("{who} has been told that you could not answer.").format(who=call.who)
         self.missed_body.setText(body)
         self._stack.setCurrentWidget(self.missed)
 

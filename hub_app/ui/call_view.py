@@ -35,6 +35,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 MEDIA = (QWebEnginePermission.PermissionType.MediaAudioCapture, QWebEnginePermission.PermissionType.MediaVideoCapture,
          QWebEnginePermission.PermissionType.MediaAudioVideoCapture)
 POLL_MS = 500
+HANG_UP_MS = 300  # time for the page's goodbye to leave before the page is closed
 # Asked of any page: its own state if it keeps one, and which devices exist (read on the next poll).
 STATE_SCRIPT = """(() => {
   if (navigator.mediaDevices && !window.__hubDevicesAsked) {
@@ -115,8 +116,17 @@ class CallWebView(QWebEngineView):
         self._poll.start()
 
     def close_call(self) -> None:
+        if not self._poll.isActive():
+            return
         self._poll.stop()
-        self.load(QUrl("about:blank"))  # camera and microphone are let go with the page
+        # The care service's page says goodbye first (the other side is told at once);
+        # then the page goes, and the camera and microphone with it.
+        self.page().runJavaScript("window.callEnd && window.callEnd()", 0)
+        QTimer.singleShot(HANG_UP_MS, self._blank)
+
+    def _blank(self) -> None:
+        if not self._poll.isActive():  # not a new call opened meanwhile
+            self.load(QUrl("about:blank"))
 
     def set_volume(self, level: int) -> None:
         self.volume = max(0, min(10, level))

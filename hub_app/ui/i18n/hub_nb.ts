@@ -234,8 +234,8 @@
         <translation>{who} ringte klokka {time}.</translation>
     </message>
     <message>
-        <source>They have been told that you could not answer.</source>
-        <translation>De har fått beskjed om at du ikke kunne svare.</translation>
+        <source>{who} has been told that you could not answer.</source>
+        <translation>{who} har fått beskjed om at du ikke kunne svare.</translation>
     </message>
     <message>
         <source>Answers by itself in {seconds} seconds</source>
