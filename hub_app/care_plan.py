@@ -22,6 +22,7 @@ from hub_app.vitals import DEFAULT_LIMITS, MEASURES, Limits
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MEASUREMENT_KINDS = ("blood_pressure", "oximeter", "thermometer", "scale", "glucose")
+LOOPBACK_LINKS = ("http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/")  # demos, tests
 CONSENT_FEATURES = ("vital_sign_sharing", "bed_and_inactivity_monitoring", "auto_answer_calls", "relatives_told")
 PHONE = re.compile(r"\+?[0-9]{3,15}")
 HH_MM = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -262,7 +263,7 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
                    required=("time", "who", "link")) is None:
             continue
         link = c.text(item, "link", where, max_len=500)
-        if link and not link.startswith("https://"):
+        if link and not (link.startswith("https://") or link.startswith(LOOPBACK_LINKS)):
             c.problems.append(f"{where}.link = {link!r}: must be an https:// address")
         check_ins.append(CheckIn(
             id=c.text(item, "id", where, default=f"check-in-{i + 1}", max_len=40), time=c.clock(item.get("time"), f"{where}.time"),

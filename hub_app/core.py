@@ -31,7 +31,7 @@ from hub_app import __version__, system_info
 from hub_app.activity import ActivityWatch
 from hub_app.alarms import Alarms, AlarmView, CareLinkState
 from hub_app.ble_devices import BleDevices
-from hub_app.call_origins import allowed_origins
+from hub_app.call_origins import allowed_origins, origin_of
 from hub_app.calls import CallError, Calls, CallView
 from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, plan_from_json
 from hub_app.config import HubConfig
@@ -807,8 +807,7 @@ class Core:
         elif view.open:
             check_in = next((c for c in self.plan.check_ins if c.id == view.item_id), None)
             if check_in is not None:
-                self._spawn(self._running.calls.ring(check_in.who, check_in.link, key=f"check-in/{view.uid}",
-                                                     scheduled=True, caller="check_in"))
+                self._spawn(self._ring_check_in(check_in, f"check-in/{view.uid}"))
 
     # -- video calls ----------------------------------------------------------------------------
 
@@ -816,6 +815,22 @@ class Core:
         self._emit(CallChanged(view))
         if view.state == "ringing":
             self._spawn(self.tick())  # the next wake-up: its countdown, or ringing out
+
+    async def _ring_check_in(self, check_in, key: str) -> None:
+        """A check-in comes due. A link on the care service's own origin is a call through
+        its rooms: the service makes one now (every nurse's console shows it, with "Join");
+        any other allowed link (a municipality's Jitsi Meet) is opened as it is."""
+        running = self._running
+        if running.store.call_by_key(key) is not None:
+            return  # rung already (the reminder is told again after a restart)
+        url, room = check_in.link, None
+        if running.client is not None and origin_of(url) == origin_of(self.config.care_service.url):
+            try:
+                found = await asyncio.get_running_loop().run_in_executor(None, running.client.start_call, "service", "")
+                url, room = found["url"], found["room"]
+            except Exception as exc:  # it rings all the same; the nurse has the plan too
+                log.warning("The care service could not make a room for a check-in: %s", exc)
+        await running.calls.ring(check_in.who, url, key=key, room=room, scheduled=True, caller="check_in")
 
     async def open_calls(self) -> list[CallView]:
         return self._running.calls.open()

@@ -59,6 +59,15 @@ class Timeline:
         print(f"[{time.monotonic() - self._start:7.2f} s | {self._clock.local()}] {what}", file=self._out, flush=True)
 
 
+CHECK_IN = """
+[[check_in]]
+id = "midday"
+time = "12:00"
+who = "Sykepleier Nina"
+link = "{url}/call/check-in"
+"""
+
+
 def make_home(root: Path, service: DemoCareService | None = None) -> Path:
     """Write the demo configuration and technician PIN; return the config path."""
     from hub_app.technician import set_pin
@@ -68,7 +77,10 @@ def make_home(root: Path, service: DemoCareService | None = None) -> Path:
     if service is not None:
         text += CARE_SERVICE_CONFIG.format(url=service.url, patient_id=service.patient_id)
     config_path.write_text(text, encoding="utf-8")
-    (root / "care-plan.toml").write_text(DEMO_PLAN, encoding="utf-8")
+    plan = DEMO_PLAN
+    if service is not None:  # the afternoon check-in, through the demo service's rooms
+        plan += CHECK_IN.format(url=service.url)
+    (root / "care-plan.toml").write_text(plan, encoding="utf-8")
     set_pin(root / "technician-pin", DEMO_PIN)
     return config_path
 
@@ -77,7 +89,19 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
     if offscreen:
         # Must be decided before Qt is imported and the platform plugin is chosen.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # The demo home has no camera: Chromium's test pattern and tone stand in, and the
+    # call between the "nurse" and the hub stays on 127.0.0.1.
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--use-fake-device-for-media-stream "
+                          "--allow-loopback-in-peer-connection")
     from hub_app import startup
+    from hub_app.ui.app import application
+    from hub_app.ui.call_view import warm_up
+
+    # The web engine starts before the home's BlueZ stand-in puts its private bus in
+    # DBUS_SYSTEM_BUS_ADDRESS: Chromium looks for the system bus once, at its start, and
+    # aborts the whole process if a bus it holds goes away (the stand-in's, at the end).
+    application()
+    warm_up()
 
     root = Path(tempfile.mkdtemp(prefix="welfare-hub-demo-"))
     service = DemoCareService(root)

@@ -93,7 +93,9 @@ class Scenario:
         self.help_pressed()
         self.measurements()
         self.morning_dose()
-        self.falls()
+        self.fall_answered()
+        self.check_in()
+        self.fall_unanswered()
         self.evening_dose()
         self.technician()
 
@@ -177,7 +179,7 @@ class Scenario:
         if w.currentWidget() is w.reminder:  # the morning measurement (done already): later
             w.reminder.later_button.click()
 
-    def falls(self) -> None:
+    def fall_answered(self) -> None:
         w, home = self.window, self.home
         self.at(10, 15)
         home.host.call(home.receiver.fall, home.FALL_SENSOR)
@@ -187,6 +189,37 @@ class Scenario:
         w.countdown.ok_button.click()
         self.until(lambda: w.currentWidget() is w.home, "the home screen after \"I'm OK\"")
         self.timeline("resident pressed \"I'm OK\": the alarm is cancelled and recorded, nobody is called")
+
+    def check_in(self) -> None:
+        w = self.window
+        self.at(12, 0)
+        self.until(lambda: w.currentWidget() is w.call and w.call.answer_button.isEnabled(), "the check-in ringing")
+        self.shot("check-in-ringing", f"the planned video check-in rings: \"{w.call.caller.text()}\" "
+                                      f"\"{w.call.ring_words.text()}\"")
+        if not self.camera.join_call(w.call.call.room):
+            w.call.decline_button.click()
+            self.timeline("no browser for the nurse's side of the call: the resident pressed \"Not now\"")
+            self.until(lambda: w.currentWidget() is w.home, "the home screen")
+            return
+        self.timeline(f"{NURSE_NAME} joins from her console (fake camera); the resident presses \"Answer\"")
+        w.call.answer_button.click()
+        self.until(lambda: w.call.web is not None and w.call.web.last_state.get("frames_decoded", 0) > 0
+                   and self.camera.call_state().get("framesDecoded", 0) > 0, "pictures both ways", timeout=30)
+        self.until(lambda: w.call.web.last_state.get("state") == "connected", "the call connected")
+        time.sleep(1.0)
+        self.settle()
+        self.shot("check-in-call", "both sides connected on 127.0.0.1: the nurse large, the resident small, "
+                                   "\"Legg på\" (End call)")
+        self.step += 1
+        path = self.shots / f"{self.step:02d}-console-check-in-call.png"
+        self.camera.shoot_call(path)
+        self.timeline(f"the nurse's call view in the console -> {path.name}")
+        self.camera.hang_up()
+        self.until(lambda: w.currentWidget() is w.home, "the hub back home when the nurse hangs up")
+        self.timeline("the nurse hung up: the hub went home by itself; the call is recorded (call_ended)")
+
+    def fall_unanswered(self) -> None:
+        w, home = self.window, self.home
         self.at(14, 40)
         self.service.stop()
         self.timeline("the care service goes down (an outage)")

@@ -117,11 +117,14 @@ class ConsoleCamera:
     when both are installed (`./dev demo` installs them); otherwise none, said once."""
 
     FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run", "--disable-quic"]
+             "--disable-sync", "--no-first-run", "--disable-quic",
+             # The nurse's side of the video check-in: a fake camera and microphone on 127.0.0.1.
+             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+             "--allow-loopback-in-peer-connection"]
 
     def __init__(self, url: str) -> None:
         self.url, self.why_not = url, ""
-        self._playwright = self._browser = self._page = None
+        self._playwright = self._browser = self._page = self._call = None
         try:
             import shutil
 
@@ -132,7 +135,8 @@ class ConsoleCamera:
                 raise RuntimeError("chromium is not installed")
             self._playwright = sync_playwright().start()
             self._browser = self._playwright.chromium.launch(executable_path=chromium, args=self.FLAGS)
-            self._page = self._browser.new_page(viewport={"width": 1280, "height": 800}, locale="nb-NO")
+            context = self._browser.new_context(viewport={"width": 1280, "height": 800}, locale="nb-NO")
+            self._page = context.new_page()  # a call gets a tab of its own in the same session
             self._page.goto(f"{url}/console/login")
             self._page.fill("input[name=username]", NURSE_USER)
             self._page.fill("input[name=password]", NURSE_PASSWORD)
@@ -150,6 +154,23 @@ class ConsoleCamera:
             self._page.wait_for_selector(wait_for, timeout=10000)
         self._page.screenshot(path=str(path))
         return True
+
+    def join_call(self, room: str) -> bool:
+        """The nurse joins a call from her console (a tab of its own, her session)."""
+        if self._page is None:
+            return False
+        self._call = self._page.context.new_page()
+        self._call.goto(f"{self.url}/console/calls/{room}")
+        return True
+
+    def call_state(self) -> dict:
+        return self._call.evaluate("({...window.callState})") if self._call is not None else {}
+
+    def shoot_call(self, path: Path) -> None:
+        self._call.screenshot(path=str(path))
+
+    def hang_up(self) -> None:
+        self._call.click("#call-end")
 
     def close(self) -> None:
         for closing in (self._browser, self._playwright):

@@ -61,6 +61,21 @@ def call_profile() -> QWebEngineProfile:
     return _profile
 
 
+def warm_up(timeout_s: float = 10.0) -> None:
+    """Start the web engine now (a blank page, loaded and dropped), not at the first call."""
+    import time
+
+    page = QWebEnginePage(call_profile())
+    done: list[bool] = []
+    page.loadFinished.connect(done.append)
+    page.load(QUrl("about:blank"))
+    deadline = time.monotonic() + timeout_s
+    while not done and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    page.deleteLater()
+
+
 class FencedPage(QWebEnginePage):
     """A page that stays on the allowed origins and gives media to them only."""
 
@@ -108,10 +123,12 @@ class CallWebView(QWebEngineView):
         self.setPage(self.fenced)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.volume = 8  # of 10
+        self.last_state: dict = {}  # what the page said at the last poll
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._ask)
 
     def open_call(self, url: str) -> None:
+        self.last_state = {}
         self.load(QUrl(url))
         self._poll.start()
 
@@ -147,8 +164,10 @@ class CallWebView(QWebEngineView):
         except ValueError:
             return
         state, devices = found.get("state") or {}, found.get("devices") or {}
-        self.page_state.emit({
+        self.last_state = {
             "state": state.get("state"),
             "camera": state.get("camera", devices.get("camera")),
             "microphone": state.get("microphone", devices.get("microphone")),
-        })
+            "frames_decoded": state.get("framesDecoded", 0),
+        }
+        self.page_state.emit(self.last_state)
