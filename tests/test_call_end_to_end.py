@@ -166,3 +166,22 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_resident_calls_the_home_care_service_and_a_nurse_joins(browser, home, qtbot, screenshot):
+    service, patient, core, window, calls = home()
+    window.home.call_button.click()
+    qtbot.waitUntil(lambda: window.currentWidget() is window.call_out and "service" in window.call_out.tiles,
+                    timeout=5000)
+    assert window.call_out.tiles["service"].text().endswith("Hjemmetjenesten")
+    screenshot(window, "call-out-tiles")
+    window.call_out.tiles["service"].click()
+    qtbot.waitUntil(lambda: window.currentWidget() is window.call and window.call.web is not None, timeout=10000)
+    assert calls[-1].direction == "outgoing" and calls[-1].room
+    page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nb-NO").new_page()
+    log_in(page, service.url, NURSE, PASSWORD)
+    page.goto(f"{service.url}/console/calls/{calls[-1].room}")  # the "Join" on the incoming card
+    pictures_both_ways(qtbot, window, page)
+    qtbot.mouseClick(window.call.end_button, qtbot_left())
+    qtbot.waitUntil(lambda: window.currentWidget() is window.home, timeout=10000)
+    until(lambda: nurse_state(page).get("state") == "ended", "the nurse's page told the call ended")
