@@ -88,6 +88,17 @@ async def receive(ws: aiohttp.ClientWebSocketResponse, timeout: float = 10.0) ->
     return json.loads(message.data)
 
 
+async def both_sides(http: aiohttp.ClientSession, service: RunningService, room: str):
+    """The caller's page, then the home's, each past its hello; the caller told the home is there."""
+    caller_key, home_key = keys(service, room)
+    caller = await http.ws_connect(ws_url(service, room, caller_key))
+    await receive(caller)
+    home_ws = await http.ws_connect(ws_url(service, room, home_key))
+    await receive(home_ws)
+    assert await receive(caller) == {"type": "peer", "present": True}
+    return caller, home_ws
+
+
 async def closed(ws: aiohttp.ClientWebSocketResponse, timeout: float = 10.0) -> int:
     message = await ws.receive(timeout)
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING), message
@@ -153,15 +164,10 @@ def test_the_two_sides_are_told_of_each_other_and_pass_their_messages_unchanged(
 def test_a_side_that_leaves_is_told_to_the_other(service):
     home = Home(service)
     call = service.start_call(home.pid)
-    caller_key, home_key = keys(service, call.room)
 
     async def talk():
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
-            caller = await http.ws_connect(ws_url(service, call.room, caller_key))
-            await receive(caller)
-            home_ws = await http.ws_connect(ws_url(service, call.room, home_key))
-            await receive(home_ws)
-            assert await receive(caller) == {"type": "peer", "present": True}
+            caller, home_ws = await both_sides(http, service, call.room)
             await home_ws.close()
             assert await receive(caller) == {"type": "peer", "present": False}
 
@@ -197,15 +203,11 @@ def test_a_wrong_or_expired_key_gets_404_and_no_hint_that_the_room_exists(servic
 def test_a_second_page_for_a_side_replaces_the_first(service):
     home = Home(service)
     call = service.start_call(home.pid)
-    caller_key, home_key = keys(service, call.room)
+    caller_key, _home_key = keys(service, call.room)
 
     async def talk():
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
-            first = await http.ws_connect(ws_url(service, call.room, caller_key))
-            await receive(first)
-            home_ws = await http.ws_connect(ws_url(service, call.room, home_key))
-            await receive(home_ws)
-            await receive(first)  # peer present
+            first, home_ws = await both_sides(http, service, call.room)
             second = await http.ws_connect(ws_url(service, call.room, caller_key))
             assert await closed(first) == 4000
             assert (await receive(second))["peer"] is True
@@ -247,15 +249,10 @@ def test_a_call_the_hub_says_was_answered_is_not_missed(quick):
 def test_a_call_still_going_at_the_end_of_the_rooms_life_is_ended(service):
     home = Home(service)
     call = service.start_call(home.pid)
-    caller_key, home_key = keys(service, call.room)
 
     async def talk():
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
-            caller = await http.ws_connect(ws_url(service, call.room, caller_key))
-            await receive(caller)
-            home_ws = await http.ws_connect(ws_url(service, call.room, home_key))
-            await receive(home_ws)
-            await receive(caller)  # peer present
+            caller, home_ws = await both_sides(http, service, call.room)
             await caller.send_json({"type": "connected"})
             assert await receive(home_ws) == {"type": "state", "state": "connected"}
             await asyncio.to_thread(expire, service, "call_rooms", "id", call.room)
