@@ -203,6 +203,7 @@ class Core:
         self._sync_last_success: datetime | None = None
         self._plan_etag: str | None = None
         self._last_heartbeat = float("-inf")
+        self._check_ins_ringing: set[str] = set()  # check-ins whose room is being asked for
         self._sync_last_error = ""
         self.started_monotonic = time.monotonic()
 
@@ -821,16 +822,21 @@ class Core:
         its rooms: the service makes one now (every nurse's console shows it, with "Join");
         any other allowed link (a municipality's Jitsi Meet) is opened as it is."""
         running = self._running
-        if running.store.call_by_key(key) is not None:
-            return  # rung already (the reminder is told again after a restart)
-        url, room = check_in.link, None
-        if running.client is not None and origin_of(url) == origin_of(self.config.care_service.url):
-            try:
-                found = await asyncio.get_running_loop().run_in_executor(None, running.client.start_call, "service", "")
-                url, room = found["url"], found["room"]
-            except Exception as exc:  # it rings all the same; the nurse has the plan too
-                log.warning("The care service could not make a room for a check-in: %s", exc)
-        await running.calls.ring(check_in.who, url, key=key, room=room, scheduled=True, caller="check_in")
+        if running.store.call_by_key(key) is not None or key in self._check_ins_ringing:
+            return  # rung already, or being rung (the reminder is told again: shown, a restart)
+        self._check_ins_ringing.add(key)  # one room per check-in, even while the service answers
+        try:
+            url, room = check_in.link, None
+            if running.client is not None and origin_of(url) == origin_of(self.config.care_service.url):
+                try:
+                    found = await asyncio.get_running_loop().run_in_executor(None, running.client.start_call,
+                                                                             "service", "")
+                    url, room = found["url"], found["room"]
+                except Exception as exc:  # it rings all the same; the nurse has the plan too
+                    log.warning("The care service could not make a room for a check-in: %s", exc)
+            await running.calls.ring(check_in.who, url, key=key, room=room, scheduled=True, caller="check_in")
+        finally:
+            self._check_ins_ringing.discard(key)
 
     async def open_calls(self) -> list[CallView]:
         return self._running.calls.open()
