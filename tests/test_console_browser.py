@@ -111,6 +111,9 @@ def test_the_console_on_a_phone(browser, home):
     log_in(page, service.url, NURSE, PASSWORD)
     card = page.locator("article.alarm.open")
     card.wait_for(timeout=5000)
+    # Measured once the page has loaded with its stylesheet: the card is in the page's
+    # HTML, so it can be found before the styles arrive on a busy machine.
+    page.wait_for_load_state("load")
     # Nothing wider than the screen, and the buttons big enough for a thumb.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     box = card.get_by_role("button", name="Ta alarmen").bounding_box()
