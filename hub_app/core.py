@@ -778,8 +778,12 @@ class Core:
                     await running.alarms.start("vital_sign_red", event.source, {"reading": event.uid,
                                                                                  "type": event.type},
                                                key=f"red/{event.uid}")
-            elif event.kind == EventKind.DEVICE and event.type in ("device_silent", "battery_low"):
-                await running.alarms.start(event.type, event.source, {}, key=f"device/{event.uid}")
+            elif event.kind == EventKind.DEVICE and event.type in ("device_silent", "battery_low", "sensor_silent"):
+                # A pendant or fall sensor gone quiet is as serious as a silent device: the
+                # resident believes it works. Its kind goes along, so the nurse knows which.
+                alarm_type = "device_silent" if event.type == "sensor_silent" else event.type
+                detail = {"sensor_kind": event.data["sensor_kind"]} if "sensor_kind" in event.data else {}
+                await running.alarms.start(alarm_type, event.source, detail, key=f"device/{event.uid}")
             elif event.kind == EventKind.ACTIVITY:
                 await self.tick()
         except Exception:  # a reaction must never take the core down; the event is stored

@@ -214,6 +214,46 @@ def test_without_relatives_consent_only_the_service_and_on_call(home, clock, tmp
     assert active(core)[0].state == "top_of_ladder" and len(home.modem.sent) == 1
 
 
+def test_relatives_consent_withdrawn_while_an_alarm_climbs_passes_them_by(home, clock, tmp_path):
+    core = home.start()
+    core.care_link = CareLinkState(reachable=True, reason="")
+    core.call(core.raise_help_alarm, "screen")
+    assert [r.get("name") for r in active(core)[0].detail["ladder"]] == [None, "Ola Nordmann", "on-call"]
+    withdrawn = tmp_path / "withdrawn.toml"
+    withdrawn.write_text((PLANS / "kari.toml").read_text(encoding="utf-8").replace("version = 3", "version = 4").replace(
+        "[consent.relatives_told]\ngiven = true", "[consent.relatives_told]\ngiven = false"), encoding="utf-8")
+    core.call(core.apply_plan_file, str(withdrawn))
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    assert numbers_sent(home, 1) == [ON_CALL]  # Ola is not told: the withdrawal counts from when it was recorded
+    [alarm] = active(core)
+    assert alarm.step == 2
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    assert active(core)[0].state == "top_of_ladder" and home.sms_to("+4791234567") == []
+
+
+def test_monitoring_consent_withdrawn_stops_the_bed_alarm(home, clock, tmp_path):
+    plan = watching_plan(tmp_path)
+    clock.set_local(2026, 11, 24, 2, 0)
+    core = home.start(plan=str(plan))
+    withdrawn = tmp_path / "withdrawn.toml"
+    withdrawn.write_text(plan.read_text(encoding="utf-8").replace("version = 3", "version = 4").replace(
+        "[consent.bed_and_inactivity_monitoring]\ngiven = true", "[consent.bed_and_inactivity_monitoring]\ngiven = false"),
+        encoding="utf-8")
+    core.call(core.apply_plan_file, str(withdrawn))
+    home.host.call(home.receiver.bed_exit, BED)
+    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    clock.advance(hours=2)
+    core.call(core.tick)
+    assert active(core) == []
+    clock.set_local(2026, 11, 24, 14, 0)  # and no inactivity alarm in the day either
+    core.call(core.tick)
+    assert [a.type for a in active(core)] == ["missed_dose"]  # the morning dose, a reminder's business
+    consent = store_rows(core, "SELECT action, subject FROM audit_log WHERE action LIKE 'consent.%'")
+    assert consent[-1] == {"action": "consent.withdrawn", "subject": "bed_and_inactivity_monitoring"}
+
+
 def test_no_modem_is_said_and_the_ladder_goes_on(home, clock):
     core = home.start(wired=False)
     uid = core.call(core.raise_help_alarm, "screen").uid
@@ -345,6 +385,24 @@ def test_a_sensors_low_battery_is_a_technical_alarm(home, clock):
     home.host.call(home.receiver.send_checkins)
     wait_for(lambda: any(a.type == "battery_low" for a in active(core)), what="the battery alarm")
     [alarm] = [a for a in active(core) if a.type == "battery_low"]
+    assert alarm.state == "raised" and alarm.detail["ladder"][-1]["name"] == "on-call"
+
+
+def test_a_silent_pendant_is_a_technical_alarm(home, clock):
+    """A pendant that stopped checking in cannot call for help: somebody must know."""
+    core = home.start()
+    port = home.receiver.port.path
+    wait_for(lambda: any(s.sensor_id == PENDANT for s in core.call(core.receiver_sensors, port)), what="the sensor list")
+    home.host.call(home.receiver.silence_sensor, PENDANT)
+    clock.advance(hours=2)
+    core.call(core.tick)
+    assert active(core) == []  # two missed hours are not yet silence (2.5 intervals of 1 h)
+    wait_as_time_passes(lambda: any(a.type == "device_silent" for a in active(core)),
+                        lambda: (clock.advance(minutes=10), home.host.call(home.receiver.send_checkins)),
+                        timeout=15, what="the silent pendant's alarm")
+    [alarm] = [a for a in active(core) if a.type == "device_silent"]
+    assert alarm.detail["data"]["sensor_kind"] == "help"
+    assert store_rows(core, "SELECT source FROM alarms WHERE uid = ?", alarm.uid) == [{"source": f"sensor:{PENDANT}"}]
     assert alarm.state == "raised" and alarm.detail["ladder"][-1]["name"] == "on-call"
 
 
