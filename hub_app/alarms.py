@@ -158,6 +158,16 @@ class Alarms:
             rungs.append({"to": "sms", "name": "on-call", "phone": self._on_call})
         return rungs
 
+    def _still_consented(self, rung: dict[str, str]) -> bool:
+        """A relative's rung holds only while the consent that put it there does: the
+        ladder is kept with the alarm (so a restart goes on), but a withdrawal counts
+        from the moment it is recorded, also for an alarm already climbing."""
+        if rung.get("to") != "sms" or rung.get("name") == "on-call":
+            return True
+        plan = self.plan
+        return (plan is not None and plan.consented("relatives_told")
+                and any(c.consent and c.name == rung["name"] and c.phone == rung["phone"] for c in plan.contacts))
+
     async def _raise(self, uid: str, alarm_type: str, source: str, detail: dict[str, Any], events: list[Event],
                      actor: str) -> AlarmView:
         now = self._clock()
@@ -259,6 +269,9 @@ class Alarms:
         uid, detail = row["uid"], row["detail"]
         ladder = detail.get("ladder", [])
         step = row["step"] + 1
+        while step < len(ladder) and not self._still_consented(ladder[step]):
+            log.info("Alarm %s: a rung is passed by, its consent is withdrawn", uid)
+            step += 1
         now = self._clock()
         if step >= len(ladder):
             self._store.put_alarm(uid, type=row["type"], source=row["source"], state="top_of_ladder", step=step,
@@ -300,6 +313,8 @@ class Alarms:
 
     def _send_pending(self, view: AlarmView) -> None:
         for rung in view.detail.get("sms_pending", []):
+            if not self._still_consented({"to": "sms", **rung}):
+                continue  # waiting since before the consent was withdrawn: never sent now
             key = (view.uid, rung["name"])
             if key not in self._sending:
                 self._sending.add(key)
