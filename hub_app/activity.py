@@ -18,6 +18,11 @@ from hub_app.store import Store
 from vocabulary import Event, EventKind
 
 CONSENT = "bed_and_inactivity_monitoring"
+# Events that show the resident is up and about: movement, a measurement, a dose taken
+# (or tried too early), anything done on the screen, and "I'm OK".
+SIGN_OF_LIFE = ("kind IN (?, ?) OR (kind = ? AND type IN ('dose_taken', 'early_attempt')) OR source = 'screen' "
+                "OR type = 'alarm_cancelled'")
+SIGN_OF_LIFE_ARGS = (EventKind.ACTIVITY.value, EventKind.READING.value, EventKind.DOSE.value)
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,9 @@ class ActivityWatch:
         self.plan: CarePlan = EMPTY_PLAN
 
     def _last(self, types: tuple[str, ...]) -> Event | None:
-        for event in self._store.events(kind=EventKind.ACTIVITY, limit=200):
-            if event.type in types:
-                return event
-        return None
+        found = self._store.events(kind=EventKind.ACTIVITY, limit=1, where=f"type IN ({', '.join('?' * len(types))})",
+                                   args=types)
+        return found[0] if found else None
 
     def findings(self) -> list[Finding]:
         """What is overdue now (the caller starts each alarm once, by its key)."""
@@ -64,9 +68,10 @@ class ActivityWatch:
         return found
 
     def _last_sign_of_life(self) -> datetime | None:
-        times = [e.occurred_at for e in self._store.events(limit=50)
-                 if e.kind in (EventKind.ACTIVITY, EventKind.READING, EventKind.DOSE) or e.source == "screen"
-                 or e.type == "alarm_cancelled"]  # "I'm OK" is a sign of life as well
+        # Only what the resident did: the dispenser saying a dose is due, or the hub
+        # recording one missed, is no sign of life. Asked of the store by kind, so a busy
+        # day of device chatter cannot push the resident's last movement out of sight.
+        times = [e.occurred_at for e in self._store.events(limit=50, where=SIGN_OF_LIFE, args=SIGN_OF_LIFE_ARGS)]
         if not times:
             return None
         latest = max(times)

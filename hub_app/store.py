@@ -204,10 +204,12 @@ class Store:
 
     # -- reading -----------------------------------------------------------------
 
-    def events(self, kind: EventKind | None = None, limit: int = 100) -> list[Event]:
-        where = "kind = ?" if kind else None
-        args = [kind.value] if kind else []
-        rows = self.db["events"].rows_where(where, args, order_by="id desc", limit=limit)
+    def events(self, kind: EventKind | None = None, limit: int = 100, where: str | None = None,
+               args: Sequence[Any] = ()) -> list[Event]:
+        """Newest stored first; `where` (SQL over the events table, with `args`) narrows them further."""
+        clauses = [c for c in ("kind = ?" if kind else None, f"({where})" if where else None) if c]
+        values = [*([kind.value] if kind else []), *args]
+        rows = self.db["events"].rows_where(" AND ".join(clauses) or None, values, order_by="id desc", limit=limit)
         return [self._event_from_row(row) for row in rows]
 
     def event_by_uid(self, uid: str) -> Event | None:

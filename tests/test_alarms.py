@@ -362,6 +362,27 @@ def test_inactivity_in_the_day_with_consent(home, clock, tmp_path):
     assert active(core) == []
 
 
+def test_the_dispensers_own_words_are_no_sign_of_life(home, clock, tmp_path):
+    """A dose falling due, or missed, says nothing of the resident: only a dose taken does."""
+    plan = watching_plan(tmp_path)
+    clock.set_local(2026, 11, 24, 9, 0)
+    core = home.start(plan=str(plan))
+    home.host.call(home.receiver.bed_exit, BED)
+    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+
+    async def dispenser_says(type_):
+        event = Event(EventKind.DOSE, type_, "serial:dispenser", clock.now, {"compartment": 3})
+        core._store().record_event(event)
+
+    clock.set_local(2026, 11, 24, 10, 0)
+    core.call(dispenser_says, "dose_due")
+    clock.set_local(2026, 11, 24, 11, 0)
+    core.call(dispenser_says, "dose_missed")
+    clock.set_local(2026, 11, 24, 14, 0)  # five hours since Kari got up
+    core.call(core.tick)
+    assert "inactivity" in [a.type for a in active(core)]
+
+
 def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
     plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 9, 0)
