@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hub_app.vitals import DEFAULT_LIMITS, MEASURES, Limits
+from vocabulary import overlapping_doses
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MEASUREMENT_KINDS = ("blood_pressure", "oximeter", "thermometer", "scale", "glucose")
@@ -237,11 +238,16 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
         compartment = item.get("compartment")
         if compartment is not None:
             compartment = c.integer(item, "compartment", where, 1, 64)
-        medications.append(Medication(
+        medication = Medication(
             id=c.text(item, "id", where, default=_slug(name) or f"medication-{i + 1}", max_len=40), name=name,
             dose=c.text(item, "dose", where, default="", max_len=60), times=c.clocks(item, "times", where),
             window_minutes=c.integer(item, "window_minutes", where, 5, 720, default=60),
-            compartment=compartment, days=c.days(item, where)))
+            compartment=compartment, days=c.days(item, where))
+        overlap = overlapping_doses([t.strftime("%H:%M") for t in medication.times], medication.window_minutes)
+        if overlap:
+            c.problems.append(f"{where}: the doses at {overlap[0]} and {overlap[1]} are closer than window_minutes = "
+                              f"{medication.window_minutes}; two doses would be open at once")
+        medications.append(medication)
 
     measurements = []
     for i, item in enumerate(c.items(top.get("measurement"), "measurement")):

@@ -94,6 +94,19 @@ def test_an_id_used_twice_is_refused():
         parse_plan(raw)
 
 
+@pytest.mark.parametrize("times, window", [(["08:00", "09:00"], 120), (["23:30", "00:15"], 60),
+                                           (["08:00", "20:00"], 721)])
+def test_doses_whose_windows_overlap_are_refused(times, window):
+    """Two windows of one medicine open at once would invite a double dose."""
+    raw = kari()
+    raw["medication"][0].update(times=times, window_minutes=min(window, 720))
+    if window > 720:  # the longest window is 12 h: two doses 12 h apart just fit
+        parse_plan(raw)
+        return
+    with pytest.raises(PlanError, match=r"medication\[0\]: the doses at \S+ and \S+ are closer than window_minutes"):
+        parse_plan(raw)
+
+
 def test_files_that_cannot_be_read(tmp_path):
     with pytest.raises(PlanError, match="cannot be read"):
         load_plan_file(tmp_path / "missing.toml")

@@ -397,6 +397,19 @@ def test_a_bad_plan_edit_shows_every_problem_by_its_field_and_saves_nothing(serv
     assert problems_on(answer.text)["contact-0-phone"] == "Write + and the country code first, like +4791234567."
 
 
+def test_dose_windows_that_overlap_are_refused_in_the_editor(service, kari, nurse):
+    service.store.set_plan(kari.pid, kari_plan(), by="test")
+    path = f"/console/residents/{kari.pid}/plan"
+    fields = nurse.form(path, path)
+    fields.pop("csrf")
+    fields.update({"med-0-times": "08:00, 09:00", "med-0-window": "90"})
+    answer = nurse.post(path, fields)
+    assert answer.status_code == 400
+    assert problems_on(answer.text) == {"med-0-window": "Dosene kl. 08:00 og kl. 09:00 ligger nærmere enn vinduet: "
+                                                        "to doser ville vært åpne samtidig. Gjør vinduet kortere."}
+    assert service.store.plan_of(kari.pid)[0] == 3
+
+
 def test_a_plan_changed_meanwhile_is_not_overwritten(service, kari, nurse):
     service.store.set_plan(kari.pid, kari_plan(), by="test")
     path = f"/console/residents/{kari.pid}/plan"

@@ -5,6 +5,6 @@ service can all import it without pulling in each other.
 """
 
 from vocabulary.events import DeviceKind, Event, EventKind, Problem, utc_now
-from vocabulary.plan import PlanItem
+from vocabulary.plan import PlanItem, overlapping_doses
 
-__all__ = ["DeviceKind", "Event", "EventKind", "PlanItem", "Problem", "utc_now"]
+__all__ = ["DeviceKind", "Event", "EventKind", "PlanItem", "Problem", "overlapping_doses", "utc_now"]

@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from vocabulary import overlapping_doses
+
 from care_service.console.resident_view import CONSENT_FEATURES, DEFAULT_LIMITS, LIMITED_MEASURES, WEEKDAYS, limits_of
 
 HH_MM = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -253,6 +255,9 @@ def parse_plan_form(form: Mapping[str, Any], old: Mapping[str, Any], nurse: str,
         medication = dict(medication)
         times = _times(_field(form, f"med-{i}-times"), f"med-{i}-times", problems)
         window = _whole(_field(form, f"med-{i}-window"), f"med-{i}-window", 5, 720, problems)
+        overlap = overlapping_doses(times, window)
+        if overlap and f"med-{i}-window" not in problems:
+            problems[f"med-{i}-window"] = ("plan.p.windows_overlap", {"first": overlap[0], "second": overlap[1]})
         medication.update(times=times, window_minutes=window)
         medications.append(medication)
     if "medication" in old or medications:

@@ -193,6 +193,10 @@ i18n.add({
     "plan.p.times_needed": ("Skriv minst ett klokkeslett, som 08:00.", "Write at least one time, like 08:00."),
     "plan.p.too_many_times": ("Høyst {n} tider.", "At most {n} times."),
     "plan.p.times_twice": ("Samme tid står to ganger.", "The same time is there twice."),
+    "plan.p.windows_overlap": ("Dosene kl. {first} og kl. {second} ligger nærmere enn vinduet: to doser ville vært "
+                               "åpne samtidig. Gjør vinduet kortere.",
+                               "The doses at {first} and {second} are closer than the window: two doses would be open "
+                               "at once. Make the window shorter."),
     "plan.p.whole_number": ("Skriv et helt tall fra {low} til {high}.", "Write a whole number from {low} to {high}."),
     "plan.p.number": ("Skriv et tall, som 36,5.", "Write a number, like 36.5."),
     "plan.p.plausible": ("Må være fra {low} til {high}.", "Must be from {low} to {high}."),
