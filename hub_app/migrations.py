@@ -215,4 +215,17 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=8,
+        description="marks in time: how far the hub has looked (reminders after a long power cut)",
+        statements=(
+            # `reminders`: every occurrence before this moment has been looked at, under
+            # the plan in force at its time. After a restart the hub goes on from here,
+            # however long it was off.
+            "CREATE TABLE marks (name TEXT PRIMARY KEY, at TEXT NOT NULL)",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

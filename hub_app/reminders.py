@@ -31,7 +31,10 @@ from vocabulary import Event, EventKind
 
 log = logging.getLogger(__name__)
 
-LOOK_BACK = timedelta(hours=24)  # after a restart, occurrences this far back are looked at
+LOOK_BACK = timedelta(hours=24)  # a store that never marked how far it looked (new, or upgraded) looks this far
+ALARM_LOOK_BACK = timedelta(hours=24)  # a dose missed longer ago while the hub was off is reported, not alarmed
+MARK_EVERY = timedelta(minutes=5)  # how stale the stored mark may be: a stale one only means looking twice
+LOOKED = "reminders"  # the store's mark: every occurrence before it has been looked at
 DISPENSER_GRACE = timedelta(minutes=10)  # the dispenser's own word on a dose may come this late
 DOSE_PRIORITY, REMINDER_PRIORITY = 1, 1  # outbox: after alarms, before readings
 
@@ -71,12 +74,19 @@ class Reminders:
         self._has_dispenser = has_dispenser
         self._on_change = on_change
         self._missed_dose = missed_dose
-        self.plan: CarePlan = EMPTY_PLAN
-        self.plan_applied_at: datetime | None = None
+        # The plans in force since the hub last looked, each from when it came into
+        # force: the time before a new plan is still looked at under the old one (a
+        # newer plan file found at start must not wipe out the doses of the power cut).
+        self._plans: list[tuple[datetime, CarePlan]] = []
+        self._looked: datetime | None = None  # in memory; the store's mark may be up to MARK_EVERY older
+        self._marked: datetime | None = None
+
+    @property
+    def plan(self) -> CarePlan:
+        return self._plans[-1][1] if self._plans else EMPTY_PLAN
 
     def set_plan(self, plan: CarePlan, applied_at: datetime) -> None:
-        self.plan = plan
-        self.plan_applied_at = applied_at
+        self._plans.append((applied_at, plan))
 
     # -- what is due -----------------------------------------------------------------------
 
@@ -86,15 +96,59 @@ class Reminders:
     async def due(self) -> None:
         """Bring every occurrence up to now. Safe to call at any time, any number of times."""
         now = self._clock()
-        start = max(now - LOOK_BACK, self.plan_applied_at or now)
-        for occurrence in occurrences_between(self.plan, start, now + timedelta(microseconds=1), self._zone):
+        if self._looked is None:
+            self._marked = self._store.mark(LOOKED)
+        start = self._looked or self._marked or now - LOOK_BACK
+        begun = False
+        for occurrence in self._since(start, now):
             if self._store.reminder(occurrence.uid) is None:
                 await self._begin(occurrence, now)
+                begun = True
         for row in self._store.open_reminders():
             await self._follow(row, now)
+        self._looked = now
+        if begun or len(self._plans) > 1 or self._marked is None or not timedelta(0) <= now - self._marked < MARK_EVERY:
+            self._store.set_mark(LOOKED, now)
+            self._marked = now
+        self._plans = self._plans[-1:]
+
+    def _since(self, start: datetime, now: datetime) -> list[Occurrence]:
+        """Every occurrence from `start` to now, each under the plan in force at its time.
+        A plan that came into force since also brings its occurrences whose window was
+        still open then (a dose the nurse added for this morning, at 08:10, is shown)."""
+        found = []
+        end = now + timedelta(microseconds=1)
+        for i, (applied, plan) in enumerate(self._plans):
+            until = self._plans[i + 1][0] if i + 1 < len(self._plans) else end
+            begin = max(start, applied)
+            if begin >= until:
+                continue
+            replaced = i > 0
+            for o in occurrences_between(plan, applied - timedelta(hours=12) if replaced else begin, until, self._zone):
+                if o.at >= begin or (replaced and o.closes > applied):
+                    found.append(o)
+        return found
+
+    def _same_dose(self, o: Occurrence) -> dict[str, Any] | None:
+        """The reminder already made for this dose at another time, if a plan change moved
+        it (the morning dose from 08:00 to 08:45 after it was taken at 08:00): nearer
+        than its window, which a plan never lets two doses of one medicine be."""
+        if o.kind != "medication":
+            return None
+        window = timedelta(minutes=o.window_minutes)
+        near = self._store.reminders_near(o.kind, o.item_id, o.at - window + timedelta(microseconds=1), o.at + window)
+        return next((row for row in near if row["uid"] != o.uid), None)
 
     async def _begin(self, o: Occurrence, now: datetime) -> None:
         detail = {"title": o.title, "compartment": o.compartment, "repeat": 0, "shown_at": now.isoformat()}
+        same = self._same_dose(o)
+        if same is not None:
+            # Never a second reminder for one dose: kept as moved, with what it is the same as.
+            self._store.put_reminder(o.uid, o.kind, o.item_id, o.at, o.closes, "moved", {**detail, "same_as": same["uid"]},
+                                     audit=AuditEntry("system", "reminder.moved", subject=o.uid,
+                                                      detail={"same_as": same["uid"]}))
+            log.info("Reminder %s is the same dose as %s, moved by a plan change: not given again", o.uid, same["uid"])
+            return
         dispensed = self._dispensed(o.kind, detail)
         closes = o.closes + (DISPENSER_GRACE if dispensed else timedelta(0))
         if now < closes:
@@ -112,7 +166,9 @@ class Reminders:
                                  outbox_priority=DOSE_PRIORITY if o.kind == "medication" else REMINDER_PRIORITY,
                                  audit=AuditEntry("system", "reminder.missed_while_off", subject=o.uid))
         log.warning("Reminder %s (%s) was missed while the hub was off", o.uid, o.kind)
-        if o.kind == "medication":
+        if o.kind == "medication" and now - o.closes < ALARM_LOOK_BACK:
+            # Older ones (a hub off for days) go to the nurse as records only: the care
+            # service has its own alarm for a hub it stopped hearing from.
             await self._missed_dose(event)
 
     def _missed_event(self, kind: str, item_id: str, uid: str, due: datetime, compartment: int | None,
@@ -233,4 +289,5 @@ class Reminders:
         """The medicine occurrences with a compartment in the next `hours`: the dispenser's schedule."""
         now = self._clock()
         return [o for o in occurrences_between(self.plan, now - timedelta(hours=1), now + timedelta(hours=hours), self._zone)
-                if o.kind == "medication" and o.compartment is not None and o.closes > now]
+                if o.kind == "medication" and o.compartment is not None and o.closes > now
+                and self._same_dose(o) is None]

@@ -7,8 +7,9 @@ The rule for the two daylight-saving nights (Europe/Oslo; the same for any zone)
   02:30 becomes 03:30, as if the clock on the wall had been moved forward with it;
 - a time that happens twice (02:30 on the last Sunday of October) happens once, the
   first time (still summer time).
-Each occurrence has an identity made of the item and the local date, so the store
-can keep it once however often it is computed (after a restart, a clock jump).
+Each occurrence has an identity made of the item, the local date and the time, so the
+store can keep it once however often it is computed (after a restart, a clock jump); a
+dose moved by a plan change is recognised by its nearness instead (reminders.py).
 
 `LocalTimesTrigger` is an APScheduler trigger built on the same rule. The stock
 `CronTrigger` fires twice on the autumn night and then keeps the wrong offset (see

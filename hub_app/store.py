@@ -313,11 +313,28 @@ class Store:
         rows = list(self.db["care_plans"].rows_where(order_by="version desc", limit=1))
         return rows[0] if rows else None
 
+    # -- marks in time --------------------------------------------------------------------
+
+    def mark(self, name: str) -> datetime | None:
+        rows = list(self.db["marks"].rows_where("name = ?", [name]))
+        return datetime.fromisoformat(rows[0]["at"]) if rows else None
+
+    def set_mark(self, name: str, at: datetime) -> None:
+        with self.db.conn:
+            self.db.conn.execute("INSERT INTO marks (name, at) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET at = excluded.at",
+                                 (name, _iso(at)))
+
     # -- reminders -----------------------------------------------------------------------
 
     def reminder(self, uid: str) -> dict[str, Any] | None:
         rows = list(self.db["reminders"].rows_where("uid = ?", [uid]))
         return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+
+    def reminders_near(self, kind: str, item_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """One plan item's reminders due from `start` up to (not including) `end`."""
+        rows = self.db["reminders"].rows_where("kind = ? AND item_id = ? AND due_at >= ? AND due_at < ?",
+                                               [kind, item_id, _iso(start), _iso(end)], order_by="due_at")
+        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
 
     def open_reminders(self) -> list[dict[str, Any]]:
         rows = self.db["reminders"].rows_where("state IN ('due', 'shown')", order_by="due_at")

@@ -135,6 +135,73 @@ def test_off_for_the_whole_window_is_recorded_and_reported(hub, clock):
     assert [r["state"] for r in measured] == ["due"]  # 08:30 + 2 h: still open, shown late
 
 
+def kari_version(folder, version, **replace):
+    """Kari's plan as a newer version, with some lines of it changed."""
+    text = (PLANS / "kari.toml").read_text(encoding="utf-8").replace("version = 3", f"version = {version}")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / f"kari-v{version}.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_off_for_days_every_missed_dose_is_recorded_and_the_last_days_alarm(hub, clock):
+    """Nothing is lost however long the hub was off (it goes on from the mark it left in
+    the store); only doses of the last 24 hours become alarms, the rest are records."""
+    hub().stop()
+    clock.set_local(2026, 11, 25, 9, 40)  # Monday 07:00 to Wednesday 09:40
+    core = hub()
+    missed = [(e.data["due"][:16], e.data["missed_while_hub_off"]) for e in events(core, EventKind.DOSE, "dose_missed")]
+    assert missed == [("2026-11-23T08:00", True), ("2026-11-23T20:00", True), ("2026-11-24T08:00", True),
+                      ("2026-11-24T20:00", True), ("2026-11-25T08:00", True)]
+    alarms = core.call(core.active_alarms)
+    assert sorted(a.detail["data"]["item"] for a in alarms if a.type == "missed_dose") == ["evening", "morning"]
+    assert len(alarms) == 2  # Tuesday evening's and Wednesday morning's
+
+
+def test_a_newer_plan_file_at_start_keeps_the_doses_missed_while_off(hub, clock, tmp_path):
+    """The time before the new plan is looked at under the plan then in force."""
+    hub().stop()
+    clock.set_local(2026, 11, 23, 9, 40)
+    core = hub(plan=kari_version(tmp_path, 4, **{'name = "Kveldsmedisin"': 'name = "Kveldsmedisinen"'}))
+    assert core.plan.version == 4
+    [missed] = events(core, EventKind.DOSE, "dose_missed")
+    assert missed.data["item"] == "morning" and missed.data["missed_while_hub_off"] is True
+
+
+def test_a_dose_moved_by_the_nurse_after_it_was_taken_is_not_offered_again(hub, clock, tmp_path):
+    core = hub()
+    clock.set_local(2026, 11, 23, 8, 3)
+    core.call(core.tick)
+    [reminder] = core.call(core.open_reminders)
+    core.call(core.confirm_reminder, reminder.uid)
+    core.call(core.apply_plan_file, kari_version(tmp_path, 4, **{'times = ["08:00"]': 'times = ["08:45"]'}))
+    clock.set_local(2026, 11, 23, 8, 45)
+    core.call(core.tick)
+    assert [r.item_id for r in core.call(core.open_reminders) if r.kind == "medication"] == []  # taken at 08:03
+    moved = store_rows(core, "SELECT state, detail FROM reminders WHERE due_at LIKE '2026-11-23T07:45%'")
+    assert moved[0]["state"] == "moved" and reminder.uid in moved[0]["detail"]
+    assert [r["action"] for r in store_rows(core, "SELECT action FROM audit_log WHERE action = 'reminder.moved'")] == [
+        "reminder.moved"]
+    clock.set_local(2026, 11, 24, 8, 45)  # the next day it comes at its new time
+    core.call(core.tick)
+    assert [(r.item_id, f"{r.due_at.astimezone(OSLO):%H:%M}") for r in core.call(core.open_reminders)
+            if r.kind == "medication"] == [("morning", "08:45")]
+
+
+def test_a_dose_the_nurse_adds_while_its_window_is_open_is_shown_now(hub, clock, tmp_path):
+    core = hub()
+    clock.set_local(2026, 11, 23, 8, 0)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 8, 10)
+    extra = kari_version(tmp_path, 4, **{'[[medication]]\nid = "evening"':
+                                         '[[medication]]\nid = "iron"\nname = "Jern"\ntimes = ["07:45"]\n'
+                                         'window_minutes = 60\n\n[[medication]]\nid = "evening"'})
+    core.call(core.apply_plan_file, extra)
+    assert sorted((r.item_id, r.late) for r in core.call(core.open_reminders)) == [("iron", True), ("morning", False)]
+
+
 def test_a_clock_jump_neither_skips_nor_doubles(hub, clock):
     core = hub()
     clock.set_local(2026, 11, 23, 7, 59)
