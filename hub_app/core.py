@@ -24,8 +24,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from hub_app import __version__, system_info
 from hub_app.activity import ActivityWatch
@@ -37,7 +35,7 @@ from hub_app.care_plan import EMPTY_PLAN, CarePlan, PlanError, load_plan_file, p
 from hub_app.config import HubConfig
 from hub_app.device_report import device_report
 from hub_app.reminders import Reminders, ReminderView
-from hub_app.schedule import LocalTimesTrigger, occurrences
+from hub_app.schedule import LocalTimesTrigger, occurrences, plan_scheduler
 from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports
 from hub_app.service_inbox import NurseMessage, ServiceInbox
@@ -136,9 +134,9 @@ class LiveValue:
 
 Message = StateChanged | EventRecorded | LiveValue | ReminderChanged | AlarmChanged | NurseMessage | CallChanged
 
-HEARTBEAT_S = 30  # the scheduler also looks every 30 s: a wall-clock jump is noticed within that
-UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)
-WAKE_AT_LEAST_S = 0.05  # a configured care service silent this long: a technical alarm
+HEARTBEAT_S = 30  # the hub also looks every 30 s by the monotonic clock: a wall-clock jump is noticed within that
+UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)  # a configured care service silent this long: a technical alarm
+WAKE_AT_LEAST_S = 0.05  # a wake-up never comes at once: a look that wakes itself must not spin
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 SYNC_BATCH = 100  # outbox items a batch Bundle carries
 
@@ -162,6 +160,11 @@ class _Running:
     client: Any = None  # sync.client.CareServiceClient
     dispenser_loaded_for: Any = None  # the local date the dispenser's slots were last loaded for
     background: list[asyncio.Task[Any]] = field(default_factory=list)
+    # Looking every HEARTBEAT_S, and the next wake-up, run on the loop's monotonic clock:
+    # the machine's clock set back (NTP, a wrong RTC at boot) must not stall them.
+    looking: asyncio.Task[Any] | None = None
+    wake: asyncio.TimerHandle | None = None
+    ticking: asyncio.Lock = field(default_factory=asyncio.Lock)  # one look at a time, none skipped
 
 
 class Core:
@@ -315,8 +318,7 @@ class Core:
                       auto_answer=lambda: self.plan.consented("auto_answer_calls"),
                       ring_seconds=self.config.calls.ring_seconds, on_change=self._call_changed,
                       tell_service=self._tell_call_outcome)
-        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=zone,
-                                     job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
+        scheduler = plan_scheduler(asyncio.get_running_loop(), zone)
         running = _Running(store=store, door=TechnicianDoor(store, self.config.pin_file), serial=serial, ble=ble,
                            reminders=reminders, alarms=alarms, calls=calls, activity=ActivityWatch(store, clock=self._clock, zone=zone),
                            scheduler=scheduler, stop=asyncio.Event())
@@ -325,7 +327,7 @@ class Core:
         await serial.start()
         await ble.start()
         scheduler.start()
-        scheduler.add_job(self.tick, IntervalTrigger(seconds=self._heartbeat_s), id="heartbeat")
+        running.looking = asyncio.create_task(self._look_every(self._heartbeat_s), name="heartbeat")
         self._start_sync(running)
         self._schedule_plan()
         await self.tick()  # what was due while the hub was off, and alarms mid-escalation
@@ -338,6 +340,9 @@ class Core:
         self._ready.set()
         await running.stop.wait()
         scheduler.shutdown(wait=False)
+        running.looking.cancel()
+        if running.wake is not None:
+            running.wake.cancel()
         if running.listener is not None:
             running.listener.stop()
         if running.reactions:
@@ -684,11 +689,23 @@ class Core:
 
     # -- time: reminders, alarms, activity ----------------------------------------------------
 
+    async def _look_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self.tick()
+            except Exception:  # logged, and the next look comes as usual
+                log.exception("Looking at what is due failed")
+
     async def tick(self) -> None:
-        """Do everything that is due now, then set the scheduler's next wake-up."""
+        """Do everything that is due now, then set the next wake-up."""
         running = self._running
         if running is None:
             return
+        async with running.ticking:
+            await self._look(running)
+
+    async def _look(self, running: _Running) -> None:
         await running.reminders.due()
         await running.calls.due()
         self._refresh_today()
@@ -708,13 +725,13 @@ class Core:
         await running.alarms.due()
         times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due(),
                              running.calls.next_due()) if t]
-        if times and running.scheduler.running:
-            # The scheduler runs on the machine's clock; the hub's may be another (a demo's
-            # day, a test's): wake after the same delay. Never at once: this job may be the
-            # one running now, and a second instance would be skipped.
+        if times and not running.stop.is_set():
+            # The hub's clock may be another than the machine's (a demo's day, a test's):
+            # wake after the same delay, by the loop's monotonic clock.
             delay = max((min(times) - self._clock()).total_seconds(), WAKE_AT_LEAST_S)
-            running.scheduler.add_job(self.tick, DateTrigger(utc_now() + timedelta(seconds=delay)), id="wake",
-                                      replace_existing=True)
+            if running.wake is not None:
+                running.wake.cancel()
+            running.wake = asyncio.get_running_loop().call_later(delay, lambda: self._spawn(self.tick()))
 
     def _refresh_today(self) -> None:
         zone = ZoneInfo(self.config.resident.time_zone)

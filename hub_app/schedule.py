@@ -18,12 +18,14 @@ STANDARDS.md), which is why the hub does not use it for reminders.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from hub_app.care_plan import WEEKDAYS, CarePlan
@@ -123,3 +125,12 @@ class LocalTimesTrigger(BaseTrigger):
 
     def __repr__(self) -> str:
         return f"<LocalTimesTrigger {self}>"
+
+
+def plan_scheduler(loop: asyncio.AbstractEventLoop, zone: str) -> AsyncIOScheduler:
+    """The scheduler for the plan's jobs, on the core loop. No misfire grace limit: a job
+    whose time passed while the loop was busy (or the machine asleep) still runs, late,
+    never dropped; `coalesce` makes several missed runs of one job a single run, which
+    is enough because each run brings every occurrence up to now."""
+    return AsyncIOScheduler(event_loop=loop, timezone=zone,
+                            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})

@@ -39,9 +39,10 @@ def write_config(folder: Path, plan: str | None = None, on_call: str = "", extra
     return path
 
 
-def start_core(folder: Path, clock: Clock, **config) -> Core:
+def start_core(folder: Path, clock: Clock, heartbeat_s: float | None = None, **config) -> Core:
     cfg = load_config(write_config(folder, **config)).with_data_dir(folder / "data")
-    core = Core(cfg, clock=clock, device_options={"retry_base": 0.05, "backoff_max": 0.3, "clock": clock})
+    core = Core(cfg, clock=clock, device_options={"retry_base": 0.05, "backoff_max": 0.3, "clock": clock},
+                **({"heartbeat_s": heartbeat_s} if heartbeat_s else {}))
     core.start()
     return core
 

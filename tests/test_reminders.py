@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from plan_helpers import OSLO, PLANS, Clock, start_core, store_rows
+from plan_helpers import OSLO, PLANS, Clock, start_core, store_rows, wait_for
 
 from hub_app.care_plan import PlanError
 from hub_app.core import ReminderChanged
@@ -214,6 +214,28 @@ def test_a_clock_jump_neither_skips_nor_doubles(hub, clock):
     clock.set_local(2026, 11, 23, 8, 1)
     core.call(core.tick)
     assert len(events(core, EventKind.REMINDER, "medication_due")) == 1
+
+
+@pytest.mark.parametrize("heartbeat_s", [0.2, 3600])
+def test_the_machines_clock_set_back_does_not_stall_the_hub(hub, clock, monkeypatch, heartbeat_s):
+    """After NTP sets the machine's clock back 10 minutes, the hub still looks on time:
+    its regular look (`heartbeat_s`) and its next wake-up (an hour-long heartbeat leaves
+    only that) run on the monotonic clock, not on APScheduler's wall clock."""
+    import apscheduler.schedulers.base as scheduler_base
+    from datetime import datetime
+
+    class SetBack(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) - timedelta(minutes=10)
+
+    clock.set_local(2026, 11, 23, 7, 59, 58)
+    core = hub(heartbeat_s=heartbeat_s)
+    seen = watch(core)
+    core.call(core.tick)
+    monkeypatch.setattr(scheduler_base, "datetime", SetBack)
+    clock.set_local(2026, 11, 23, 8, 0, 1)  # the hub's own clock moves on; nobody calls tick
+    wait_for(lambda: [r.item_id for r in seen] == ["morning"], what="the 08:00 reminder without a tick by hand")
 
 
 def test_no_answer_repeats_the_reminder_every_15_minutes(hub, clock):

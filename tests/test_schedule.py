@@ -110,3 +110,31 @@ def test_occurrences_between_is_half_open():
 
 def test_an_empty_plan_gives_nothing():
     assert occurrences(parse_plan({"version": 1}), date(2026, 1, 1), 365, OSLO) == []
+
+
+def test_a_plan_job_whose_time_passed_while_the_loop_was_busy_still_runs_once():
+    """The real scheduler as the core makes it, on a real loop and the machine's clock:
+    a reminder job due while the loop is held 2.5 s runs late, once, and is not dropped
+    (APScheduler's default, a 1 s misfire grace, would drop it)."""
+    import asyncio
+    import time as wall
+
+    from hub_app.schedule import plan_scheduler
+
+    async def run() -> list[float]:
+        zone = "Europe/Oslo"
+        ran: list[float] = []
+        scheduler = plan_scheduler(asyncio.get_running_loop(), zone)
+        scheduler.start()
+        due = (datetime.now(ZoneInfo(zone)) + timedelta(seconds=2)).replace(microsecond=0)
+        scheduler.add_job(lambda: ran.append(wall.monotonic()), LocalTimesTrigger((due.time(),), zone), id="plan:x")
+        await asyncio.sleep(0)
+        wall.sleep(max(0.0, (due - datetime.now(ZoneInfo(zone))).total_seconds()) + 2.5)  # the loop is held
+        deadline = wall.monotonic() + 10
+        while not ran and wall.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        scheduler.shutdown(wait=False)
+        return ran
+
+    assert len(asyncio.run(run())) == 1
