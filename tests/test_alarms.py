@@ -438,7 +438,7 @@ def test_a_restart_during_the_countdown_raises_the_alarm_when_it_is_due(home, cl
     assert alarm.type == "fall" and alarm.state == "raised"  # nobody said "I'm OK": help is called
 
 
-def test_when_the_service_stops_answering_the_on_call_phone_is_told_at_once(home, service, tmp_path):
+def test_when_the_service_stops_answering_the_on_call_phone_is_told_at_once(home, service, clock, tmp_path):
     from hub_app.secret_files import write_secret
 
     token, patient = service.store.add_hub("Kari")
@@ -455,3 +455,11 @@ def test_when_the_service_stops_answering_the_on_call_phone_is_told_at_once(home
     assert not core.care_link.reachable
     [view] = [a for a in active(core) if a.uid == alarm.uid]
     assert "on-call" in view.told and view.state == "raised"  # the climb goes on until a person acknowledges
+    # Still out of reach half an hour later, by the sender's own reports: a technical alarm.
+    core.call(core.acknowledge_alarm, alarm.uid, "Sykepleier Nina")
+    clock.advance(minutes=29)
+    core.call(core.tick)
+    assert "care_service_unreachable" not in [a.type for a in active(core)]
+    clock.advance(minutes=1)
+    core.call(core.tick)
+    assert [a.type for a in active(core)] == ["care_service_unreachable"]
