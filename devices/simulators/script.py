@@ -93,6 +93,8 @@ from devices.simulators.dispenser_sim import DispenserSimulator
 from devices.simulators.framed import FramedDeviceSimulator
 from devices.simulators.pty import PtyPort
 from devices.simulators.receiver_sim import SensorReceiverSimulator
+from devices.simulators.script_values import Param, check_argument, day as _day, duration as _duration
+from devices.simulators.script_values import time_of_day as _time_of_day
 from drivers.serial.messages import SENSOR_KINDS
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
@@ -107,24 +109,13 @@ class ScriptError(ValueError):
 
 
 @dataclass(frozen=True)
-class Param:
-    kind: type  # int, float or str
-    required: bool = True
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-    pattern: str = ""
-    default: Any = None
-
-
-@dataclass(frozen=True)
 class Action:
     method: str
     params: dict[str, Param] = field(default_factory=dict)
 
 
 COMP = Param(int, low=1, high=64)
-SENSOR = Param(str, pattern=r"[0-9A-F]{8}")
+SENSOR = Param(str, pattern=r"[0-9A-F]{8}", form="8 hex digits, 0-9 and A-F")
 LEVEL = Param(int, low=0, high=100)
 
 COMMON_ACTIONS = {
@@ -322,7 +313,7 @@ def _parse_step(number: int, raw: dict[str, Any], actions: dict[str, Action], de
         if param is None:
             known = ", ".join(action.params) or "none"
             raise fail(f"key '{key}' is not an argument of {name} (its arguments: {known})")
-        args[key] = _argument(key, value, param, fail)
+        args[key] = check_argument(key, value, param, fail)
     for key, param in action.params.items():
         if key not in args:
             if param.required:
@@ -335,66 +326,6 @@ def _parse_step(number: int, raw: dict[str, Any], actions: dict[str, Action], de
         if "bytes" in args and any(ord(ch) > 0xFF for ch in args["bytes"]):
             raise fail("key 'bytes': characters above U+00FF cannot be one byte; use 'hex'")
     return Step(number=number, do=name, args=args, at=at, after=after)
-
-
-def _argument(key: str, value: Any, param: Param, fail: Callable[[str], ScriptError]) -> Any:
-    if param.kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(f"key '{key}': {value!r} must be a whole number")
-    elif param.kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise fail(f"key '{key}': {value!r} must be a number")
-        value = float(value)
-    elif not isinstance(value, str):
-        raise fail(f"key '{key}': {value!r} must be a string")
-    if param.low is not None and value < param.low or param.high is not None and value > param.high:
-        low = int(param.low) if param.low is not None and float(param.low).is_integer() else param.low
-        high = int(param.high) if param.high is not None and float(param.high).is_integer() else param.high
-        raise fail(f"key '{key}': {value!r} is outside {low}..{high}")
-    if param.choices and value not in param.choices:
-        raise fail(f"key '{key}': {value!r} is not one of {', '.join(param.choices)}")
-    if param.pattern and not re.fullmatch(param.pattern, value):
-        raise fail(f"key '{key}': {value!r} has the wrong form" +
-                   (" (8 hex digits, 0-9 and A-F)" if param is SENSOR else ""))
-    return value
-
-
-def _time_of_day(value: Any, fail: Callable[[str], ScriptError]) -> time:
-    if isinstance(value, time):
-        return value.replace(tzinfo=None)
-    if isinstance(value, str):
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", value.strip())
-        if match:
-            hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
-            if hour < 24 and minute < 60 and second < 60:
-                return time(hour, minute, second)
-    raise fail(f"{value!r} is not a time of day like \"08:02\" or \"08:02:30\"")
-
-
-def _day(value: Any, fail: Callable[[str], ScriptError]) -> _date:
-    if isinstance(value, _date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return _date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise fail(f"{value!r} is not a date like \"2026-11-23\"")
-
-
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
-
-
-def _duration(value: Any, fail: Callable[[str], ScriptError]) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and (match := re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h)\s*", value)):
-        seconds = float(match[1]) * _UNITS[match[2]]
-    else:
-        raise fail(f"{value!r} is not a duration like \"500ms\", \"10s\", \"5m\" or \"1h\"")
-    if seconds < 0:
-        raise fail(f"{value!r} is negative")
-    return seconds
 
 
 # -- running ---------------------------------------------------------------------------------
