@@ -16,11 +16,15 @@ import argparse
 import shlex
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from devices.simulators.bluez import health_kinds
 from devices.simulators.bluez.script import (
     ACTIONS,
     SCRIPTS,
+    Script,
     ScriptError,
     load_script,
     parse_step,
@@ -31,15 +35,47 @@ from devices.simulators.bluez.script import (
 
 
 def _value(text: str) -> object:
+    """A typed value as a script would have it: true/false, numbers, "60,62,64" a list."""
     lowered = text.lower()
     if lowered in ("true", "on", "yes"):
         return True
     if lowered in ("false", "off", "no"):
         return False
+    if "," in text:
+        return [_value(part) for part in text.split(",")]
+    for number in (int, float):
+        try:
+            return number(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _help(script: Script) -> list[str]:
+    lines = [f"  {action} {' '.join(f'{k}=' for k in params)}" for action, params in ACTIONS.items()]
+    for peripheral, _ in script.peripherals:
+        kind = health_kinds.kind_of(peripheral)
+        if kind is not None:
+            for action, params in kind.does(health_kinds.unit_of(peripheral)).items():
+                lines.append(f"  {action} peripheral={peripheral.address} {' '.join(f'{k}=' for k in params)}"
+                             f"   ({kind.name})")
+    return lines
+
+
+def _printer(timestamps: bool) -> Callable[[str], None]:
+    if not timestamps:
+        return lambda text: print(text, flush=True)
+    # CLOCK_MONOTONIC, which every process on the machine shares: another program
+    # (a benchmark) can line its own time.monotonic() up with these lines
+    return lambda text: print(f"[{time.monotonic():.6f}] {text}", flush=True)
+
+
+def _play(script: Script, standin, say: Callable[[str], None], stop: threading.Event, failed: threading.Event) -> None:
     try:
-        return int(text)
-    except ValueError:
-        return text
+        run_script(script, standin, say=say, stop=stop)
+    except ScriptError as problem:
+        failed.set()
+        print(f"stopped: {problem}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-adapter", action="store_true", help="no Bluetooth adapter at all")
     parser.add_argument("--powered-off", action="store_true", help="the adapter is switched off")
     parser.add_argument("--exit", action="store_true", help="stop when the script's steps are done")
+    parser.add_argument("--timestamps", action="store_true",
+                        help="begin each line with the monotonic clock's seconds (to line it up with another program)")
     args = parser.parse_args(argv)
 
     try:
@@ -62,19 +100,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.powered_off:
         script.powered = False
     standin = start_script(script, bus_address=args.bus)
+    say = _printer(args.timestamps)
     print(f"BlueZ stand-in on {standin.address}")
     print(f"export DBUS_SYSTEM_BUS_ADDRESS='{standin.address}'", flush=True)
     for peripheral, paired in script.peripherals:
-        print(f"  {peripheral.address}  {peripheral.name or '(no name)'}{'  (paired)' if paired else ''}")
-    stop = threading.Event()
-    player = threading.Thread(target=run_script, args=(script, standin),
-                              kwargs={"say": lambda text: print(text, flush=True), "stop": stop},
-                              name="bluez-script", daemon=True)
+        kind = health_kinds.kind_of(peripheral)
+        print(f"  {peripheral.address}  {peripheral.name or '(no name)'}{f'  ({kind.name})' if kind else ''}"
+              f"{'  (paired)' if paired else ''}", flush=True)
+    stop, failed = threading.Event(), threading.Event()
+    player = threading.Thread(target=_play, args=(script, standin, say, stop, failed), name="bluez-script",
+                              daemon=True)
     player.start()
     try:
         if args.exit:
             player.join()
-            return 0
+            return 1 if failed.is_set() else 0
         for line in sys.stdin:
             words = shlex.split(line)
             if not words:
@@ -82,15 +122,12 @@ def main(argv: list[str] | None = None) -> int:
             if words[0] in ("quit", "exit"):
                 break
             if words[0] == "help":
-                for action, params in ACTIONS.items():
-                    print(f"  {action} {' '.join(f'{k}=' for k in params)}", flush=True)
+                print("\n".join(_help(script)), flush=True)
                 continue
             try:
                 table = {"do": words[0], **{k: _value(v) for k, v in (w.split("=", 1) for w in words[1:])}}
-                step = parse_step(table, "input")
-                if "peripheral" in step.args:
-                    standin.peripheral(step.args["peripheral"])
-                run_step(step, standin, say=lambda text: print(text, flush=True))
+                step = parse_step(table, "input", {p.address: p for p, _ in script.peripherals})
+                run_step(step, standin, say=say)
             except (ScriptError, ValueError, KeyError, StopIteration) as problem:
                 print(f"? {problem or 'no such peripheral'}", flush=True)
         else:

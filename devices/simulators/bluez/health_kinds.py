@@ -1,0 +1,309 @@
+"""The six simulated health devices of ../health_peripherals.py as a BLE script names
+them (`kind = "blood_pressure_cuff"`, ...), and what each can be told to do, in the
+product's words: measure, pump, beat, spot_check, weigh, add_record, battery.
+
+`script.py` reads the TOML and checks it with the `Param`s here; `perform` plays a
+step on a device. Values in a step are in the device's unit (a cuff set to kPa is
+told `systolic = 16.1`); ranges are what the device's wire format can carry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from devices.simulators.health_peripherals import (
+    BloodPressureCuff,
+    GlucoseMeter,
+    HealthPeripheral,
+    Oximeter,
+    PulseSensor,
+    Scale,
+    Thermometer,
+)
+from devices.simulators.script_values import Fail, Param, duration
+from drivers.ble import uuids as u
+from drivers.ble.battery import BatteryLevel, encode_battery_level
+from drivers.ble.blood_pressure import BloodPressureMeasurement, IntermediateCuffPressure, encode_intermediate_cuff_pressure
+from drivers.ble.glucose import GlucoseMeasurement
+from drivers.ble.thermometer import TemperatureMeasurement, encode_temperature_measurement
+from drivers.ble.units import CELSIUS, FAHRENHEIT, KG_PER_L, KILOGRAM, KPA, MMHG, POUND
+from drivers.ble.weight import WeightMeasurement, encode_weight_measurement
+
+NOT_HEARD = "not heard: the hub is not connected or not listening"
+
+# health_peripherals' devices send one unit each (mmHg, Celsius, kg, mmol/L); real ones
+# can be set to another, and the hub must read that too. These send the same fields in
+# the unit the script chose.
+
+
+class Cuff(BloodPressureCuff):
+    def __init__(self, *args: Any, unit: str = "mmHg", **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.unit = unit
+
+    def _record(self, systolic: float, diastolic: float, pulse: float, at: datetime,
+                irregular_pulse: bool) -> BloodPressureMeasurement:
+        record = super()._record(systolic, diastolic, pulse, at, irregular_pulse)
+        if self.unit == "mmHg":
+            return record
+        # the base rounds the mean to whole mmHg; in kPa that would lose a tenth of it
+        return replace(record, unit=KPA, mean_arterial_pressure=round((systolic + 2 * diastolic) / 3, 1))
+
+    def pump(self, pressure: float) -> bool:
+        return self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(
+            IntermediateCuffPressure(pressure, unit=KPA if self.unit == "kPa" else MMHG)))
+
+
+class UnitThermometer(Thermometer):
+    def __init__(self, *args: Any, unit: str = "celsius", **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.unit = unit
+
+    def measure(self, temperature: float) -> bool:
+        return self.notify(u.TEMPERATURE_MEASUREMENT, encode_temperature_measurement(TemperatureMeasurement(
+            temperature, FAHRENHEIT if self.unit == "fahrenheit" else CELSIUS, timestamp=self.device_now())))
+
+
+class UnitScale(Scale):
+    def __init__(self, *args: Any, unit: str = "kg", **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.unit = unit
+
+    def weigh(self, weight: float) -> bool:
+        return self.notify(u.WEIGHT_MEASUREMENT, encode_weight_measurement(WeightMeasurement(
+            weight, POUND if self.unit == "lb" else KILOGRAM, timestamp=self.device_now())))
+
+
+class UnitGlucoseMeter(GlucoseMeter):
+    def __init__(self, *args: Any, unit: str = "mmol/L", **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.unit = unit
+
+    def add_record(self, glucose: float, taken_at: datetime | None = None) -> GlucoseMeasurement:
+        """A new numbered record (`taken_at`: the meter's local time, default now)."""
+        record = super().add_record(glucose)
+        if self.unit == "mg/dL":  # a mg/dL meter sends kg/L: 1 mg/dL = 1e-5 kg/L
+            record = replace(record, concentration=glucose / 100_000, unit=KG_PER_L)
+        if taken_at is not None:
+            record = replace(record, base_time=taken_at.replace(microsecond=0))
+        self.records[-1] = record
+        return record
+
+
+# -- checking a script's values -------------------------------------------------------------
+
+
+def numbers(low: float, high: float, unit: str = "", whole: bool = False) -> Callable[[Any, Fail], list]:
+    """A list of numbers in low..high (a pump's pressures, a stream of beats)."""
+    what = f"{'a whole' if whole else 'a'} number in {low:g}..{high:g}{' ' + unit if unit else ''}"
+
+    def convert(value: Any, fail: Fail) -> list:
+        if not isinstance(value, list) or not value:
+            raise fail(f"{value!r} must be a list of numbers, like [{low:g}, {high:g}]")
+        for index, one in enumerate(value, 1):
+            if (isinstance(one, bool) or not isinstance(one, int if whole else (int, float))
+                    or not low <= one <= high):
+                raise fail(f"item {index} ({one!r}) is not {what}")
+        return list(value)
+
+    return convert
+
+
+def number_or_numbers(low: float, high: float, whole: bool = False) -> Callable[[Any, Fail], list]:
+    as_list = numbers(low, high, whole=whole)
+    return lambda value, fail: as_list(value if isinstance(value, list) else [value], fail)
+
+
+def local_time(value: Any, fail: Fail) -> datetime:
+    """The device's own clock (local, no zone): a TOML date-time or "2026-03-15 07:30"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if not isinstance(value, datetime):
+        raise fail(f"{value!r} is not a date and time like 2026-03-15T07:30:00 or \"2026-03-15 07:30\"")
+    if value.tzinfo is not None:
+        raise fail(f"{value!r} has a time zone; a device keeps local time: leave the offset out")
+    return value
+
+
+def time_zone(value: Any, fail: Fail) -> str:
+    try:
+        if isinstance(value, str):
+            ZoneInfo(value)
+            return value
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    raise fail(f"{value!r} is not a known time zone (e.g. \"Europe/Oslo\")")
+
+
+PULSE = Param(float, low=0, high=300, form="/min")
+EVERY_BEAT = Param(float, required=False, default=1.0, convert=duration)
+TAKEN_AT = Param(str, required=False, convert=local_time)
+LEVEL = Param(int, low=0, high=100, form="%")
+
+
+def _pressure(unit: str) -> Param:
+    return Param(float, low=0, high={"mmHg": 300, "kPa": 40}[unit], form=unit)
+
+
+def _temperature(unit: str) -> Param:
+    return Param(float, low={"celsius": 0, "fahrenheit": 32}[unit], high={"celsius": 50, "fahrenheit": 122}[unit],
+                 form={"celsius": "°C", "fahrenheit": "°F"}[unit])
+
+
+def _weight(unit: str) -> Param:  # the field is 0xFFFE steps at most: 1/200 kg or 1/100 lb
+    return Param(float, low=0, high={"kg": 327, "lb": 655}[unit], form=unit)
+
+
+def _glucose(unit: str) -> Param:
+    return Param(float, low=0, high={"mmol/L": 50, "mg/dL": 900}[unit], form=unit)
+
+
+# -- playing a step ---------------------------------------------------------------------------
+
+
+def _measure_pressure(device: Cuff, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+    record = device.measure(args["systolic"], args["diastolic"], args["pulse"], irregular_pulse=args["irregular_pulse"])
+    if record in device.stored:
+        say("not heard: the cuff keeps it as a stored record until the hub listens")
+
+
+def _pump(device: Cuff, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+    for index, pressure in enumerate(args["pressures"]):
+        if index and stop.wait(args["every"]):
+            return
+        if not device.pump(pressure) and index == 0:
+            say(NOT_HEARD)
+
+
+def _beat(device: PulseSensor, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+    rates = args["bpm"]
+    for index in range(args.get("count", len(rates))):
+        if index and stop.wait(args["every"]):
+            return
+        bpm = rates[index % len(rates)]
+        say(f"beat {bpm} bpm")  # said before it is sent: a timed log shows when it left
+        if not device.beat(bpm):
+            say(NOT_HEARD)
+
+
+def _heard(send: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., None]:
+    """A device that only sends (no memory): say so when nobody heard it."""
+
+    def perform(device: Any, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+        if not send(device, args):
+            say(NOT_HEARD)
+
+    return perform
+
+
+def _add_record(device: UnitGlucoseMeter, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+    record = device.add_record(args["glucose"], args.get("taken_at"))
+    say(f"record {record.sequence_number} kept for the hub to fetch")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of health device: its class, what it can do (by unit), and its options."""
+
+    name: str
+    device: type[HealthPeripheral]
+    measurement: str  # the characteristic the hub listens to (wait_subscribed's default)
+    actions: Callable[[str], dict[str, dict[str, Param]]]  # unit -> action -> its keys
+    perform: dict[str, Callable[[Any, dict[str, Any], Callable[[str], None], threading.Event], None]]
+    units: tuple[str, ...] = ()  # the script's words; the first is the default
+    record: Callable[[str], dict[str, Param]] | None = None  # keys of [[peripheral.record]], by unit
+    options: dict[str, Param] = field(default_factory=dict)  # keys only this kind has
+
+    def does(self, unit: str) -> dict[str, dict[str, Param]]:
+        return {**self.actions(unit), "battery": {"level": LEVEL}}
+
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("blood_pressure_cuff", Cuff, u.BLOOD_PRESSURE_MEASUREMENT,
+         lambda unit: {
+             "measure": {"systolic": _pressure(unit), "diastolic": _pressure(unit), "pulse": PULSE,
+                         "irregular_pulse": Param(bool, required=False, default=False)},
+             "pump": {"pressures": Param(list, convert=numbers(0, {"mmHg": 300, "kPa": 40}[unit], unit)),
+                      "every": Param(float, required=False, default=0.2, convert=duration)},
+         },
+         {"measure": _measure_pressure, "pump": _pump},
+         units=("mmHg", "kPa"),
+         record=lambda unit: {"systolic": _pressure(unit), "diastolic": _pressure(unit), "pulse": PULSE,
+                              "taken_at": TAKEN_AT}),
+    Kind("pulse", PulseSensor, u.HEART_RATE_MEASUREMENT,
+         lambda unit: {"beat": {"bpm": Param(list, convert=number_or_numbers(20, 300, whole=True)),
+                                "count": Param(int, required=False, low=1, high=1_000_000),
+                                "every": EVERY_BEAT}},
+         {"beat": _beat}),
+    Kind("oximeter", Oximeter, u.PLX_SPOT_CHECK_MEASUREMENT,
+         lambda unit: {"spot_check": {"spo2": Param(float, low=0, high=100, form="%"), "pulse": PULSE}},
+         {"spot_check": _heard(lambda device, args: device.spot_check(args["spo2"], args["pulse"]))}),
+    Kind("thermometer", UnitThermometer, u.TEMPERATURE_MEASUREMENT,
+         lambda unit: {"measure": {"temperature": _temperature(unit)}},
+         {"measure": _heard(lambda device, args: device.measure(args["temperature"]))},
+         units=("celsius", "fahrenheit")),
+    Kind("scale", UnitScale, u.WEIGHT_MEASUREMENT,
+         lambda unit: {"weigh": {"weight": _weight(unit)}},
+         {"weigh": _heard(lambda device, args: device.weigh(args["weight"]))},
+         units=("kg", "lb")),
+    Kind("glucose_meter", UnitGlucoseMeter, u.GLUCOSE_MEASUREMENT,
+         lambda unit: {"add_record": {"glucose": _glucose(unit), "taken_at": TAKEN_AT}},
+         {"add_record": _add_record},
+         units=("mmol/L", "mg/dL"),
+         record=lambda unit: {"glucose": _glucose(unit), "taken_at": TAKEN_AT},
+         options={"drop_after": Param(int, required=False, low=0, high=65535)}),
+)}
+ALIASES = {"blood_pressure": "blood_pressure_cuff", "cuff": "blood_pressure_cuff", "pulse_sensor": "pulse",
+           "heart_rate": "pulse", "glucose": "glucose_meter"}
+
+# keys every kind takes besides the peripheral's own (address, name, rssi, pairing, ...)
+KIND_OPTIONS = {
+    "battery": Param(int, required=False, low=0, high=100, form="%"),
+    "clock_set": Param(bool, required=False),
+    "time_zone": Param(str, required=False, convert=time_zone),
+}
+
+
+def kind_of(peripheral: object) -> Kind | None:
+    return next((kind for kind in KINDS.values() if type(peripheral) is kind.device), None)
+
+
+def unit_of(peripheral: object) -> str:
+    return getattr(peripheral, "unit", "")
+
+
+def perform(peripheral: HealthPeripheral, action: str, args: dict[str, Any], say: Callable[[str], None],
+            stop: threading.Event) -> None:
+    """Play one step (from a thread other than the stand-in's; it may take a while)."""
+    if action == "battery":
+        level = encode_battery_level(BatteryLevel(args["level"]))
+        peripheral.set_value(u.BATTERY_LEVEL, level)
+        peripheral.notify(u.BATTERY_LEVEL, level)  # heard only if the hub listens; a read sees it anyway
+        return
+    kind = kind_of(peripheral)
+    assert kind is not None, f"{peripheral!r} is not one of the health kinds"
+    kind.perform[action](peripheral, args, say, stop)
+
+
+def build(kind: Kind, options: dict[str, Any], records: list[dict[str, Any]]) -> HealthPeripheral:
+    """The device, with its stored records. ValueError if the peripheral refuses an option."""
+    options = dict(options)
+    drop_after = options.pop("drop_after", None)
+    device = kind.device(**options)
+    if drop_after is not None:
+        device.drop_after = drop_after  # go out of range after sending that many records of a transfer
+    for record in records:
+        if isinstance(device, Cuff):
+            device.remember(record["systolic"], record["diastolic"], record["pulse"],
+                            record.get("taken_at") or device.device_now())
+        elif isinstance(device, UnitGlucoseMeter):
+            device.add_record(record["glucose"], record.get("taken_at"))
+    return device
