@@ -343,12 +343,52 @@ def test_the_dispenser_flow_taken_then_missed(hub, clock, dispenser):
 
     clock.set_local(2026, 11, 23, 20, 0)
     core.call(core.tick)
+    clock.set_local(2026, 11, 23, 20, 15)  # not taken in 15 minutes: given again, still from the dispenser
+    core.call(core.tick)
+    [evening] = core.call(core.open_reminders)
+    assert (evening.item_id, evening.repeat, evening.with_dispenser) == ("evening", 1, True)
     clock.set_local(2026, 11, 23, 21, 0)  # the window closes: the dispenser says DOSE_MISSED
     wait_for(lambda: events(core, EventKind.DOSE, "dose_missed"), what="DOSE_MISSED from the dispenser")
     wait_for(lambda: [a.type for a in core.call(core.active_alarms)] == ["missed_dose"], what="the missed-dose alarm")
     core.call(core.tick)
     assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "evening"] == ["missed"]
     assert len(events(core, EventKind.DOSE, "dose_missed")) == 1  # the hub did not add one of its own
+
+
+def test_a_dispenser_that_hangs_leaves_the_missed_dose_to_the_hub(hub, clock, dispenser):
+    """The dispenser's word decides, but only for DISPENSER_GRACE after the window: a
+    hung dispenser never leaves a dose undecided."""
+    from plan_helpers import wait_for
+
+    host, sim = dispenser
+    clock.set_local(2026, 11, 23, 19, 50)
+    core = hub()
+    core.call(core.assign_serial, sim.port.path, "dispenser")
+    wait_for(lambda: 2 in host.call(lambda: dict(sim.slots)), what="the dispenser's schedule")
+    clock.set_local(2026, 11, 23, 20, 0)
+    core.call(core.tick)
+    host.call(sim.go_silent)
+    clock.set_local(2026, 11, 23, 21, 9)  # the window closed; the dispenser may still say
+    core.call(core.tick)
+    assert [r.item_id for r in core.call(core.open_reminders) if r.kind == "medication"] == ["evening"]
+    clock.set_local(2026, 11, 23, 21, 10)
+    core.call(core.tick)
+    [missed] = events(core, EventKind.DOSE, "dose_missed")
+    assert missed.source == "plan" and missed.data["item"] == "evening" and missed.data["compartment"] == 2
+    assert [a.type for a in core.call(core.active_alarms) if a.type == "missed_dose"] == ["missed_dose"]
+
+
+def test_a_measurement_not_done_in_its_window_is_reported(hub, clock):
+    core = hub()
+    clock.set_local(2026, 11, 23, 8, 30)
+    core.call(core.tick)
+    clock.set_local(2026, 11, 23, 10, 30)  # 08:30 + 120 minutes, and no reading
+    core.call(core.tick)
+    [missed] = events(core, EventKind.REMINDER, "measurement_missed")
+    assert missed.data["item"] == "blood_pressure-1" and missed.data["missed_while_hub_off"] is False
+    assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", missed.uid) == [{"priority": 1}]
+    # Reported to the nurse, but no alarm of its own: the only alarm is the morning dose's.
+    assert [a.type for a in core.call(core.active_alarms)] == ["missed_dose"]
 
 
 def test_withdrawn_consent_stops_reading_uploads_from_then_on(hub, clock, tmp_path):
