@@ -118,14 +118,35 @@ def technician_tab(qtbot):
 
 
 @pytest.fixture
-def air(monkeypatch):
-    """The BlueZ stand-in on a private D-Bus, given to bleak as the system bus."""
+def air(request, monkeypatch):
+    """The BlueZ stand-in on a private D-Bus, given to bleak as the system bus. Its
+    options (`adapter=False`, `powered=False`) by indirect parametrization."""
     from devices.simulators.bluez import BluezStandin
 
-    standin = BluezStandin()
+    standin = BluezStandin(**getattr(request, "param", {}))
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.start())
     yield standin
     standin.stop()
+
+
+@pytest.fixture
+def ble_hub(air, tmp_path):
+    """Start the hub's core, headless, on the stand-in (again on the same data folder to
+    restart it); it looks for missing devices often, so a test need not wait a minute."""
+    from hub_app.config import HubConfig
+    from hub_app.core import Core
+
+    cores = []
+
+    def start():
+        core = Core(HubConfig().with_data_dir(tmp_path / "data"), ble_options={"find_timeout": 3.0, "backoff_max": 1.0})
+        core.start()
+        cores.append(core)
+        return core
+
+    yield start
+    for core in cores:
+        core.stop()
 
 
 @pytest.fixture

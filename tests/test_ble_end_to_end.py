@@ -10,60 +10,23 @@ import time
 
 import pytest
 
-from devices.simulators.bluez import BluezStandin
+from ble_helpers import audit_rows, readings, wait_for
 from devices.simulators.health_peripherals import BloodPressureCuff, GlucoseMeter
 from hub_app.ble_devices import BleError
-from hub_app.config import HubConfig
-from hub_app.core import Core
-from vocabulary import EventKind
+from vocabulary import DeviceKind, Problem
+
+NO_ADAPTER = "no Bluetooth adapter is available (missing or switched off)"
+WITHOUT_BLUETOOTH = pytest.mark.parametrize("air", [{"adapter": False}, {"powered": False}], indirect=True,
+                                            ids=["no-adapter", "adapter-switched-off"])
 
 
-def wait_for(condition, timeout=15.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def air(tmp_path, monkeypatch):
-    standin = BluezStandin()
-    standin.start()
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.address)
-    cores = []
-
-    def hub() -> Core:
-        core = Core(HubConfig().with_data_dir(tmp_path / "data"), ble_options={"find_timeout": 3.0, "backoff_max": 1.0})
-        core.start()
-        cores.append(core)
-        return core
-
-    yield standin, hub
-    for core in cores:
-        core.stop()
-    standin.stop()
-
-
-def readings(core, type_=None):
-    events = [e for e in reversed(core.call(core.recent_events, 1000)) if e.kind == EventKind.READING]
-    return [e for e in events if type_ is None or e.type == type_]
-
-
-def audit(core):
-    async def read():
-        return [row["action"] for row in core._store().audit_rows(limit=1000)]
-
-    return core.call(read)
-
-
-def test_scan_pair_and_an_indicated_measurement_is_stored(air):
-    standin, hub = air
-    cuff = standin.add(BloodPressureCuff())
-    core = hub()
+def test_scan_pair_and_an_indicated_measurement_is_stored(air, ble_hub):
+    cuff = air.add(BloodPressureCuff())
+    core = ble_hub()
     found = core.call(core.ble_scan, 2.0, timeout=30)
     assert [(a.address, a.profile, paired) for a, paired in found] == [(cuff.address, "blood_pressure", False)]
     assert core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
-    assert "ble.paired" in audit(core)
+    assert audit_rows(core, "ble.paired")
     wait_for(lambda: cuff.subscribed("2A35"), what="the hub to subscribe")
     cuff.measure(132, 84, 68, cuff_pressures=(40, 90, 150))
     wait_for(lambda: readings(core), what="the reading")
@@ -75,11 +38,10 @@ def test_scan_pair_and_an_indicated_measurement_is_stored(air):
     assert status.connected and status.model == "BP-7000" and status.battery == 90
 
 
-def test_only_paired_devices_are_connected_the_neighbours_cuff_is_ignored(air):
-    standin, hub = air
-    ours = standin.add(BloodPressureCuff("C4:7C:8D:6A:1B:01", name="Ours"))
-    neighbours = standin.add(BloodPressureCuff("C4:7C:8D:6A:1B:99", name="Neighbour"))
-    core = hub()
+def test_only_paired_devices_are_connected_the_neighbours_cuff_is_ignored(air, ble_hub):
+    ours = air.add(BloodPressureCuff("C4:7C:8D:6A:1B:01", name="Ours"))
+    neighbours = air.add(BloodPressureCuff("C4:7C:8D:6A:1B:99", name="Neighbour"))
+    core = ble_hub()
     core.call(core.ble_pair, ours.address, "blood_pressure", timeout=60)
     wait_for(lambda: ours.subscribed("2A35"), what="our cuff")
     neighbours.measure(180, 110, 90)  # it keeps it: nobody listens
@@ -90,10 +52,9 @@ def test_only_paired_devices_are_connected_the_neighbours_cuff_is_ignored(air):
     assert [r.source for r in readings(core)] == [f"ble:{ours.address}"]
 
 
-def test_stored_records_arrive_once_across_reconnections(air):
-    standin, hub = air
-    cuff = standin.add(BloodPressureCuff(), paired=True)  # paired on an earlier visit
-    core = hub()
+def test_stored_records_arrive_once_across_reconnections(air, ble_hub):
+    cuff = air.add(BloodPressureCuff(), paired=True)  # paired on an earlier visit
+    core = ble_hub()
     core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: cuff.subscribed("2A35"), what="the subscription")
     cuff.go_away()  # the resident takes it to the kitchen...
@@ -108,13 +69,12 @@ def test_stored_records_arrive_once_across_reconnections(air):
     assert [r.data["systolic"] for r in readings(core)] == [140.0, 138.0, 125.0]
 
 
-def test_racp_transfer_cut_in_the_middle_resumes_and_keeps_every_record_once(air):
-    standin, hub = air
-    meter = standin.add(GlucoseMeter(), paired=True)
+def test_racp_transfer_cut_in_the_middle_resumes_and_keeps_every_record_once(air, ble_hub):
+    meter = air.add(GlucoseMeter(), paired=True)
     for value in (5.1, 6.2, 7.3, 5.8, 6.6):
         meter.add_record(value)
     meter.drop_after = 2  # out of range after two records of the first transfer
-    core = hub()
+    core = ble_hub()
     core.call(core.ble_pair, meter.address, "glucose", timeout=60)
     wait_for(lambda: len(readings(core)) >= 2, what="the first records")
     wait_for(lambda: not meter.connected, what="the cut")
@@ -126,11 +86,10 @@ def test_racp_transfer_cut_in_the_middle_resumes_and_keeps_every_record_once(air
     assert len(readings(core)) == 5
 
 
-def test_an_unset_device_clock_is_set_and_its_old_readings_marked(air):
-    standin, hub = air
-    cuff = standin.add(BloodPressureCuff(clock_set=False), paired=True)
+def test_an_unset_device_clock_is_set_and_its_old_readings_marked(air, ble_hub):
+    cuff = air.add(BloodPressureCuff(clock_set=False), paired=True)
     cuff.measure(150, 95, 80)  # stamped by a clock that was never set (year 2000)
-    core = hub()
+    core = ble_hub()
     core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: readings(core), what="the stored record")
     assert cuff.clock_set  # the hub set it through Current Time
@@ -143,27 +102,24 @@ def test_an_unset_device_clock_is_set_and_its_old_readings_marked(air):
     assert abs((new.occurred_at - old.occurred_at).total_seconds()) < 60  # both placed now, not in 2000
 
 
-def test_a_missing_adapter_is_a_plain_error_not_a_crash(tmp_path, monkeypatch):
-    standin = BluezStandin(adapter=False)
-    standin.start()
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.address)
-    core = Core(HubConfig().with_data_dir(tmp_path / "data"))
-    core.start()
-    try:
-        with pytest.raises(BleError, match="no Bluetooth adapter"):
-            core.call(core.ble_scan, 1.0, timeout=30)
-    finally:
-        core.stop()
-        standin.stop()
+@WITHOUT_BLUETOOTH
+def test_a_missing_adapter_is_a_plain_error_not_a_crash(air, ble_hub):
+    core = ble_hub()
+    with pytest.raises(BleError) as scanning:
+        core.call(core.ble_scan, 1.0, timeout=30)
+    assert str(scanning.value) == NO_ADAPTER
+    with pytest.raises(BleError) as pairing:
+        core.call(core.ble_pair, "C4:7C:8D:6A:1B:01", "blood_pressure", timeout=60)
+    assert str(pairing.value) == NO_ADAPTER
+    assert core.running
 
 
-def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air):
+def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air, ble_hub):
     from devices.simulators.health_peripherals import PulseSensor
     from drivers.ble.heart_rate import HeartRateMeasurement, encode_heart_rate_measurement
 
-    standin, hub = air
-    sensor = standin.add(PulseSensor(), paired=True)
-    core = hub()
+    sensor = air.add(PulseSensor(), paired=True)
+    core = ble_hub()
     core.call(core.ble_pair, sensor.address, "pulse", timeout=60)
     wait_for(lambda: sensor.subscribed("2A37"), what="the subscription")
     value = encode_heart_rate_measurement(HeartRateMeasurement(72, sensor_contact="detected"))
@@ -178,10 +134,9 @@ def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air):
 
 # -- the resident's status line ---------------------------------------------------------
 
-def test_out_of_range_is_normal_and_not_told_to_the_resident(air):
-    standin, hub = air
-    cuff = standin.add(BloodPressureCuff(), paired=True)
-    core = hub()
+def test_out_of_range_is_normal_and_not_told_to_the_resident(air, ble_hub):
+    cuff = air.add(BloodPressureCuff(), paired=True)
+    core = ble_hub()
     core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: core.state.measures == ("blood_pressure",), what="the measure to be offered")
     cuff.go_away()
@@ -190,14 +145,12 @@ def test_out_of_range_is_normal_and_not_told_to_the_resident(air):
     assert core.state.problems == ()
 
 
-def test_a_low_battery_is_told_to_the_resident_and_cleared_when_changed(air):
+def test_a_low_battery_is_told_to_the_resident_and_cleared_when_changed(air, ble_hub):
     from drivers.ble import uuids as u
     from drivers.ble.battery import BatteryLevel, encode_battery_level
-    from vocabulary import DeviceKind, Problem
 
-    standin, hub = air
-    cuff = standin.add(BloodPressureCuff(battery=8), paired=True)
-    core = hub()
+    cuff = air.add(BloodPressureCuff(battery=8), paired=True)
+    core = ble_hub()
     core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "battery_low"),),
              what="the low battery on the status line")
@@ -206,27 +159,40 @@ def test_a_low_battery_is_told_to_the_resident_and_cleared_when_changed(air):
     wait_for(lambda: core.state.problems == (), what="the problem to clear")
 
 
-def test_a_missing_adapter_with_paired_devices_is_told_to_the_resident(tmp_path, monkeypatch):
+@WITHOUT_BLUETOOTH
+def test_a_missing_adapter_with_paired_devices_is_told_to_the_resident(air, ble_hub, tmp_path):
     from hub_app.store import AuditEntry, Store
-    from vocabulary import DeviceKind, Problem
 
-    store = Store(tmp_path / "data" / "hub.db")
+    store = Store(tmp_path / "data" / "hub.db")  # paired on an earlier visit
     store.pair_ble("C4:7C:8D:6A:1B:01", "blood_pressure", "BP-7000", AuditEntry("technician", "ble.paired"))
     store.close()
-    standin = BluezStandin(adapter=False)  # the dongle was pulled out
-    standin.start()
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.address)
-    core = Core(HubConfig().with_data_dir(tmp_path / "data"), ble_options={"find_timeout": 1.0, "backoff_max": 1.0})
-    core.start()
-    try:
-        wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "no_adapter"),),
-                 what="the missing adapter on the status line")
-        status = core.call(core.ble_statuses)[0]
-        assert status.problem == "no Bluetooth adapter is available (missing or switched off)"
-        assert core.running  # a problem, never a crash
-    finally:
-        core.stop()
-        standin.stop()
+    core = ble_hub()
+    wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "no_adapter"),),
+             what="the missing adapter on the status line")
+    status = core.call(core.ble_statuses)[0]
+    assert status.problem == NO_ADAPTER
+    assert core.running  # a problem, never a crash
+
+
+def test_an_adapter_switched_off_in_a_session_is_a_problem_until_it_is_on_again(air, ble_hub):
+    cuff = air.add(BloodPressureCuff(), paired=True)
+    core = ble_hub()
+    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    wait_for(lambda: core.call(core.ble_statuses)[0].connected, what="the connection")
+    air.power(False)  # `bluetoothctl power off`, or the hub's rfkill switch
+    wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "no_adapter"),),
+             what="the switched-off adapter on the status line")
+    status = core.call(core.ble_statuses)[0]
+    assert (status.connected, status.problem) == (False, NO_ADAPTER)
+    cuff.measure(144, 92, 76)  # nobody is listening: the cuff keeps it
+    assert core.running
+    air.power(True)
+    wait_for(lambda: core.state.problems == (), what="the problem to clear")
+    wait_for(lambda: readings(core), what="the reading the cuff kept")
+    cuff.measure(127, 83, 69)
+    wait_for(lambda: len(readings(core)) == 2, what="a new reading")
+    assert [r.data["systolic"] for r in readings(core)] == [144.0, 127.0]
+    assert core.call(core.ble_statuses)[0].connected
 
 
 def test_only_repeated_failures_become_a_problem():
@@ -248,8 +214,7 @@ def test_the_simulated_meter_answers_a_request_it_cannot_carry_out(air):
     from drivers.ble import uuids as u
     from drivers.ble.racp import decode_racp_response
 
-    standin, _hub = air
-    meter = standin.add(GlucoseMeter(), paired=True)
+    meter = air.add(GlucoseMeter(), paired=True)
 
     async def poke() -> bytes:
         device = await BleakScanner.find_device_by_address(meter.address, timeout=10)
