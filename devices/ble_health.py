@@ -221,6 +221,11 @@ class BleHealthDevice:
         gone = asyncio.Event()
         client = await establish_connection(BleakClientWithServiceCache, device, self.address,
                                             disconnected_callback=lambda _c: gone.set(), max_attempts=3)
+        # An attempt BlueZ gave up (le-connection-abort-by-local) was connected for a
+        # moment, and bleak reports its end as a disconnection before it tries again:
+        # only a disconnection of the link we now have ends this session.
+        if client.is_connected:
+            gone.clear()
         readings: asyncio.Queue[tuple[str, bytes] | None] = asyncio.Queue()
         consumer: asyncio.Task[None] | None = None
         clock_wrong = False

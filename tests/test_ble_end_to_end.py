@@ -132,6 +132,29 @@ def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air, b
     assert [r.data["heart_rate"] for r in readings(core, "heart_rate")] == [72, 72]
 
 
+def test_a_connection_the_controller_gives_up_is_tried_again_and_nothing_is_lost(air, ble_hub):
+    """BlueZ answers `le-connection-abort-by-local` now and then (interference, a busy
+    radio); the connection is retried, and the cuff's kept reading, which a bonded cuff
+    hands out a second after connecting and only once, is still stored."""
+    cuff = air.add(BloodPressureCuff(connect_failures=2), paired=True)
+    core = ble_hub()
+    assert core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
+    assert cuff.connect_failures == 0  # pairing connected through both failures
+    wait_for(lambda: core.call(core.ble_statuses)[0].connected, what="the connection")
+    cuff.go_away()
+    wait_for(lambda: not cuff.connected, what="the link to drop")
+    cuff.measure(141, 91, 77)  # kept in the cuff
+    cuff.fail_connections(2)
+    cuff.come_back()
+    wait_for(lambda: readings(core), what="the kept reading")
+    assert cuff.connect_failures == 0
+    cuff.measure(126, 81, 70)
+    wait_for(lambda: len(readings(core)) == 2, what="a new reading on the same connection")
+    assert [r.data["systolic"] for r in readings(core)] == [141.0, 126.0]
+    status = core.call(core.ble_statuses)[0]
+    assert (status.connected, status.problem, status.failures) == (True, "", 0)
+
+
 # -- the resident's status line ---------------------------------------------------------
 
 def test_out_of_range_is_normal_and_not_told_to_the_resident(air, ble_hub):

@@ -16,6 +16,8 @@ import pytest
 
 from bleak import BleakClient, BleakScanner
 from bleak.exc import BleakDBusError, BleakError
+from dbus_fast import Message, MessageType
+from dbus_fast.aio import MessageBus
 
 from devices.simulators.bluez import (
     AttError,
@@ -407,6 +409,38 @@ def test_connect_with_pair_true_pairs_first(standin):
         assert standin.device(bp.address)["Paired"] is True
     finally:
         standin.forget(bp.address)
+        standin.remove(bp.address)
+
+
+def test_a_connection_attempt_can_fail_as_the_controller_gives_up(standin):
+    """`connect_failures`: the next attempts fail as when the controller gives up the
+    link (BlueZ >= 5.62): Connect answers `le-connection-abort-by-local` after Connected
+    went true, and Connected goes false again. bleak 3 retries that on its own, and each
+    aborted attempt reaches its disconnected callback."""
+    bp = standin.add(cuff("C4:7C:8D:6A:1B:18", connect_failures=1))
+    lost = []
+
+    async def session():
+        device = await find(bp.address)
+        bus = await MessageBus(bus_address=standin.address).connect()
+        try:
+            reply = await bus.call(Message(destination="org.bluez", path=device.details["path"],
+                                           interface="org.bluez.Device1", member="Connect"))
+        finally:
+            bus.disconnect()
+        assert (reply.message_type, reply.error_name, reply.body) == (
+            MessageType.ERROR, "org.bluez.Error.Failed", ["le-connection-abort-by-local"])
+        assert await until(lambda: standin.device(bp.address)["Connected"] is False)
+        assert not bp.connected
+        bp.fail_connections(2)  # from any thread, for the next two attempts
+        async with connected(device, disconnected_callback=lambda _client: lost.append("aborted")) as client:
+            assert lost == ["aborted", "aborted"]
+            assert await client.read_gatt_char(BATTERY) == bytearray([87])
+
+    try:
+        run(session())
+        assert bp.connect_failures == 0
+    finally:
         standin.remove(bp.address)
 
 

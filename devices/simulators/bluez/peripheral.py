@@ -81,6 +81,7 @@ class SimulatedPeripheral:
         requires_pairing: bool = False,
         pairing_mode: bool = True,
         mtu: int = 247,
+        connect_failures: int = 0,
     ) -> None:
         self.address = normalize_address(address)
         if address_type not in ADDRESS_TYPES:
@@ -106,6 +107,9 @@ class SimulatedPeripheral:
         self.requires_pairing = requires_pairing
         self.pairing_mode = pairing_mode
         self.mtu = max(23, min(mtu, 517))
+        if connect_failures < 0:
+            raise ValueError("connect_failures must be 0 or more")
+        self.connect_failures = connect_failures  # the next this many Connects fail (see fail_connections)
         self.in_range = True
         self.writes: list[Write] = []
         self._standin: BluezStandin | None = None
@@ -235,6 +239,13 @@ class SimulatedPeripheral:
 
     def set_pairing_mode(self, on: bool) -> None:
         self._on_loop(lambda: setattr(self, "pairing_mode", on))
+
+    def fail_connections(self, count: int) -> None:
+        """The next `count` connection attempts fail with `le-connection-abort-by-local`,
+        as when a busy or disturbed controller gives up creating the LE link."""
+        if count < 0:
+            raise ValueError("count must be 0 or more")
+        self._on_loop(lambda: setattr(self, "connect_failures", count))
 
     # hooks: override in a subclass (they run on the stand-in's loop thread) --------
 

@@ -836,6 +836,15 @@ class DeviceObject(DBusObject):
                     self._connecting.result()
             if self._connecting.done():
                 self._connecting.result()
+            if peripheral.connect_failures > 0:
+                # The link came up and was given up at once (interference, a busy
+                # controller): BlueZ announces Connected, answers the error, then takes
+                # the link back; bleak waits for that before it tries again.
+                peripheral.connect_failures -= 1
+                self.connected = True
+                self.refresh()
+                loop.call_soon(self.drop, "local")
+                raise failed("le-connection-abort-by-local")
             self._link_up(peripheral)
         finally:
             self._connecting = None
