@@ -145,7 +145,10 @@ async def scan(seconds: float = 5.0) -> list[Advert]:
 
 def is_adapter_missing(error: BaseException) -> bool:
     text = str(error)
-    return "No Bluetooth adapters found" in text or "not available" in text.lower() or "powered" in text.lower()
+    # NotReady: BlueZ's answer to a discovery on an adapter switched off so recently
+    # that bleak has not heard of it yet, and so did not say "No powered adapters".
+    return ("No Bluetooth adapters found" in text or "not available" in text.lower() or "powered" in text.lower()
+            or "org.bluez.Error.NotReady" in text)
 
 
 def adapter_problem(error: BaseException) -> str:

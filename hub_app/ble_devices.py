@@ -113,12 +113,17 @@ class BleDevices:
 
     # -- the technician's actions --------------------------------------------------------
 
-    async def scan(self, seconds: float = 5.0) -> list[tuple[Advert, bool]]:
-        """Health devices nearby, each with whether it is paired to this hub."""
+    async def scan(self, seconds: float = 5.0, by: str = "technician") -> list[tuple[Advert, bool]]:
+        """Health devices nearby, each with whether it is paired to this hub. The audit
+        says that a scan was made and how many it found, never which: the neighbours'
+        devices are none of this hub's business."""
         try:
             adverts = await scan(seconds)
         except BleakError as exc:
-            raise BleError(adapter_problem(exc)) from exc
+            reason = adapter_problem(exc)
+            self._store.audit(AuditEntry(by, "ble.scan", detail={"ok": False, "reason": reason}))
+            raise BleError(reason) from exc
+        self._store.audit(AuditEntry(by, "ble.scan", detail={"ok": True, "found": len(adverts)}))
         paired = {row["address"] for row in self._store.paired_ble()}
         return [(advert, advert.address in paired) for advert in adverts]
 

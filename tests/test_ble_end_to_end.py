@@ -38,6 +38,64 @@ def test_scan_pair_and_an_indicated_measurement_is_stored(air, ble_hub):
     assert status.connected and status.model == "BP-7000" and status.battery == 90
 
 
+def test_the_scan_lists_health_devices_only(air, ble_hub):
+    import asyncio
+
+    from bleak import BleakScanner
+
+    from devices.simulators.bluez import Characteristic, Service, SimulatedPeripheral
+
+    cuff = air.add(BloodPressureCuff(rssi=-75))
+    others = [  # all of them louder than the cuff
+        air.add(SimulatedPeripheral("D0:0D:00:00:00:01", name="Speaker", advertised_uuids=["FE2C"], rssi=-40)),
+        air.add(SimulatedPeripheral("D0:0D:00:00:00:02", name="Phone", rssi=-45)),  # no service in its advertisement
+        # a heart-rate service in its GATT table, but its advertisement names only its battery
+        air.add(SimulatedPeripheral("D0:0D:00:00:00:03", name="Watch", advertised_uuids=["180F"], rssi=-50,
+                                    services=[Service("180D", [Characteristic("2A37", ["notify"])])])),
+    ]
+
+    async def everything_heard() -> set[str]:
+        return {device.address for device in await BleakScanner.discover(timeout=1.0)}
+
+    # They are all on the air (an unfiltered scan hears them), ...
+    assert asyncio.run(everything_heard()) >= {cuff.address, *(o.address for o in others)}
+    core = ble_hub()
+    found = core.call(core.ble_scan, 2.0, timeout=30)
+    # ... but the hub lists only the device that advertises a health service.
+    assert [(advert.address, advert.profile) for advert, _paired in found] == [(cuff.address, "blood_pressure")]
+
+
+def test_a_scan_is_audited_without_the_devices_it_heard(air, ble_hub):
+    from devices.simulators.health_peripherals import Oximeter
+
+    cuff, oximeter = air.add(BloodPressureCuff()), air.add(Oximeter())
+    core = ble_hub()
+    assert len(core.call(core.ble_scan, 2.0, timeout=30)) == 2
+    [row] = audit_rows(core, "ble.scan")
+    assert (row["actor"], row["subject"], row["detail"]) == ("technician", "", {"ok": True, "found": 2})
+    air.power(False)
+    with pytest.raises(BleError):
+        core.call(core.ble_scan, 1.0, timeout=30)
+    failed = audit_rows(core, "ble.scan")[0]
+    assert failed["detail"] == {"ok": False, "reason": NO_ADAPTER}
+    for row in audit_rows(core, "ble.scan"):
+        assert cuff.address not in str(row) and oximeter.address not in str(row)
+
+
+def test_an_adapter_switched_off_just_as_a_scan_starts_is_told_in_plain_words(air, ble_hub):
+    air.add(BloodPressureCuff())
+    core = ble_hub()
+    assert len(core.call(core.ble_scan, 1.0, timeout=30)) == 1
+
+    async def switch_off_and_scan():
+        air.power(False)  # this holds the hub's loop: its bleak has not heard of it when the scan starts
+        return await core.ble_scan(1.0)
+
+    with pytest.raises(BleError) as scanning:
+        core.call(switch_off_and_scan, timeout=30)
+    assert str(scanning.value) == NO_ADAPTER
+
+
 def test_only_paired_devices_are_connected_the_neighbours_cuff_is_ignored(air, ble_hub):
     ours = air.add(BloodPressureCuff("C4:7C:8D:6A:1B:01", name="Ours"))
     neighbours = air.add(BloodPressureCuff("C4:7C:8D:6A:1B:99", name="Neighbour"))
@@ -130,6 +188,21 @@ def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air, b
     wait_for(lambda: len(readings(core)) == 2, what="the second beat")
     time.sleep(0.5)
     assert [r.data["heart_rate"] for r in readings(core, "heart_rate")] == [72, 72]
+
+
+def test_a_device_that_refuses_to_pair_is_not_kept_and_the_technician_is_told_why(air, ble_hub):
+    cuff = air.add(BloodPressureCuff(pairing_mode=False))  # its Bluetooth button was not held
+    core = ble_hub()
+    with pytest.raises(BleError) as refused:
+        core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    reason = "the device refused to pair: put it in pairing mode (hold its Bluetooth button) and try again"
+    assert str(refused.value) == reason
+    [row] = audit_rows(core, "ble.pair_failed")
+    assert (row["subject"], row["detail"]) == (cuff.address, {"reason": reason})
+    assert core.call(core.ble_statuses) == [] and not audit_rows(core, "ble.paired")
+    wait_for(lambda: not cuff.connected, what="the hub to let go of the device")
+    cuff.set_pairing_mode(True)  # the technician holds the button and tries again
+    assert core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
 
 
 def test_a_connection_the_controller_gives_up_is_tried_again_and_nothing_is_lost(air, ble_hub):
