@@ -2,8 +2,9 @@
 with stored records, a pulse sensor, an oximeter, a thermometer, a scale and a glucose
 meter with a Record Access Control Point. They send the real SIG byte layouts (the
 hub's own encoders from drivers/ble), and misbehave as real ones do: a cuff that
-hands its stored records out only once, a clock that was never set, a meter that goes
-out of range in the middle of a transfer.
+hands its stored records out only once, a clock that was never set or runs hours off, a
+meter that goes out of range in the middle of a transfer or ignores which records it
+was asked for.
 
 Methods may be called from any thread (see bluez/peripheral.py).
 """
@@ -32,7 +33,7 @@ from drivers.ble.device_info import DeviceInformationText, encode_device_informa
 from drivers.ble.errors import BleCodecError
 from drivers.ble.glucose import GlucoseMeasurement, encode_glucose_measurement
 from drivers.ble.heart_rate import HeartRateMeasurement, encode_heart_rate_measurement
-from drivers.ble.plx import PlxSpotCheck, encode_plx_spot_check
+from drivers.ble.plx import PlxContinuous, PlxSpotCheck, encode_plx_continuous, encode_plx_spot_check
 from drivers.ble.racp import (
     RacpOpcode,
     RacpOperator,
@@ -43,6 +44,7 @@ from drivers.ble.racp import (
     encode_racp_response,
 )
 from drivers.ble.thermometer import TemperatureMeasurement, encode_temperature_measurement
+from drivers.ble.units import CELSIUS, FAHRENHEIT
 from drivers.ble.weight import WeightMeasurement, encode_weight_measurement
 
 UNSET_CLOCK = datetime(2000, 1, 1)  # where a device's clock starts when nobody set it
@@ -53,10 +55,13 @@ class HealthPeripheral(SimulatedPeripheral):
 
     def __init__(self, address: str, *, name: str, model: str, serial: str, firmware: str = "1.0",
                  services: Iterable[Service], advertised: str, battery: int = 90, clock_set: bool = True,
-                 time_zone: str = "Europe/Oslo", clock: Callable[[], datetime] = utc_now, **options) -> None:
+                 clock_offset: timedelta = timedelta(0), time_zone: str = "Europe/Oslo",
+                 clock: Callable[[], datetime] = utc_now, **options) -> None:
         self._zone = ZoneInfo(time_zone)  # a device's clock shows the wall-clock time of the home
         self._now = clock  # the world's time (a demo's simulated day); the device's own clock runs from it
-        self._clock_offset: timedelta | None = timedelta(0) if clock_set else None
+        # clock_offset: a clock that was set once but is off (set by hand, drifted, missed
+        # a daylight-saving change); clock_set=False: never set at all.
+        self._clock_offset: timedelta | None = clock_offset if clock_set else None
         self._clock_started = self._wall()
         common = [
             Service(u.BATTERY_SERVICE, [Characteristic(u.BATTERY_LEVEL, ["read", "notify"],
@@ -170,23 +175,33 @@ class Oximeter(HealthPeripheral):
     def __init__(self, address: str = "C4:7C:8D:6A:1B:03", *, name: str = "Oxi-1", **options) -> None:
         super().__init__(address, name=name, model="Oxi-1", serial="OX7781", advertised=u.PULSE_OXIMETER_SERVICE,
                          services=[Service(u.PULSE_OXIMETER_SERVICE, [
-                             Characteristic(u.PLX_SPOT_CHECK_MEASUREMENT, ["indicate"])])], **options)
+                             Characteristic(u.PLX_SPOT_CHECK_MEASUREMENT, ["indicate"]),
+                             Characteristic(u.PLX_CONTINUOUS_MEASUREMENT, ["notify"])])], **options)
 
     def spot_check(self, spo2: float, pulse: float) -> bool:
         clock_set = self.clock_set
         return self.notify(u.PLX_SPOT_CHECK_MEASUREMENT, encode_plx_spot_check(PlxSpotCheck(
             spo2, pulse, timestamp=self.device_now() if clock_set else None, clock_set=clock_set)))
 
+    def stream(self, spo2: float, pulse: float) -> bool:
+        """One value of the continuous stream (no time stamp: it is now)."""
+        return self.notify(u.PLX_CONTINUOUS_MEASUREMENT, encode_plx_continuous(PlxContinuous(spo2, pulse)))
+
 
 class Thermometer(HealthPeripheral):
-    def __init__(self, address: str = "C4:7C:8D:6A:1B:04", *, name: str = "Thermo", **options) -> None:
+    """`fahrenheit=True`: it measures and sends in degrees Fahrenheit, as many sold abroad do."""
+
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:04", *, name: str = "Thermo", fahrenheit: bool = False,
+                 **options) -> None:
         super().__init__(address, name=name, model="Thermo", serial="TH1001", advertised=u.HEALTH_THERMOMETER_SERVICE,
                          services=[Service(u.HEALTH_THERMOMETER_SERVICE, [
                              Characteristic(u.TEMPERATURE_MEASUREMENT, ["indicate"])])], **options)
+        self.unit = FAHRENHEIT if fahrenheit else CELSIUS
 
-    def measure(self, celsius: float) -> bool:
+    def measure(self, temperature: float) -> bool:
+        """A temperature in the thermometer's own unit."""
         return self.notify(u.TEMPERATURE_MEASUREMENT, encode_temperature_measurement(
-            TemperatureMeasurement(celsius, timestamp=self.device_now())))
+            TemperatureMeasurement(temperature, self.unit, timestamp=self.device_now())))
 
 
 class Scale(HealthPeripheral):
@@ -202,7 +217,8 @@ class Scale(HealthPeripheral):
 class GlucoseMeter(HealthPeripheral):
     """Keeps numbered records and hands them out through the Record Access Control
     Point. `drop_after` makes it go out of range after sending that many records of a
-    transfer (a disconnect in the middle)."""
+    transfer (a disconnect in the middle); `ignores_operand` makes it send all its
+    records whatever it was asked for, as some meters do."""
 
     def __init__(self, address: str = "C4:7C:8D:6A:1B:06", *, name: str = "Gluco", **options) -> None:
         super().__init__(address, name=name, model="Gluco", serial="GL5150", advertised=u.GLUCOSE_SERVICE,
@@ -212,6 +228,7 @@ class GlucoseMeter(HealthPeripheral):
                          ])], **options)
         self.records: list[GlucoseMeasurement] = []
         self.drop_after: int | None = None
+        self.ignores_operand = False
         self.requests: list[bytes] = []
 
     def add_record(self, mmol_per_l: float) -> GlucoseMeasurement:
@@ -235,7 +252,7 @@ class GlucoseMeter(HealthPeripheral):
         if request.opcode != RacpOpcode.REPORT_STORED_RECORDS:
             self._later(lambda: self._answer(request.opcode, RacpResponseCode.OP_CODE_NOT_SUPPORTED))
             return
-        if request.operator == RacpOperator.ALL_RECORDS:
+        if request.operator == RacpOperator.ALL_RECORDS or self.ignores_operand:
             chosen = list(self.records)
         else:
             chosen = [r for r in self.records if r.sequence_number >= (request.minimum or 0)]
