@@ -132,3 +132,20 @@ def test_a_device_clock_hours_off_is_set_and_the_readings_it_stamped_marked(air,
     new = readings(core)[1]
     assert "device_clock_wrong" not in new.data
     assert new.occurred_at == new_record.timestamp.replace(tzinfo=zone)  # the cuff's own time, now right
+
+
+def test_a_red_blood_pressure_from_the_cuff_is_an_alarm_for_the_nurse(air, ble_hub):
+    """From the cuff's indication to the alarm, with no hand in between: 150/85 is
+    yellow and only stored; 186/104 is red against the limits and raises the alarm."""
+    cuff = air.add(BloodPressureCuff())
+    core = ble_hub()
+    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    wait_for(lambda: cuff.subscribed(u.BLOOD_PRESSURE_MEASUREMENT), what="the hub to listen to the cuff")
+    cuff.measure(150, 85, 70)
+    wait_for(lambda: len(readings(core)) == 1, what="the yellow reading")
+    assert core.call(core.active_alarms) == []
+    cuff.measure(186, 104, 92)
+    wait_for(lambda: core.call(core.active_alarms), what="the red reading's alarm")
+    [alarm] = core.call(core.active_alarms)
+    red = [r for r in readings(core) if r.data["systolic"] == 186]
+    assert alarm.type == "vital_sign_red" and alarm.state == "raised" and alarm.detail["data"]["reading"] == red[0].uid
