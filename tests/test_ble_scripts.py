@@ -15,9 +15,10 @@ import sys
 import threading
 import time
 import tomllib
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from bleak import BleakClient, BleakScanner
@@ -180,10 +181,11 @@ every = "20ms"
     assert sum("beat 7" in line for line in said) == 5
 
 
-def test_an_oximeter_spot_check(tmp_path, monkeypatch):
-    got, _ = play(tmp_path, monkeypatch, """
+def test_an_oximeter_with_a_clock_two_hours_behind_spot_checks_and_streams(tmp_path, monkeypatch):
+    got, said = play(tmp_path, monkeypatch, """
 [[peripheral]]
 kind = "oximeter"
+clock_offset = "-2h"
 [[step]]
 do = "wait_subscribed"
 timeout = "20s"
@@ -191,9 +193,19 @@ timeout = "20s"
 do = "spot_check"
 spo2 = 97
 pulse = 72
-""", ["2A5E"], 1)
+[[step]]
+do = "stream"
+spo2 = [96, 95]
+pulse = 70
+count = 3
+every = "20ms"
+""", ["2A5F", "2A5E"], 4)
     [check] = values(got, "2A5E")
     assert (check.spo2, check.pulse_rate, check.clock_set) == (97, 72, True)
+    two_hours_ago = datetime.now(ZoneInfo("Europe/Oslo")).replace(tzinfo=None) - timedelta(hours=2)
+    assert abs(check.timestamp - two_hours_ago) < timedelta(minutes=1)
+    assert [(m.spo2, m.pulse_rate) for m in values(got, "2A5F")] == [(96, 70), (95, 70), (96, 70)]
+    assert sum("SpO2 9" in line for line in said) == 3
 
 
 @pytest.mark.parametrize("unit, value, wire_unit", [("celsius", 36.7, "Cel"), ("fahrenheit", 98.6, "[degF]")])
@@ -363,6 +375,9 @@ THERMO = '[[peripheral]]\nkind = "thermometer"\n'
     (CUFF + 'rssi = "loud"\n', "peripheral 1: key 'rssi': 'loud' must be a whole number"),
     (CUFF + 'address = "C4:7C"\n', "peripheral 1: key 'address': 'C4:7C' is not a Bluetooth address"),
     (CUFF + 'time_zone = "Mars/Olympus"\n', "key 'time_zone': 'Mars/Olympus' is not a known time zone"),
+    (CUFF + 'clock_offset = "a while"\n', "key 'clock_offset': 'a while' is not an offset like \"2h\" (ahead) or \"-90m\""),
+    (THERMO + '[[step]]\ndo = "measure"\ntemperature = 98.6\n',  # a Fahrenheit value for a Celsius thermometer
+     "step 1: key 'temperature': 98.6 is outside 0..50 °C"),
     ('[[peripheral]]\nkind = "pulse"\n[[peripheral]]\nkind = "pulse"\n',
      "peripheral 2: key 'address': C4:7C:8D:6A:1B:02 is used by another peripheral already"),
     (CUFF + '[[step]]\ndo = "measure"\nsystolic = 400\ndiastolic = 80\npulse = 60\n',

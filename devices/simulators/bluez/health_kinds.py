@@ -1,6 +1,6 @@
 """The six simulated health devices of ../health_peripherals.py as a BLE script names
 them (`kind = "blood_pressure_cuff"`, ...), and what each can be told to do, in the
-product's words: measure, pump, beat, spot_check, weigh, add_record, battery.
+product's words: measure, pump, beat, spot_check, stream, weigh, add_record, battery.
 
 `script.py` reads the TOML and checks it with the `Param`s here; `perform` plays a
 step on a device. Values in a step are in the device's unit (a cuff set to kPa is
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,15 +30,14 @@ from drivers.ble import uuids as u
 from drivers.ble.battery import BatteryLevel, encode_battery_level
 from drivers.ble.blood_pressure import BloodPressureMeasurement, IntermediateCuffPressure, encode_intermediate_cuff_pressure
 from drivers.ble.glucose import GlucoseMeasurement
-from drivers.ble.thermometer import TemperatureMeasurement, encode_temperature_measurement
-from drivers.ble.units import CELSIUS, FAHRENHEIT, KG_PER_L, KILOGRAM, KPA, MMHG, POUND
+from drivers.ble.units import FAHRENHEIT, KG_PER_L, KILOGRAM, KPA, MMHG, POUND
 from drivers.ble.weight import WeightMeasurement, encode_weight_measurement
 
 NOT_HEARD = "not heard: the hub is not connected or not listening"
 
-# health_peripherals' devices send one unit each (mmHg, Celsius, kg, mmol/L); real ones
-# can be set to another, and the hub must read that too. These send the same fields in
-# the unit the script chose.
+# health_peripherals' cuff, scale and glucose meter send one unit each (mmHg, kg,
+# mmol/L); real ones can be set to another, and the hub must read that too. These send
+# the same fields in the unit the script chose. (The thermometer has its own option.)
 
 
 class Cuff(BloodPressureCuff):
@@ -57,16 +56,6 @@ class Cuff(BloodPressureCuff):
     def pump(self, pressure: float) -> bool:
         return self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(
             IntermediateCuffPressure(pressure, unit=KPA if self.unit == "kPa" else MMHG)))
-
-
-class UnitThermometer(Thermometer):
-    def __init__(self, *args: Any, unit: str = "celsius", **options: Any) -> None:
-        super().__init__(*args, **options)
-        self.unit = unit
-
-    def measure(self, temperature: float) -> bool:
-        return self.notify(u.TEMPERATURE_MEASUREMENT, encode_temperature_measurement(TemperatureMeasurement(
-            temperature, FAHRENHEIT if self.unit == "fahrenheit" else CELSIUS, timestamp=self.device_now())))
 
 
 class UnitScale(Scale):
@@ -133,6 +122,20 @@ def local_time(value: Any, fail: Fail) -> datetime:
     return value
 
 
+def offset(value: Any, fail: Fail) -> timedelta:
+    """How far a clock is off: "2h" ahead, "-90m" behind, or seconds."""
+    given = value
+    behind = isinstance(value, str) and value.strip().startswith("-")
+    if behind:
+        value = value.strip()[1:]
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        behind, value = True, -value
+    seconds = duration(value, lambda _: fail(f"{given!r} is not an offset like \"2h\" (ahead) or \"-90m\" (behind)"))
+    if seconds > 366 * 86400:
+        raise fail(f"{given!r} is more than a year: a device's clock is not that far off")
+    return timedelta(seconds=-seconds if behind else seconds)
+
+
 def time_zone(value: Any, fail: Fail) -> str:
     try:
         if isinstance(value, str):
@@ -145,6 +148,8 @@ def time_zone(value: Any, fail: Fail) -> str:
 
 PULSE = Param(float, low=0, high=300, form="/min")
 EVERY_BEAT = Param(float, required=False, default=1.0, convert=duration)
+COUNT = Param(int, required=False, low=1, high=1_000_000)
+SPO2 = Param(float, low=0, high=100, form="%")
 TAKEN_AT = Param(str, required=False, convert=local_time)
 LEVEL = Param(int, low=0, high=100, form="%")
 
@@ -183,15 +188,25 @@ def _pump(device: Cuff, args: dict[str, Any], say: Callable[[str], None], stop: 
             say(NOT_HEARD)
 
 
-def _beat(device: PulseSensor, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
-    rates = args["bpm"]
-    for index in range(args.get("count", len(rates))):
+def _in_turn(series: dict[str, list], args: dict[str, Any], send: Callable[..., bool], describe: Callable[..., str],
+             say: Callable[[str], None], stop: threading.Event) -> None:
+    """`count` values, `every` apart, each list of `series` taken in turn."""
+    for index in range(args.get("count", max(len(values) for values in series.values()))):
         if index and stop.wait(args["every"]):
             return
-        bpm = rates[index % len(rates)]
-        say(f"beat {bpm} bpm")  # said before it is sent: a timed log shows when it left
-        if not device.beat(bpm):
+        now = {name: values[index % len(values)] for name, values in series.items()}
+        say(describe(**now))  # said before it is sent: a timed log shows when it left
+        if not send(**now):
             say(NOT_HEARD)
+
+
+def _beat(device: PulseSensor, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+    _in_turn({"bpm": args["bpm"]}, args, device.beat, lambda bpm: f"beat {bpm} bpm", say, stop)
+
+
+def _stream(device: Oximeter, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+    _in_turn({"spo2": args["spo2"], "pulse": args["pulse"]}, args, device.stream,
+             lambda spo2, pulse: f"SpO2 {spo2:g} %, pulse {pulse:g}/min", say, stop)
 
 
 def _heard(send: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., None]:
@@ -219,6 +234,8 @@ class Kind:
     actions: Callable[[str], dict[str, dict[str, Param]]]  # unit -> action -> its keys
     perform: dict[str, Callable[[Any, dict[str, Any], Callable[[str], None], threading.Event], None]]
     units: tuple[str, ...] = ()  # the script's words; the first is the default
+    unit_option: Callable[[str], dict[str, Any]] = lambda unit: {"unit": unit}  # a word -> constructor options
+    unit_of: Callable[[Any], str] = lambda device: getattr(device, "unit", "")  # and back
     record: Callable[[str], dict[str, Param]] | None = None  # keys of [[peripheral.record]], by unit
     options: dict[str, Param] = field(default_factory=dict)  # keys only this kind has
 
@@ -240,16 +257,21 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
                               "taken_at": TAKEN_AT}),
     Kind("pulse", PulseSensor, u.HEART_RATE_MEASUREMENT,
          lambda unit: {"beat": {"bpm": Param(list, convert=number_or_numbers(20, 300, whole=True)),
-                                "count": Param(int, required=False, low=1, high=1_000_000),
-                                "every": EVERY_BEAT}},
+                                "count": COUNT, "every": EVERY_BEAT}},
          {"beat": _beat}),
     Kind("oximeter", Oximeter, u.PLX_SPOT_CHECK_MEASUREMENT,
-         lambda unit: {"spot_check": {"spo2": Param(float, low=0, high=100, form="%"), "pulse": PULSE}},
-         {"spot_check": _heard(lambda device, args: device.spot_check(args["spo2"], args["pulse"]))}),
-    Kind("thermometer", UnitThermometer, u.TEMPERATURE_MEASUREMENT,
+         lambda unit: {"spot_check": {"spo2": SPO2, "pulse": PULSE},
+                       "stream": {"spo2": Param(list, convert=number_or_numbers(0, 100)),
+                                  "pulse": Param(list, convert=number_or_numbers(0, 300)),
+                                  "count": COUNT, "every": EVERY_BEAT}},
+         {"spot_check": _heard(lambda device, args: device.spot_check(args["spo2"], args["pulse"])),
+          "stream": _stream}),
+    Kind("thermometer", Thermometer, u.TEMPERATURE_MEASUREMENT,
          lambda unit: {"measure": {"temperature": _temperature(unit)}},
          {"measure": _heard(lambda device, args: device.measure(args["temperature"]))},
-         units=("celsius", "fahrenheit")),
+         units=("celsius", "fahrenheit"),
+         unit_option=lambda unit: {"fahrenheit": unit == "fahrenheit"},
+         unit_of=lambda device: "fahrenheit" if device.unit == FAHRENHEIT else "celsius"),
     Kind("scale", UnitScale, u.WEIGHT_MEASUREMENT,
          lambda unit: {"weigh": {"weight": _weight(unit)}},
          {"weigh": _heard(lambda device, args: device.weigh(args["weight"]))},
@@ -268,6 +290,7 @@ ALIASES = {"blood_pressure": "blood_pressure_cuff", "cuff": "blood_pressure_cuff
 KIND_OPTIONS = {
     "battery": Param(int, required=False, low=0, high=100, form="%"),
     "clock_set": Param(bool, required=False),
+    "clock_offset": Param(str, required=False, convert=offset),
     "time_zone": Param(str, required=False, convert=time_zone),
 }
 
@@ -277,7 +300,9 @@ def kind_of(peripheral: object) -> Kind | None:
 
 
 def unit_of(peripheral: object) -> str:
-    return getattr(peripheral, "unit", "")
+    """The script's word for the unit a device sends ("kPa", "fahrenheit"), or ""."""
+    kind = kind_of(peripheral)
+    return kind.unit_of(peripheral) if kind is not None and kind.units else ""
 
 
 def perform(peripheral: HealthPeripheral, action: str, args: dict[str, Any], say: Callable[[str], None],
@@ -297,6 +322,8 @@ def build(kind: Kind, options: dict[str, Any], records: list[dict[str, Any]]) ->
     """The device, with its stored records. ValueError if the peripheral refuses an option."""
     options = dict(options)
     drop_after = options.pop("drop_after", None)
+    if "unit" in options:
+        options.update(kind.unit_option(options.pop("unit")))
     device = kind.device(**options)
     if drop_after is not None:
         device.drop_after = drop_after  # go out of range after sending that many records of a transfer

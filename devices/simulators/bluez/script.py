@@ -51,7 +51,9 @@ Kinds (`health_kinds.py`), their keys, and what they do (values in the device's 
 ``pulse``                                                      ``beat`` (bpm: a number or a list, sent in
                                                                turn; count, default the list's length;
                                                                every, default 1 s)
-``oximeter``                                                   ``spot_check`` (spo2, pulse)
+``oximeter``                                                   ``spot_check`` (spo2, pulse); ``stream``
+                                                               (PLX Continuous: spo2, pulse, each a number
+                                                               or a list; count; every, default 1 s)
 ``thermometer``          ``unit`` celsius/fahrenheit           ``measure`` (temperature)
 ``scale``                ``unit`` kg/lb                        ``weigh`` (weight)
 ``glucose_meter``        ``unit`` mmol/L, mg/dL;               ``add_record`` (glucose, taken_at): the
@@ -61,7 +63,8 @@ Kinds (`health_kinds.py`), their keys, and what they do (values in the device's 
 =======================  ====================================  ===========================================
 
 Every kind also takes ``battery`` (%), ``clock_set`` (false: a clock nobody set),
-``time_zone`` and does ``battery`` (level); a kind's ``wait_subscribed`` may leave
+``clock_offset`` (``"2h"`` ahead, ``"-90m"`` behind), ``time_zone`` and does
+``battery`` (level); a kind's ``wait_subscribed`` may leave
 out ``characteristic`` (its measurement). A device heard by nobody says so; the cuff
 then keeps the reading as a stored record, as real cuffs do.
 
