@@ -44,7 +44,7 @@ from drivers.ble.racp import (
     encode_racp_response,
 )
 from drivers.ble.thermometer import TemperatureMeasurement, encode_temperature_measurement
-from drivers.ble.units import CELSIUS, FAHRENHEIT
+from drivers.ble.units import CELSIUS, FAHRENHEIT, KG_PER_L, KILOGRAM, KPA, MMHG, MOL_PER_L, POUND
 from drivers.ble.weight import WeightMeasurement, encode_weight_measurement
 
 UNSET_CLOCK = datetime(2000, 1, 1)  # where a device's clock starts when nobody set it
@@ -106,10 +106,11 @@ class HealthPeripheral(SimulatedPeripheral):
 
 class BloodPressureCuff(HealthPeripheral):
     """Measures when told to; indicates the result if the hub listens, else keeps it and
-    hands its stored records out (once) when the hub next subscribes."""
+    hands its stored records out (once) when the hub next subscribes. `kpa=True`: it
+    measures and sends in kPa, as some cuffs can be set to."""
 
     def __init__(self, address: str = "C4:7C:8D:6A:1B:01", *, name: str = "BP-7000", requires_pairing: bool = True,
-                 **options) -> None:
+                 kpa: bool = False, **options) -> None:
         super().__init__(address, name=name, model="BP-7000", serial="BP70001234", advertised=u.BLOOD_PRESSURE_SERVICE,
                          services=[Service(u.BLOOD_PRESSURE_SERVICE, [
                              Characteristic(u.BLOOD_PRESSURE_MEASUREMENT, ["indicate"], on_subscribe=self._subscribed),
@@ -117,6 +118,7 @@ class BloodPressureCuff(HealthPeripheral):
                              Characteristic(u.BLOOD_PRESSURE_FEATURE, ["read"], b"\x00\x00"),
                          ])], requires_pairing=requires_pairing, **options)
         self.stored: list[BloodPressureMeasurement] = []
+        self.unit = KPA if kpa else MMHG
 
     def measure(self, systolic: float, diastolic: float, pulse: float, *, irregular_pulse: bool = False,
                 cuff_pressures: Iterable[float] = ()) -> BloodPressureMeasurement:
@@ -129,16 +131,19 @@ class BloodPressureCuff(HealthPeripheral):
 
     def pump(self, pressure: float) -> bool:
         """The cuff pressure while it inflates and deflates (Intermediate Cuff Pressure)."""
-        return self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(IntermediateCuffPressure(pressure)))
+        return self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(
+            IntermediateCuffPressure(pressure, unit=self.unit)))
 
     def remember(self, systolic: float, diastolic: float, pulse: float, taken_at: datetime) -> None:
         """A reading taken earlier (`taken_at`: the cuff's local time), kept until handed out."""
         self.stored.append(self._record(systolic, diastolic, pulse, taken_at.replace(microsecond=0), False))
 
-    @staticmethod
-    def _record(systolic: float, diastolic: float, pulse: float, at: datetime, irregular_pulse: bool) -> BloodPressureMeasurement:
+    def _record(self, systolic: float, diastolic: float, pulse: float, at: datetime,
+                irregular_pulse: bool) -> BloodPressureMeasurement:
+        mean = (systolic + 2 * diastolic) / 3  # whole mmHg; in kPa that would lose a tenth
         return BloodPressureMeasurement(
-            systolic, diastolic, round((systolic + 2 * diastolic) / 3), timestamp=at, pulse_rate=pulse,
+            systolic, diastolic, round(mean, 1) if self.unit == KPA else round(mean), unit=self.unit, timestamp=at,
+            pulse_rate=pulse,
             status=BloodPressureStatus(irregular_pulse=irregular_pulse) if irregular_pulse else None)
 
     # Stored records go out when the hub turns indications on, or, for a bonded hub
@@ -205,22 +210,30 @@ class Thermometer(HealthPeripheral):
 
 
 class Scale(HealthPeripheral):
-    def __init__(self, address: str = "C4:7C:8D:6A:1B:05", *, name: str = "Scale", **options) -> None:
+    """`pounds=True`: it weighs in pounds."""
+
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:05", *, name: str = "Scale", pounds: bool = False,
+                 **options) -> None:
         super().__init__(address, name=name, model="Scale", serial="SC0007", advertised=u.WEIGHT_SCALE_SERVICE,
                          services=[Service(u.WEIGHT_SCALE_SERVICE, [Characteristic(u.WEIGHT_MEASUREMENT, ["indicate"])])],
                          **options)
+        self.unit = POUND if pounds else KILOGRAM
 
-    def weigh(self, kg: float) -> bool:
-        return self.notify(u.WEIGHT_MEASUREMENT, encode_weight_measurement(WeightMeasurement(kg, timestamp=self.device_now())))
+    def weigh(self, weight: float) -> bool:
+        """A weight in the scale's own unit."""
+        return self.notify(u.WEIGHT_MEASUREMENT, encode_weight_measurement(
+            WeightMeasurement(weight, self.unit, timestamp=self.device_now())))
 
 
 class GlucoseMeter(HealthPeripheral):
     """Keeps numbered records and hands them out through the Record Access Control
     Point. `drop_after` makes it go out of range after sending that many records of a
     transfer (a disconnect in the middle); `ignores_operand` makes it send all its
-    records whatever it was asked for, as some meters do."""
+    records whatever it was asked for, as some meters do. `mg_dl=True`: it measures in
+    mg/dL and sends kg/L, as meters sold where that is the unit do."""
 
-    def __init__(self, address: str = "C4:7C:8D:6A:1B:06", *, name: str = "Gluco", **options) -> None:
+    def __init__(self, address: str = "C4:7C:8D:6A:1B:06", *, name: str = "Gluco", mg_dl: bool = False,
+                 **options) -> None:
         super().__init__(address, name=name, model="Gluco", serial="GL5150", advertised=u.GLUCOSE_SERVICE,
                          services=[Service(u.GLUCOSE_SERVICE, [
                              Characteristic(u.GLUCOSE_MEASUREMENT, ["notify"]),
@@ -230,10 +243,15 @@ class GlucoseMeter(HealthPeripheral):
         self.drop_after: int | None = None
         self.ignores_operand = False
         self.requests: list[bytes] = []
+        self.unit = KG_PER_L if mg_dl else MOL_PER_L
 
-    def add_record(self, mmol_per_l: float) -> GlucoseMeasurement:
-        record = GlucoseMeasurement(len(self.records) + 1, self.device_now(), concentration=mmol_per_l / 1000,
-                                    unit="mol/L", sample_type="capillary_whole_blood", sample_location="finger")
+    def add_record(self, glucose: float, taken_at: datetime | None = None) -> GlucoseMeasurement:
+        """A new numbered record in the meter's own unit (`taken_at`: its local time, default now)."""
+        at = taken_at.replace(microsecond=0) if taken_at is not None else self.device_now()
+        # 1 mmol/L is 1e-3 mol/L; 1 mg/dL is 1e-5 kg/L (the wire carries SI units)
+        concentration = glucose / 100_000 if self.unit == KG_PER_L else glucose / 1000
+        record = GlucoseMeasurement(len(self.records) + 1, at, concentration=concentration, unit=self.unit,
+                                    sample_type="capillary_whole_blood", sample_location="finger")
         self.records.append(record)
         return record
 

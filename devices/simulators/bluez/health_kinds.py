@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,61 +28,9 @@ from devices.simulators.health_peripherals import (
 from devices.simulators.script_values import Fail, Param, duration
 from drivers.ble import uuids as u
 from drivers.ble.battery import BatteryLevel, encode_battery_level
-from drivers.ble.blood_pressure import BloodPressureMeasurement, IntermediateCuffPressure, encode_intermediate_cuff_pressure
-from drivers.ble.glucose import GlucoseMeasurement
-from drivers.ble.units import FAHRENHEIT, KG_PER_L, KILOGRAM, KPA, MMHG, POUND
-from drivers.ble.weight import WeightMeasurement, encode_weight_measurement
+from drivers.ble.units import FAHRENHEIT, KG_PER_L, KPA, POUND
 
 NOT_HEARD = "not heard: the hub is not connected or not listening"
-
-# health_peripherals' cuff, scale and glucose meter send one unit each (mmHg, kg,
-# mmol/L); real ones can be set to another, and the hub must read that too. These send
-# the same fields in the unit the script chose. (The thermometer has its own option.)
-
-
-class Cuff(BloodPressureCuff):
-    def __init__(self, *args: Any, unit: str = "mmHg", **options: Any) -> None:
-        super().__init__(*args, **options)
-        self.unit = unit
-
-    def _record(self, systolic: float, diastolic: float, pulse: float, at: datetime,
-                irregular_pulse: bool) -> BloodPressureMeasurement:
-        record = super()._record(systolic, diastolic, pulse, at, irregular_pulse)
-        if self.unit == "mmHg":
-            return record
-        # the base rounds the mean to whole mmHg; in kPa that would lose a tenth of it
-        return replace(record, unit=KPA, mean_arterial_pressure=round((systolic + 2 * diastolic) / 3, 1))
-
-    def pump(self, pressure: float) -> bool:
-        return self.notify(u.INTERMEDIATE_CUFF_PRESSURE, encode_intermediate_cuff_pressure(
-            IntermediateCuffPressure(pressure, unit=KPA if self.unit == "kPa" else MMHG)))
-
-
-class UnitScale(Scale):
-    def __init__(self, *args: Any, unit: str = "kg", **options: Any) -> None:
-        super().__init__(*args, **options)
-        self.unit = unit
-
-    def weigh(self, weight: float) -> bool:
-        return self.notify(u.WEIGHT_MEASUREMENT, encode_weight_measurement(WeightMeasurement(
-            weight, POUND if self.unit == "lb" else KILOGRAM, timestamp=self.device_now())))
-
-
-class UnitGlucoseMeter(GlucoseMeter):
-    def __init__(self, *args: Any, unit: str = "mmol/L", **options: Any) -> None:
-        super().__init__(*args, **options)
-        self.unit = unit
-
-    def add_record(self, glucose: float, taken_at: datetime | None = None) -> GlucoseMeasurement:
-        """A new numbered record (`taken_at`: the meter's local time, default now)."""
-        record = super().add_record(glucose)
-        if self.unit == "mg/dL":  # a mg/dL meter sends kg/L: 1 mg/dL = 1e-5 kg/L
-            record = replace(record, concentration=glucose / 100_000, unit=KG_PER_L)
-        if taken_at is not None:
-            record = replace(record, base_time=taken_at.replace(microsecond=0))
-        self.records[-1] = record
-        return record
-
 
 # -- checking a script's values -------------------------------------------------------------
 
@@ -174,13 +122,13 @@ def _glucose(unit: str) -> Param:
 # -- playing a step ---------------------------------------------------------------------------
 
 
-def _measure_pressure(device: Cuff, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+def _measure_pressure(device: BloodPressureCuff, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
     record = device.measure(args["systolic"], args["diastolic"], args["pulse"], irregular_pulse=args["irregular_pulse"])
     if record in device.stored:
         say("not heard: the cuff keeps it as a stored record until the hub listens")
 
 
-def _pump(device: Cuff, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+def _pump(device: BloodPressureCuff, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
     for index, pressure in enumerate(args["pressures"]):
         if index and stop.wait(args["every"]):
             return
@@ -219,7 +167,7 @@ def _heard(send: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., None]:
     return perform
 
 
-def _add_record(device: UnitGlucoseMeter, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
+def _add_record(device: GlucoseMeter, args: dict[str, Any], say: Callable[[str], None], stop: threading.Event) -> None:
     record = device.add_record(args["glucose"], args.get("taken_at"))
     say(f"record {record.sequence_number} kept for the hub to fetch")
 
@@ -234,8 +182,8 @@ class Kind:
     actions: Callable[[str], dict[str, dict[str, Param]]]  # unit -> action -> its keys
     perform: dict[str, Callable[[Any, dict[str, Any], Callable[[str], None], threading.Event], None]]
     units: tuple[str, ...] = ()  # the script's words; the first is the default
-    unit_option: Callable[[str], dict[str, Any]] = lambda unit: {"unit": unit}  # a word -> constructor options
-    unit_of: Callable[[Any], str] = lambda device: getattr(device, "unit", "")  # and back
+    unit_option: Callable[[str], dict[str, Any]] = lambda unit: {}  # a word -> constructor options
+    unit_of: Callable[[Any], str] = lambda device: ""  # and back
     record: Callable[[str], dict[str, Param]] | None = None  # keys of [[peripheral.record]], by unit
     options: dict[str, Param] = field(default_factory=dict)  # keys only this kind has
 
@@ -244,7 +192,7 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("blood_pressure_cuff", Cuff, u.BLOOD_PRESSURE_MEASUREMENT,
+    Kind("blood_pressure_cuff", BloodPressureCuff, u.BLOOD_PRESSURE_MEASUREMENT,
          lambda unit: {
              "measure": {"systolic": _pressure(unit), "diastolic": _pressure(unit), "pulse": PULSE,
                          "irregular_pulse": Param(bool, required=False, default=False)},
@@ -253,6 +201,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          },
          {"measure": _measure_pressure, "pump": _pump},
          units=("mmHg", "kPa"),
+         unit_option=lambda unit: {"kpa": unit == "kPa"},
+         unit_of=lambda device: "kPa" if device.unit == KPA else "mmHg",
          record=lambda unit: {"systolic": _pressure(unit), "diastolic": _pressure(unit), "pulse": PULSE,
                               "taken_at": TAKEN_AT}),
     Kind("pulse", PulseSensor, u.HEART_RATE_MEASUREMENT,
@@ -272,14 +222,18 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          units=("celsius", "fahrenheit"),
          unit_option=lambda unit: {"fahrenheit": unit == "fahrenheit"},
          unit_of=lambda device: "fahrenheit" if device.unit == FAHRENHEIT else "celsius"),
-    Kind("scale", UnitScale, u.WEIGHT_MEASUREMENT,
+    Kind("scale", Scale, u.WEIGHT_MEASUREMENT,
          lambda unit: {"weigh": {"weight": _weight(unit)}},
          {"weigh": _heard(lambda device, args: device.weigh(args["weight"]))},
-         units=("kg", "lb")),
-    Kind("glucose_meter", UnitGlucoseMeter, u.GLUCOSE_MEASUREMENT,
+         units=("kg", "lb"),
+         unit_option=lambda unit: {"pounds": unit == "lb"},
+         unit_of=lambda device: "lb" if device.unit == POUND else "kg"),
+    Kind("glucose_meter", GlucoseMeter, u.GLUCOSE_MEASUREMENT,
          lambda unit: {"add_record": {"glucose": _glucose(unit), "taken_at": TAKEN_AT}},
          {"add_record": _add_record},
          units=("mmol/L", "mg/dL"),
+         unit_option=lambda unit: {"mg_dl": unit == "mg/dL"},
+         unit_of=lambda device: "mg/dL" if device.unit == KG_PER_L else "mmol/L",
          record=lambda unit: {"glucose": _glucose(unit), "taken_at": TAKEN_AT},
          options={"drop_after": Param(int, required=False, low=0, high=65535)}),
 )}
@@ -328,9 +282,9 @@ def build(kind: Kind, options: dict[str, Any], records: list[dict[str, Any]]) ->
     if drop_after is not None:
         device.drop_after = drop_after  # go out of range after sending that many records of a transfer
     for record in records:
-        if isinstance(device, Cuff):
+        if isinstance(device, BloodPressureCuff):
             device.remember(record["systolic"], record["diastolic"], record["pulse"],
                             record.get("taken_at") or device.device_now())
-        elif isinstance(device, UnitGlucoseMeter):
+        elif isinstance(device, GlucoseMeter):
             device.add_record(record["glucose"], record.get("taken_at"))
     return device
