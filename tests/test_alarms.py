@@ -51,6 +51,11 @@ def home(tmp_path, clock):
         def sms_to(self, number):
             return [sms for sms in modem.sent if sms.number == number]
 
+        def out_of_bed(self, core):
+            """Kari gets out of bed, and the hub has stored it."""
+            host.call(receiver.bed_exit, BED)
+            wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+
     yield Home()
     for core in cores:
         core.stop()
@@ -242,8 +247,7 @@ def test_monitoring_consent_withdrawn_stops_the_bed_alarm(home, clock, tmp_path)
         "[consent.bed_and_inactivity_monitoring]\ngiven = true", "[consent.bed_and_inactivity_monitoring]\ngiven = false"),
         encoding="utf-8")
     core.call(core.apply_plan_file, str(withdrawn))
-    home.host.call(home.receiver.bed_exit, BED)
-    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    home.out_of_bed(core)
     clock.advance(hours=2)
     core.call(core.tick)
     assert active(core) == []
@@ -292,8 +296,7 @@ def test_out_of_bed_at_night_beyond_the_limit_with_consent(home, clock, tmp_path
     plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 2, 0)
     core = home.start(plan=str(plan))
-    home.host.call(home.receiver.bed_exit, BED)
-    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    home.out_of_bed(core)
     clock.advance(minutes=19)
     core.call(core.tick)
     assert active(core) == []
@@ -311,8 +314,7 @@ def test_out_of_bed_at_night_beyond_the_limit_with_consent(home, clock, tmp_path
 def test_no_consent_no_bed_alarm(home, clock):
     clock.set_local(2026, 11, 24, 2, 0)
     core = home.start()
-    home.host.call(home.receiver.bed_exit, BED)
-    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    home.out_of_bed(core)
     clock.advance(hours=2)
     core.call(core.tick)
     assert active(core) == []
@@ -347,8 +349,7 @@ def test_inactivity_in_the_day_with_consent(home, clock, tmp_path):
     plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 9, 0)
     core = home.start(plan=str(plan))
-    home.host.call(home.receiver.bed_exit, BED)  # up in the morning
-    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    home.out_of_bed(core)  # up in the morning
     clock.set_local(2026, 11, 24, 13, 59)  # Kari's limit is 5 hours
     core.call(core.tick)
     assert active(core) == []
@@ -367,8 +368,7 @@ def test_the_dispensers_own_words_are_no_sign_of_life(home, clock, tmp_path):
     plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 9, 0)
     core = home.start(plan=str(plan))
-    home.host.call(home.receiver.bed_exit, BED)
-    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    home.out_of_bed(core)
 
     async def dispenser_says(type_):
         event = Event(EventKind.DOSE, type_, "serial:dispenser", clock.now, {"compartment": 3})
@@ -387,8 +387,7 @@ def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
     plan = watching_plan(tmp_path)
     clock.set_local(2026, 11, 24, 9, 0)
     core = home.start(plan=str(plan))
-    home.host.call(home.receiver.bed_exit, BED)
-    wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+    home.out_of_bed(core)
     clock.set_local(2026, 11, 24, 14, 0)
     core.call(core.tick)
     core.call(core.cancel_alarm, active(core)[0].uid)
