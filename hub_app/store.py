@@ -236,8 +236,7 @@ class Store:
         if actions:
             where = f"action IN ({', '.join('?' for _ in actions)})"
             args = list(actions)
-        rows = self.db["audit_log"].rows_where(where, args, order_by="id desc", limit=limit)
-        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+        return self._with_detail("audit_log", where, args, order_by="id desc", limit=limit)
 
     # -- serial devices ----------------------------------------------------------
 
@@ -313,6 +312,11 @@ class Store:
         rows = list(self.db["care_plans"].rows_where(order_by="version desc", limit=1))
         return rows[0] if rows else None
 
+    def _with_detail(self, table: str, where: str | None = None, args: Sequence[Any] = (), **options: Any
+                     ) -> list[dict[str, Any]]:
+        """Rows of a table whose `detail` column holds JSON, with it read."""
+        return [dict(row, detail=json.loads(row["detail"])) for row in self.db[table].rows_where(where, args, **options)]
+
     # -- marks in time --------------------------------------------------------------------
 
     def mark(self, name: str) -> datetime | None:
@@ -327,18 +331,16 @@ class Store:
     # -- reminders -----------------------------------------------------------------------
 
     def reminder(self, uid: str) -> dict[str, Any] | None:
-        rows = list(self.db["reminders"].rows_where("uid = ?", [uid]))
-        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+        found = self._with_detail("reminders", "uid = ?", [uid])
+        return found[0] if found else None
 
     def reminders_near(self, kind: str, item_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """One plan item's reminders due from `start` up to (not including) `end`."""
-        rows = self.db["reminders"].rows_where("kind = ? AND item_id = ? AND due_at >= ? AND due_at < ?",
-                                               [kind, item_id, _iso(start), _iso(end)], order_by="due_at")
-        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+        return self._with_detail("reminders", "kind = ? AND item_id = ? AND due_at >= ? AND due_at < ?",
+                                 [kind, item_id, _iso(start), _iso(end)], order_by="due_at")
 
     def open_reminders(self) -> list[dict[str, Any]]:
-        rows = self.db["reminders"].rows_where("state IN ('due', 'shown')", order_by="due_at")
-        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+        return self._with_detail("reminders", "state IN ('due', 'shown')", order_by="due_at")
 
     def put_reminder(self, uid: str, kind: str, item_id: str, due_at: datetime, closes_at: datetime, state: str,
                      detail: dict[str, Any], event: Event | None = None, audit: AuditEntry | None = None,
@@ -359,16 +361,15 @@ class Store:
     # -- video calls -----------------------------------------------------------------------
 
     def call(self, uid: str) -> dict[str, Any] | None:
-        rows = list(self.db["calls"].rows_where("uid = ?", [uid]))
-        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+        found = self._with_detail("calls", "uid = ?", [uid])
+        return found[0] if found else None
 
     def call_by_key(self, key: str) -> dict[str, Any] | None:
-        rows = list(self.db["calls"].rows_where("key = ?", [key]))
-        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+        found = self._with_detail("calls", "key = ?", [key])
+        return found[0] if found else None
 
     def open_calls(self) -> list[dict[str, Any]]:
-        rows = self.db["calls"].rows_where("state IN ('ringing', 'answered')", order_by="started_at")
-        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+        return self._with_detail("calls", "state IN ('ringing', 'answered')", order_by="started_at")
 
     def put_call(self, call: dict[str, Any], event: Event | None = None, audit: AuditEntry | None = None,
                  outbox_priority: int | None = None) -> None:
@@ -389,16 +390,14 @@ class Store:
     # -- alarms --------------------------------------------------------------------------
 
     def alarm(self, uid: str) -> dict[str, Any] | None:
-        rows = list(self.db["alarms"].rows_where("uid = ?", [uid]))
-        return dict(rows[0], detail=json.loads(rows[0]["detail"])) if rows else None
+        found = self._with_detail("alarms", "uid = ?", [uid])
+        return found[0] if found else None
 
     def active_alarms(self) -> list[dict[str, Any]]:
-        rows = self.db["alarms"].rows_where("ended_at IS NULL", order_by="created_at")
-        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+        return self._with_detail("alarms", "ended_at IS NULL", order_by="created_at")
 
     def recent_alarms(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self.db["alarms"].rows_where(order_by="created_at desc", limit=limit)
-        return [dict(row, detail=json.loads(row["detail"])) for row in rows]
+        return self._with_detail("alarms", order_by="created_at desc", limit=limit)
 
     def put_alarm(self, uid: str, *, type: str, source: str, state: str, step: int, next_at: datetime | None,
                   detail: dict[str, Any], acknowledged_by: str = "", ended: bool = False, events: Sequence[Event] = (),
