@@ -110,7 +110,10 @@ class Reminders:
         if begun or len(self._plans) > 1 or self._marked is None or not timedelta(0) <= now - self._marked < MARK_EVERY:
             self._store.set_mark(LOOKED, now)
             self._marked = now
-        self._plans = self._plans[-1:]
+        # Older plans are done with; one applied while this look waited (on a missed
+        # dose's alarm) is kept, so the time before it is still looked at under its own.
+        in_force = [i for i, (applied, _) in enumerate(self._plans) if applied <= now]
+        self._plans = self._plans[in_force[-1] if in_force else 0:]
 
     def _since(self, start: datetime, now: datetime) -> list[Occurrence]:
         """Every occurrence from `start` to now, each under the plan in force at its time.
