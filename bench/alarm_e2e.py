@@ -49,6 +49,8 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from percentiles import figures  # noqa: E402  (bench/, the script's own folder)
+
 import hub_app.core as hub_core  # noqa: E402
 import sync.sender as hub_sender  # noqa: E402
 from care_service.app import build_app  # noqa: E402
@@ -81,16 +83,6 @@ BEGAN = time.monotonic()
 
 def progress(text: str) -> None:
     print(f"[alarm_e2e {time.monotonic() - BEGAN:5.1f} s] {text}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def figures(values: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(values, 0.5), 2), "p99": round(percentile(values, 0.99), 2),
-            "max": round(max(values), 2)}
 
 
 # -- the care service, for real, on 127.0.0.1 on a thread of its own -----------------------------

@@ -38,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from percentiles import percentile  # noqa: E402  (bench/, the script's own folder)
+
 from hub_app.config import HubConfig  # noqa: E402
 from hub_app.core import Core, EventRecorded  # noqa: E402
 
@@ -85,11 +87,6 @@ after = "1s"
 do = "say"
 text = "cpu to"
 """
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def thread_cpu(thread: threading.Thread) -> float:

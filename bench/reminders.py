@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from percentiles import figures  # noqa: E402  (bench/, the script's own folder)
+
 from devices.simulators.host import SimulatorHost  # noqa: E402
 from devices.simulators.pty import PtyPort  # noqa: E402
 from devices.simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
@@ -38,16 +40,6 @@ TARGET_REMINDER_P99_MS = 100.0
 TARGET_FALL_P99_MS = 20.0
 ZONE = "Europe/Oslo"
 FALL_SENSOR = "00D4E5F6"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def figures(values: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(values, 0.5), 2), "p99": round(percentile(values, 0.99), 2),
-            "max": round(max(values), 2)}
 
 
 def start_core(folder: Path) -> Core:

@@ -29,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from percentiles import percentile  # noqa: E402  (bench/, the script's own folder)
+
 from devices.simulators.pty import PtyPort  # noqa: E402
 from drivers.serial.framing import Frame, FrameReader, encode_frame  # noqa: E402
 from drivers.serial.messages import from_frame  # noqa: E402
@@ -41,11 +43,6 @@ TARGET_P99_MS = 20.0
 TARGET_RATIO = 3.0
 HELLO = Frame(0, "HELLO", {"kind": "dispenser", "model": "BENCH", "serial": "B0001", "fw": "1", "proto": "1",
                            "epoch": "0000BEEF", "hb": "300"})
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Device(threading.Thread):
