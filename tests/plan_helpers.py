@@ -4,6 +4,7 @@ devices on pseudo-terminals: what the reminder and alarm tests share."""
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,3 +74,19 @@ def store_rows(core, sql, *args):
         return [dict(row) for row in core._store().db.query(sql, args)]
 
     return core.call(read)
+
+
+@contextmanager
+def running_on_a_host(simulator):
+    """A framed-device simulator running on a simulator host of its own; stopped, its
+    pseudo-terminal closed and the host stopped afterwards."""
+    from devices.simulators.host import SimulatorHost
+
+    host = SimulatorHost()
+    host.run(simulator.start())
+    try:
+        yield host
+    finally:
+        host.run(simulator.stop())
+        simulator.port.close()
+        host.stop()

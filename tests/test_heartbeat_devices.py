@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from plan_helpers import wait_for
+from plan_helpers import running_on_a_host, wait_for
 
-from devices.simulators.host import SimulatorHost
 from devices.simulators.pty import PtyPort
 from devices.simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.config import load_config
@@ -20,13 +19,9 @@ FALL = "00D4E5F6"
 
 @pytest.fixture
 def receiver(tmp_path):
-    host = SimulatorHost()
     sim = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, sensors={FALL: "fall"})
-    host.run(sim.start())
-    yield host, sim
-    host.run(sim.stop())
-    sim.port.close()
-    host.stop()
+    with running_on_a_host(sim) as host:
+        yield host, sim
 
 
 def test_the_heartbeat_tells_the_devices_and_their_batteries(service, receiver, tmp_path):

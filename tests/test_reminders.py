@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from plan_helpers import OSLO, PLANS, Clock, start_core, store_rows, wait_for
+from plan_helpers import OSLO, PLANS, Clock, running_on_a_host, start_core, store_rows, wait_for
 
 from hub_app.care_plan import PlanError
 from hub_app.core import ReminderChanged
@@ -303,17 +303,12 @@ def test_a_new_plan_version_replaces_the_old_and_survives_a_restart(hub, clock, 
 @pytest.fixture
 def dispenser(tmp_path, clock):
     from devices.simulators.dispenser_sim import DispenserSimulator
-    from devices.simulators.host import SimulatorHost
     from devices.simulators.pty import PtyPort
 
-    host = SimulatorHost()
     sim = DispenserSimulator(PtyPort(tmp_path / "ttyDOSE"), retry_base=0.05, clock=clock)
     sim.tick = 0.05
-    host.run(sim.start())
-    yield host, sim
-    host.run(sim.stop())
-    sim.port.close()
-    host.stop()
+    with running_on_a_host(sim) as host:
+        yield host, sim
 
 
 def test_the_dispenser_flow_taken_then_missed(hub, clock, dispenser):
