@@ -105,7 +105,7 @@ class BleDevices:
         self._refresh_problems()
 
     async def _store_reading(self, event: Event) -> None:
-        stored, new = self._store.record_event_once(event, self._outbox_priority(event))
+        stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=True)
         if new:
             log.info("Reading stored from %s", stored.source)
             log.debug("Reading %s: %s %s", stored.uid, stored.type, stored.data)

@@ -139,6 +139,7 @@ UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)  # a configured care service sil
 WAKE_AT_LEAST_S = 0.05  # a wake-up never comes at once: a look that wakes itself must not spin
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 SYNC_BATCH = 100  # outbox items a batch Bundle carries
+REACTION_RETRY_S = 2.0  # a reaction that failed is tried again this soon (and at every look)
 
 
 @dataclass
@@ -154,6 +155,7 @@ class _Running:
     scheduler: AsyncIOScheduler
     stop: asyncio.Event
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
+    reacting: set[str] = field(default_factory=set)  # uids of the events being reacted to now
     sender: Any = None  # sync.sender.Sender, when a care service is configured
     listener: Any = None  # sync.listener.Listener: acknowledgements coming back
     inbox: ServiceInbox | None = None  # what the care service sent, handled once each
@@ -706,6 +708,7 @@ class Core:
             await self._look(running)
 
     async def _look(self, running: _Running) -> None:
+        await self._redo_reactions(running)
         await running.reminders.due()
         await running.calls.due()
         self._refresh_today()
@@ -776,35 +779,76 @@ class Core:
         task.add_done_callback(running.reactions.discard)
 
     def _device_event(self, event: Event) -> None:
-        """A new event from a device, stored already: tell the screens, then react."""
+        """A new event from a device, stored already with its reaction pending: tell the
+        screens, then react."""
         self._emit(EventRecorded(event))
         if self._running is not None:
-            self._spawn(self._react(event))
+            self._spawn(self._react_once(event))
+
+    async def _react_once(self, event: Event) -> None:
+        """React to a stored event, then mark its reaction done. A failure (a store error
+        on the way) leaves the reaction pending with the attempt counted: it is tried
+        again shortly and at every look until it is done, never dropped. Each reaction
+        is idempotent by the event's uid, so doing one again raises nothing twice."""
+        running = self._running
+        assert running is not None
+        if event.uid in running.reacting:
+            return
+        running.reacting.add(event.uid)
+        try:
+            await self._react(event)
+            running.store.reaction_done(event.uid)
+        except Exception as exc:
+            log.error("Reacting to event %s failed (%s); it is tried again", event.uid, type(exc).__name__)
+            log.debug("The failed reaction", exc_info=True)  # its words may name a reading
+            try:
+                running.store.reaction_failed(event.uid, type(exc).__name__)
+            except Exception:  # the store itself is failing: the row stays pending all the same
+                log.debug("Counting the failed reaction failed too", exc_info=True)
+            if not running.stop.is_set():
+                asyncio.get_running_loop().call_later(REACTION_RETRY_S, self._retry_reaction, event)
+        finally:
+            running.reacting.discard(event.uid)
+
+    def _retry_reaction(self, event: Event) -> None:
+        running = self._running
+        if running is not None and not running.stop.is_set():
+            self._spawn(self._react_once(event))
+
+    async def _redo_reactions(self, running: _Running) -> None:
+        """Reactions left pending by a hub that died after storing an event, or by an
+        error on the way: done now (at start, and at every look)."""
+        try:
+            pending = running.store.pending_reactions()
+        except Exception:
+            log.exception("The pending reactions could not be read")
+            return
+        for event, attempts in pending:
+            if attempts == 0 and event.uid not in running.reacting:
+                log.warning("Event %s was stored but not reacted to: reacting now", event.uid)
+            await self._react_once(event)
 
     async def _react(self, event: Event) -> None:
         running = self._running
         assert running is not None
-        try:
-            if event.kind == EventKind.ALARM:
-                await running.alarms.start(event.type, event.source, event.data, event.occurred_at, event_uid=event.uid)
-            elif event.kind == EventKind.DOSE:
-                await running.reminders.dispenser_event(event)
-            elif event.kind == EventKind.READING:
-                assessment = self.assess(event)
-                if assessment.band is not None and assessment.band.value == "red":
-                    await running.alarms.start("vital_sign_red", event.source, {"reading": event.uid,
-                                                                                 "type": event.type},
-                                               key=f"red/{event.uid}")
-            elif event.kind == EventKind.DEVICE and event.type in ("device_silent", "battery_low", "sensor_silent"):
-                # A pendant or fall sensor gone quiet is as serious as a silent device: the
-                # resident believes it works. Its kind goes along, so the nurse knows which.
-                alarm_type = "device_silent" if event.type == "sensor_silent" else event.type
-                detail = {"sensor_kind": event.data["sensor_kind"]} if "sensor_kind" in event.data else {}
-                await running.alarms.start(alarm_type, event.source, detail, key=f"device/{event.uid}")
-            elif event.kind == EventKind.ACTIVITY:
-                await self.tick()
-        except Exception:  # a reaction must never take the core down; the event is stored
-            log.exception("Reacting to event %s failed", event.uid)
+        if event.kind == EventKind.ALARM:
+            await running.alarms.start(event.type, event.source, event.data, event.occurred_at, event_uid=event.uid)
+        elif event.kind == EventKind.DOSE:
+            await running.reminders.dispenser_event(event)
+        elif event.kind == EventKind.READING:
+            assessment = self.assess(event)
+            if assessment.band is not None and assessment.band.value == "red":
+                await running.alarms.start("vital_sign_red", event.source, {"reading": event.uid,
+                                                                             "type": event.type},
+                                           key=f"red/{event.uid}")
+        elif event.kind == EventKind.DEVICE and event.type in ("device_silent", "battery_low", "sensor_silent"):
+            # A pendant or fall sensor gone quiet is as serious as a silent device: the
+            # resident believes it works. Its kind goes along, so the nurse knows which.
+            alarm_type = "device_silent" if event.type == "sensor_silent" else event.type
+            detail = {"sensor_kind": event.data["sensor_kind"]} if "sensor_kind" in event.data else {}
+            await running.alarms.start(alarm_type, event.source, detail, key=f"device/{event.uid}")
+        elif event.kind == EventKind.ACTIVITY:
+            self._spawn(self.tick())  # not awaited: a look redoing this reaction holds the look's lock
 
     async def _missed_dose(self, event: Event) -> None:
         await self._running.alarms.start("missed_dose", event.source, {"dose": event.uid,

@@ -228,4 +228,26 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        version=9,
+        description="reactions still to do: an event that should raise an alarm until it has",
+        statements=(
+            # Written in the same transaction as a device's event and deleted when the
+            # hub has reacted to it (raised its alarm, ended its reminder): a hub that
+            # dies in between, or a store error on the way, leaves the row here, and the
+            # next look does the reaction again. Reactions are idempotent by the event's
+            # uid, so the alarm is raised exactly once.
+            """
+            CREATE TABLE reactions (
+                event_uid TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT NOT NULL DEFAULT ''
+            )
+            """,
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

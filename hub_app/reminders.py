@@ -274,6 +274,12 @@ class Reminders:
             if state == "missed":
                 await self._missed_dose(event)
             return
+        # Done already, by this very event (its reaction is being done again after a
+        # restart): the missed dose's alarm is raised if it was not yet (raising it is
+        # idempotent by its occurrence).
+        ended = self._store.reminder_ended_by(event.uid)
+        if ended is not None and ended["state"] == "missed":
+            await self._missed_dose(event)
 
     # -- views -----------------------------------------------------------------------------
 

@@ -104,7 +104,7 @@ class SerialDevices:
         self._tasks[port] = asyncio.create_task(device.run(), name=f"{kind} {port}")
 
     async def _store_event(self, event: Event) -> None:
-        stored, new = self._store.record_event_once(event, self._outbox_priority(event))
+        stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=True)
         if not new:
             log.debug("Repeated device event %s ignored", event.uid)
             return

@@ -169,20 +169,25 @@ class Store:
 
     # -- writing -----------------------------------------------------------------
 
-    def record_event(self, event: Event, audit: AuditEntry | None = None, outbox_priority: int | None = None) -> Event:
-        """Store an event (its audit row, and its outbox row when it must reach the care
-        service) in one transaction; return it with its id.
+    def record_event(self, event: Event, audit: AuditEntry | None = None, outbox_priority: int | None = None,
+                     react: bool = False) -> Event:
+        """Store an event (its audit row, its outbox row when it must reach the care
+        service, and with `react` a pending reaction) in one transaction; return it with its id.
 
         When this returns, the row is on disk (synchronous=FULL).
         """
         now = _iso(datetime.now(timezone.utc))
         with self.db.conn:
             stored = self._insert_event(event, now, outbox_priority)
+            if react:
+                self.db.conn.execute("INSERT OR IGNORE INTO reactions (event_uid, created_at) VALUES (?, ?)",
+                                     (event.uid, now))
             if audit is not None:
                 self._insert_audit(audit, now)
         return stored
 
-    def record_event_once(self, event: Event, outbox_priority: int | None = None) -> tuple[Event, bool]:
+    def record_event_once(self, event: Event, outbox_priority: int | None = None,
+                          react: bool = False) -> tuple[Event, bool]:
         """Store an event unless one with its uid is stored already: (stored event, new?).
 
         Devices repeat events until acknowledged; their uids make a repeat recognisable.
@@ -190,7 +195,26 @@ class Store:
         existing = self.event_by_uid(event.uid)
         if existing is not None:
             return existing, False
-        return self.record_event(event, outbox_priority=outbox_priority), True
+        return self.record_event(event, outbox_priority=outbox_priority, react=react), True
+
+    # -- reactions still to do -------------------------------------------------------
+
+    def pending_reactions(self) -> list[tuple[Event, int]]:
+        """Stored events the hub has not yet reacted to, oldest first, each with the
+        attempts made so far."""
+        cursor = self.db.conn.execute("SELECT r.attempts, e.* FROM reactions r JOIN events e ON e.uid = r.event_uid "
+                                      "ORDER BY e.id")
+        names = [d[0] for d in cursor.description]
+        return [(self._event_from_row(dict(zip(names, row))), row[0]) for row in cursor.fetchall()]
+
+    def reaction_done(self, event_uid: str) -> None:
+        with self.db.conn:
+            self.db.conn.execute("DELETE FROM reactions WHERE event_uid = ?", (event_uid,))
+
+    def reaction_failed(self, event_uid: str, reason: str) -> None:
+        with self.db.conn:
+            self.db.conn.execute("UPDATE reactions SET attempts = attempts + 1, last_error = ? WHERE event_uid = ?",
+                                 (reason, event_uid))
 
     def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
         with self.db.conn:
@@ -339,6 +363,11 @@ class Store:
         return self._with_detail("reminders", "kind = ? AND item_id = ? AND due_at >= ? AND due_at < ?",
                                  [kind, item_id, _iso(start), _iso(end)], order_by="due_at")
 
+    def reminder_ended_by(self, event_uid: str) -> dict[str, Any] | None:
+        """The reminder a dispenser's event ended, if one was."""
+        found = self._with_detail("reminders", "json_extract(detail, '$.dispenser_event') = ?", [event_uid])
+        return found[0] if found else None
+
     def open_reminders(self) -> list[dict[str, Any]]:
         return self._with_detail("reminders", "state IN ('due', 'shown')", order_by="due_at")
 
@@ -453,7 +482,8 @@ class Store:
                                  (_iso(cutoff),))
             return self.db.conn.execute(
                 "DELETE FROM events WHERE occurred_at < ? AND uid NOT IN (SELECT event_uid FROM outbox) "
-                "AND uid NOT IN (SELECT uid FROM alarms WHERE ended_at IS NULL)", (_iso(cutoff),)).rowcount
+                "AND uid NOT IN (SELECT uid FROM alarms WHERE ended_at IS NULL) "
+                "AND uid NOT IN (SELECT event_uid FROM reactions)", (_iso(cutoff),)).rowcount
 
     def event_counts(self) -> dict[str, int]:
         return {row[0]: row[1] for row in self.db.conn.execute("SELECT kind, count(*) FROM events GROUP BY kind")}

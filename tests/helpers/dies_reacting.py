@@ -1,0 +1,51 @@
+"""A hub that dies with SIGKILL at the worst moment: it has stored a device's alarm
+event (and acknowledged it to the device, which stops repeating it) and has not yet
+raised the alarm. For tests/test_alarm_durability.py.
+
+    python tests/helpers/dies_reacting.py CONFIG DATA_DIR RECEIVER_PORT
+
+It starts the hub's core from CONFIG on DATA_DIR, assigns the sensor receiver on
+RECEIVER_PORT (unless assigned already), prints "ready" when it is connected, and kills
+itself the moment it begins to react to an alarm event.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from hub_app.config import load_config
+from hub_app.core import Core
+from vocabulary import EventKind
+
+react = Core._react
+
+
+async def die_before_reacting(self: Core, event) -> None:
+    if event.kind == EventKind.ALARM:
+        os.kill(os.getpid(), signal.SIGKILL)
+    await react(self, event)
+
+
+def main() -> None:
+    Core._react = die_before_reacting
+    config = load_config(Path(sys.argv[1])).with_data_dir(Path(sys.argv[2]))
+    core = Core(config, device_options={"retry_base": 0.05, "backoff_max": 0.3})
+    core.start()
+    if not core.call(core.serial_statuses):
+        core.call(core.assign_serial, sys.argv[3], "sensor_receiver")
+    deadline = time.monotonic() + 20
+    while not all(status.connected for status in core.call(core.serial_statuses)):
+        if time.monotonic() > deadline:
+            sys.exit("the receiver did not connect")
+        time.sleep(0.05)
+    print("ready", flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
