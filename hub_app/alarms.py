@@ -40,7 +40,8 @@ from vocabulary import Event, EventKind
 log = logging.getLogger(__name__)
 
 PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "inactivity", "vital_sign_red", "missed_dose")
-TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", "sync_refused")
+TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", "sync_refused", "store_replaced",
+                    "storage_low")
 # The alarms the resident is in the middle of: their screen follows them. A red reading
 # and a missed dose are for the nurse (the resident has seen the result, or the reminder).
 RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "inactivity")
@@ -306,7 +307,9 @@ class Alarms:
                 "vital_sign_red": "har en måling langt utenfor grensene", "missed_dose": "har ikke tatt medisinen",
                 "device_silent": "har et utstyr som har sluttet å svare", "battery_low": "har et utstyr med lavt batteri",
                 "care_service_unreachable": "har en hub som ikke når hjemmetjenesten",
-                "sync_refused": "har en hub som hjemmetjenesten avviser data fra"}.get(alarm_type, "har en alarm")
+                "sync_refused": "har en hub som hjemmetjenesten avviser data fra",
+                "store_replaced": "har en hub som måtte starte med nytt lager (det gamle var skadet eller borte)",
+                "storage_low": "har en hub som snart er full (lite ledig lagringsplass)"}.get(alarm_type, "har en alarm")
         local = raised_at.astimezone(self._zone)
         return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
                 f"Kan du, ring {self._name} eller hjemmetjenesten.")

@@ -41,6 +41,7 @@ from hub_app.serial_devices import SerialDevices, find_ports
 from hub_app.service_inbox import NurseMessage, ServiceInbox
 from devices.dispenser import DoseSlot
 from hub_app.store import AuditEntry, Store
+from hub_app.store_recovery import last_incident, open_store
 from hub_app.technician import DoorAnswer, TechnicianDoor
 from hub_app.vitals import DEFAULT_LIMITS, Assessment, Limits, assess
 from hub_app.watchdog import SystemdNotifier
@@ -286,7 +287,7 @@ class Core:
 
     async def _main(self) -> None:
         try:
-            store = Store(self.data_dir / "hub.db")
+            store, incident = open_store(self.data_dir / "hub.db", self._clock())
         except BaseException as exc:  # handed to start()'s caller, who reports it
             self._startup_error = exc
             self._ready.set()
@@ -332,6 +333,9 @@ class Core:
         running.looking = asyncio.create_task(self._look_every(self._heartbeat_s), name="heartbeat")
         self._start_sync(running)
         self._schedule_plan()
+        if incident is not None:  # the care service hears of it at once, as a technical alarm
+            await alarms.start("store_replaced", "hub", incident.detail(),
+                               key=f"store/{incident.what}/{self._clock().isoformat()}")
         await self.tick()  # what was due while the hub was off, and alarms mid-escalation
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
         store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))

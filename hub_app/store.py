@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,15 @@ log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
-    """The store cannot be used; the message says why and what to do."""
+    """The store cannot be used; the message says why and what to do. `kind`: "damaged"
+    (not a readable hub store), "newer" (written by a newer hub), "migration", or "open"."""
+
+    def __init__(self, message: str, kind: str = "open") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+SETUP_TABLES = ("serial_devices", "ble_devices", "care_plans")  # what a technician or a nurse set up
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,29 @@ class AuditEntry:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat()
+
+
+def setup_copy_path(store_path: Path) -> Path:
+    """Where the copy of a store's setup lives: beside it (store.keep_setup_copy)."""
+    return store_path.with_name(store_path.name + ".setup.json")
+
+
+def read_setup_copy(store_path: Path) -> dict[str, list[dict[str, Any]]] | None:
+    """The setup copy kept beside a store; None when there is none (a new hub) or it
+    cannot be read."""
+    path = setup_copy_path(store_path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("The copy of the hub's setup %s cannot be read: %s", path, exc)
+        return None
+    setup = document.get("setup") if isinstance(document, dict) else None
+    if not isinstance(setup, dict) or not all(isinstance(rows, list) for rows in setup.values()):
+        log.warning("The copy of the hub's setup %s is not one this hub can read", path)
+        return None
+    return {table: [row for row in setup.get(table, []) if isinstance(row, dict)] for table in SETUP_TABLES}
 
 
 def stored_plan_document(path: Path) -> str | None:
@@ -81,7 +113,7 @@ class Store:
                 raise StoreError(
                     f"The hub database {self.path} has schema version {version}, but this "
                     f"hub only knows versions up to {latest}. It was written by a newer "
-                    "hub; install that version again (the file was left untouched)."
+                    "hub; install that version again (the file was left untouched).", kind="newer"
                 )
             if existed:  # ours and readable: now open it for writing
                 conn.close()
@@ -109,13 +141,13 @@ class Store:
             raise StoreError(
                 f"The hub database {self.path} cannot be read ({exc}). It was left "
                 "untouched. Restore it from a backup, or move it aside to start with an "
-                "empty store."
+                "empty store.", kind="damaged"
             ) from exc
         if result != ["ok"]:
             raise StoreError(
                 f"The hub database {self.path} is damaged ({'; '.join(result[:3])}). It "
                 "was left untouched. Restore it from a backup, or move it aside to start "
-                "with an empty store."
+                "with an empty store.", kind="damaged"
             )
 
     def _user_version(self) -> int:
@@ -143,7 +175,7 @@ class Store:
                 raise StoreError(
                     f"Migration of {self.path} to schema version {migration.version} "
                     f"({migration.description}) failed: {exc}. Nothing was changed; the "
-                    f"store stays at version {current}."
+                    f"store stays at version {current}.", kind="migration"
                 ) from exc
             current = migration.version
             log.info("Store migrated to schema version %d (%s)", current, migration.description)
@@ -226,6 +258,58 @@ class Store:
             (at, entry.actor, entry.action, entry.subject, json.dumps(entry.detail or {}, sort_keys=True)),
         )
 
+    # -- the setup, kept beside the store as well -------------------------------------
+
+    @property
+    def setup_copy_path(self) -> Path:
+        return setup_copy_path(self.path)
+
+    def setup(self) -> dict[str, list[dict[str, Any]]]:
+        """What a technician or a nurse set up: the wired devices' ports, the Bluetooth
+        pairings (the allow-list) and the care plan in force."""
+        found = {table: list(self.db[table].rows) for table in SETUP_TABLES if table != "care_plans"}
+        plan = self.plan_in_force()
+        found["care_plans"] = [plan] if plan else []
+        return found
+
+    def keep_setup_copy(self) -> None:
+        """Write the setup to a file beside the store (written whole, then renamed into
+        place), so that a hub whose store is damaged or lost starts on a fresh one with
+        the same devices and plan. A copy that cannot be written is said and never fatal:
+        the store itself has it."""
+        path = self.setup_copy_path
+        part = path.with_name(path.name + ".part")
+        try:
+            # The plan names the resident's contacts and medicines: readable by the hub's user only.
+            with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
+                json.dump({"format": 1, "setup": self.setup()}, out, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(part, path)
+        except OSError as exc:
+            log.warning("The copy of the hub's setup could not be written (%s)", exc.strerror or exc)
+            part.unlink(missing_ok=True)
+
+    def restore_setup(self, setup: dict[str, list[dict[str, Any]]], audit: AuditEntry) -> int:
+        """Put a setup copy into this (fresh) store, in one transaction; returns the rows put."""
+        count = 0
+        with self.db.conn:
+            for table in SETUP_TABLES:
+                columns = set(self.db[table].columns_dict)
+                for row in setup.get(table, []):
+                    if not row or set(row) - columns:  # a copy from another version: what fits is kept
+                        row = {name: value for name, value in row.items() if name in columns}
+                    if not row:
+                        continue
+                    names = ", ".join(row)
+                    marks = ", ".join("?" for _ in row)
+                    self.db.conn.execute(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})",
+                                         tuple(row.values()))
+                    count += 1
+            self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
+        self.keep_setup_copy()
+        return count
+
     # -- reading -----------------------------------------------------------------
 
     def events(self, kind: EventKind | None = None, limit: int = 100, where: str | None = None,
@@ -273,11 +357,13 @@ class Store:
                 (port, kind, model, serial_number, firmware, now),
             )
             self._insert_audit(audit, now)
+        self.keep_setup_copy()
 
     def unassign_device(self, port: str, audit: AuditEntry) -> bool:
         with self.db.conn:
             removed = self.db.conn.execute("DELETE FROM serial_devices WHERE port = ?", (port,)).rowcount
             self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
+        self.keep_setup_copy()
         return bool(removed)
 
     def assigned_devices(self) -> list[dict[str, Any]]:
@@ -293,11 +379,13 @@ class Store:
                 (address, profile, name, now),
             )
             self._insert_audit(audit, now)
+        self.keep_setup_copy()
 
     def forget_ble(self, address: str, audit: AuditEntry) -> bool:
         with self.db.conn:
             removed = self.db.conn.execute("DELETE FROM ble_devices WHERE address = ?", (address,)).rowcount
             self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
+        self.keep_setup_copy()
         return bool(removed)
 
     def paired_ble(self) -> list[dict[str, Any]]:
@@ -331,6 +419,7 @@ class Store:
             self.db.conn.execute("INSERT OR REPLACE INTO care_plans (version, applied_at, source, document) "
                                  "VALUES (?, ?, ?, ?)", (version, now, source, document))
             self._insert_audit(audit, now)
+        self.keep_setup_copy()
 
     def plan_in_force(self) -> dict[str, Any] | None:
         rows = list(self.db["care_plans"].rows_where(order_by="version desc", limit=1))

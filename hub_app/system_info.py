@@ -26,6 +26,9 @@ class SystemFigures:
     system_uptime_s: float | None
     python: str
     log_lines: list[str]
+    # The latest time the hub started on a fresh store in place of a damaged or lost one
+    # (what, reason, set_aside, restored, at), None if never: the technician's page says it.
+    store_incident: dict | None = None
 
 
 def system_uptime() -> float | None:
@@ -36,6 +39,8 @@ def system_uptime() -> float | None:
 
 
 def collect(*, version: str, data_dir: Path, store, time_zone: str, started_monotonic: float, log_lines: list[str]) -> SystemFigures:
+    from hub_app.store_recovery import last_incident
+
     return SystemFigures(
         version=version,
         data_dir=data_dir,
@@ -50,6 +55,7 @@ def collect(*, version: str, data_dir: Path, store, time_zone: str, started_mono
         system_uptime_s=system_uptime(),
         python=platform.python_version(),
         log_lines=log_lines,
+        store_incident=last_incident(store),
     )
 
 

@@ -327,7 +327,7 @@ def test_run_refuses_an_invalid_config(cli_env, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "damaged-page"])
-def test_headless_refuses_a_corrupt_store_and_leaves_it_alone(cli_env, tmp_path, damage):
+def test_headless_sets_a_corrupt_store_aside_untouched_and_runs_on_a_fresh_one(cli_env, tmp_path, damage):
     config = write(tmp_path / "hub.toml", GOOD)
     data = tmp_path / "data"
     db = data / "hub.db"
@@ -345,10 +345,17 @@ def test_headless_refuses_a_corrupt_store_and_leaves_it_alone(cli_env, tmp_path,
             handle.seek(4096)  # page 2, the root of the events table
             handle.write(b"\xa5" * 4096)
     before = sha256(db)
-    result = hub(cli_env, "run", "--headless", "--config", str(config), "--data-dir", str(data), timeout=30)
-    assert result.returncode == 1
-    assert str(db) in result.stderr
-    assert "untouched" in result.stderr
-    assert "backup" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert sha256(db) == before
+    running = Hub(cli_env, "run", "--headless", "--config", str(config), "--data-dir", str(data))
+    try:
+        running.wait_for("Hub core running", timeout=30)  # Help works: the hub did not stop
+        running.process.send_signal(signal.SIGTERM)
+        assert running.finish(timeout=30) == 0
+    finally:
+        running.kill()
+    said = "\n".join(running.log_lines())
+    assert "damaged" in said and "fresh store" in said and "Traceback" not in said
+    [aside] = [path for path in data.glob("hub.db.damaged-*") if not path.name.endswith(("-wal", "-shm"))]
+    assert aside.name in said
+    assert sha256(aside) == before  # kept for the technician exactly as it was
+    actions = audit_actions(db)
+    assert actions.index("store.replaced") < actions.index("hub.started")

@@ -121,6 +121,7 @@ class SystemScreen(QWidget):
             ("version", self.tr("Version")),
             ("data_dir", self.tr("Data folder")),
             ("database", self.tr("Database")),
+            ("store_incident", self.tr("Store replaced")),
             ("disk", self.tr("Free disk space")),
             ("clock", self.tr("Clock")),
             ("uptime", self.tr("Running for")),
@@ -162,10 +163,27 @@ class SystemScreen(QWidget):
                 size=human_bytes(figures.database_bytes), schema=figures.schema_version, events=figures.events_stored
             )
         )
+        self.values["store_incident"].setText(self._incident_text(figures))
         self.values["disk"].setText(human_bytes(figures.free_disk_bytes))
         self.values["clock"].setText(f"{local:%Y-%m-%d %H:%M:%S} {figures.time_zone} (UTC{offset[:3]}:{offset[3:]})")
         self.values["uptime"].setText(uptime)
         self.log.setPlainText("\n".join(figures.log_lines))
+
+    def _incident_text(self, figures: SystemFigures) -> str:
+        incident = figures.store_incident
+        if not incident:
+            return self.tr("never: this is the store the hub started with")
+        what = {"damaged": self.tr("the store could not be read"),
+                "emptied": self.tr("the store was there before and was empty"),
+                "missing": self.tr("the store was there before and was gone")}.get(str(incident["what"]), str(incident["what"]))
+        text = self.tr("{at}: {what}. The hub started on a fresh store; the care service was told.").format(
+            at=str(incident["at"])[:16].replace("T", " "), what=what)
+        text += " " + (self.tr("Devices, pairings and the care plan came back from the setup copy.")
+                       if incident.get("restored") else self.tr("Nothing could be restored: assign the devices again."))
+        if incident.get("set_aside"):
+            text += " " + self.tr("The old file is kept untouched as {file} in the data folder: to restore it, stop "
+                                  "the hub and put it back as hub.db (docs/configuration.md).").format(file=incident["set_aside"])
+        return text
 
     def show_speech(self, engine: str, voice: str) -> None:
         self.values["speech"].setText(

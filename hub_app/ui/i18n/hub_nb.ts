@@ -1232,6 +1232,10 @@ hjemmetjenesten</translation>
         <translation>Database</translation>
     </message>
     <message>
+        <source>Store replaced</source>
+        <translation>Lager byttet ut</translation>
+    </message>
+    <message>
         <source>Free disk space</source>
         <translation>Ledig diskplass</translation>
     </message>
@@ -1262,6 +1266,38 @@ hjemmetjenesten</translation>
     <message>
         <source>{size}, schema {schema}, {events} events</source>
         <translation>{size}, skjema {schema}, {events} hendelser</translation>
+    </message>
+    <message>
+        <source>never: this is the store the hub started with</source>
+        <translation>aldri: dette er lageret huben startet med</translation>
+    </message>
+    <message>
+        <source>the store could not be read</source>
+        <translation>lageret kunne ikke leses</translation>
+    </message>
+    <message>
+        <source>the store was there before and was empty</source>
+        <translation>lageret fantes fra før og var tomt</translation>
+    </message>
+    <message>
+        <source>the store was there before and was gone</source>
+        <translation>lageret fantes fra før og var borte</translation>
+    </message>
+    <message>
+        <source>{at}: {what}. The hub started on a fresh store; the care service was told.</source>
+        <translation>{at}: {what}. Huben startet med et nytt lager; hjemmetjenesten ble varslet.</translation>
+    </message>
+    <message>
+        <source>Devices, pairings and the care plan came back from the setup copy.</source>
+        <translation>Utstyr, paringer og tiltaksplanen ble hentet tilbake fra oppsettkopien.</translation>
+    </message>
+    <message>
+        <source>Nothing could be restored: assign the devices again.</source>
+        <translation>Ingenting kunne hentes tilbake: koble til utstyret på nytt.</translation>
+    </message>
+    <message>
+        <source>The old file is kept untouched as {file} in the data folder: to restore it, stop the hub and put it back as hub.db (docs/configuration.md).</source>
+        <translation>Den gamle filen er tatt vare på urørt som {file} i datamappen: for å hente den tilbake, stopp huben og legg den tilbake som hub.db (docs/configuration.md).</translation>
     </message>
     <message>
         <source>{engine}, voice {voice}</source>
