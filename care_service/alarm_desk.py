@@ -22,8 +22,23 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS alarm_states (resource_id TEXT PRIMARY KEY REFERENCES resources(id), "
     "state TEXT NOT NULL, escalated_at TEXT, acknowledged_by TEXT, acknowledged_at TEXT, "
     "resolved_by TEXT, resolved_at TEXT, note TEXT NOT NULL DEFAULT '')",
+    # Resolved alarms are listed most recently resolved first, a page at a time, from here.
+    "CREATE INDEX IF NOT EXISTS alarm_states_resolved ON alarm_states (state, resolved_at, resource_id)",
+    # The alarms not resolved are found by walking the DetectedIssues newest first here
+    # and skipping the resolved ones by id, so the long resolved past is passed over
+    # without reading its JSON.
+    "CREATE INDEX IF NOT EXISTS resources_type_time ON resources (type, last_updated, id)",
 )
 STATES = ("open", "acknowledged", "resolved")
+
+_SELECT = ("SELECT r.id, r.patient_id, p.name, r.body, coalesce(s.state, 'open'), s.escalated_at, "
+           "s.acknowledged_by, s.resolved_by, coalesce(s.note, '') FROM resources r "
+           "JOIN patients p ON p.id = r.patient_id LEFT JOIN alarm_states s ON s.resource_id = r.id ")
+# An alarm is a DetectedIssue coded as one: not a record of something that happened
+# (coded as an event) nor a step in an alarm's story (which names the alarm in
+# `implicated`). Said in SQL, so nothing else is read or takes a place in a page.
+_IS_ALARM = ("r.type = 'DetectedIssue' AND json_extract(r.body, '$.implicated') IS NULL AND EXISTS "
+             "(SELECT 1 FROM json_each(r.body, '$.code.coding') WHERE json_extract(value, '$.system') = :alarm_codes)")
 
 
 class DeskError(ValueError):
@@ -49,15 +64,10 @@ class Alarm:
         return asdict(self)
 
 
-def _kind(issue: dict[str, Any]) -> str | None:
-    """The alarm's kind; None for a DetectedIssue that is not an alarm (a record of a
-    missed measurement, or a step in an alarm's story: escalated, SMS sent...)."""
-    if issue.get("implicated"):
-        return None
-    for coding in issue.get("code", {}).get("coding", []):
-        if coding.get("system") == fm.ALARM_CODES:
-            return coding["code"]
-    return None
+def _kind(issue: dict[str, Any]) -> str:
+    """The alarm's kind: its code in the alarm code system (`_IS_ALARM` chose only alarms)."""
+    return next((c.get("code", "unknown") for c in issue.get("code", {}).get("coding", [])
+                 if c.get("system") == fm.ALARM_CODES), "unknown")
 
 
 def _uid(issue: dict[str, Any]) -> str:
@@ -74,35 +84,44 @@ class AlarmDesk:
             for statement in SCHEMA:
                 store.db.conn.execute(statement)
 
-    def alarms(self, patient_id: str | None = None, include_resolved_since: str | None = None) -> list[Alarm]:
-        """Open and acknowledged alarms (newest first), and resolved ones since a time."""
-        sql = ("SELECT r.id, r.patient_id, p.name, r.body, coalesce(s.state, 'open'), s.escalated_at, "
-               "s.acknowledged_by, s.resolved_by, coalesce(s.note, '') FROM resources r "
-               "JOIN patients p ON p.id = r.patient_id LEFT JOIN alarm_states s ON s.resource_id = r.id "
-               "WHERE r.type = 'DetectedIssue' AND json_extract(r.body, '$.implicated') IS NULL AND (coalesce(s.state, 'open') != 'resolved' OR s.resolved_at >= ?)")
-        # None: no resolved ones; "": all of them.
-        args: list[Any] = ["9999" if include_resolved_since is None else include_resolved_since]
-        if patient_id:
-            sql += " AND r.patient_id = ?"
-            args.append(patient_id)
-        rows = self.store.db.conn.execute(sql + " ORDER BY r.last_updated DESC LIMIT 500", args).fetchall()
+    def alarms(self, patient_id: str | None = None, include_resolved_since: str | None = None,
+               resolved_limit: int | None = None, resolved_offset: int = 0) -> list[Alarm]:
+        """Every alarm not resolved (open or acknowledged), however old and however many,
+        newest first: a nurse must see each one that waits. Then the resolved ones since a
+        time (None: none; "": all), most recently resolved first, a page of
+        `resolved_limit` (None: all) after the first `resolved_offset`."""
+        mine = " AND r.patient_id = :patient" if patient_id else ""
+        args = {"alarm_codes": fm.ALARM_CODES, "patient": patient_id}
+        # Not resolved is asked first, so no resolved alarm's JSON is read.
+        out = self._select("WHERE NOT EXISTS (SELECT 1 FROM alarm_states x WHERE x.resource_id = r.id "
+                           f"AND x.state = 'resolved') AND {_IS_ALARM}{mine} ORDER BY r.last_updated DESC", args)
+        if include_resolved_since is not None:
+            # One resident's own alarms are fewer than everyone's resolved ones: the unary
+            # + keeps SQLite from walking all of alarm_states_resolved for them.
+            plus = "+" if patient_id else ""
+            out += self._select(f"WHERE {plus}s.state = 'resolved' AND {plus}s.resolved_at >= :since AND {_IS_ALARM}"
+                                f"{mine} ORDER BY s.resolved_at DESC, s.resource_id DESC LIMIT :limit OFFSET :offset",
+                                {**args, "since": include_resolved_since, "offset": resolved_offset,
+                                 "limit": -1 if resolved_limit is None else resolved_limit})  # -1: no limit
+        return out
+
+    def alarm(self, resource_id: str) -> Alarm:
+        """The one alarm, by its id here, whatever its age or state."""
+        found = self._select(f"WHERE r.id = :id AND {_IS_ALARM}", {"id": resource_id, "alarm_codes": fm.ALARM_CODES})
+        if not found:  # no such resource, or a DetectedIssue that is not an alarm
+            raise DeskError(f"no alarm {resource_id}")
+        return found[0]
+
+    def _select(self, where: str, args: dict[str, Any]) -> list[Alarm]:
         out = []
-        for rid, pid, name, body, state, escalated_at, ack_by, res_by, note in rows:
+        for rid, pid, name, body, state, escalated_at, ack_by, res_by, note in \
+                self.store.db.conn.execute(_SELECT + where, args).fetchall():
             issue = json.loads(body)
-            kind = _kind(issue)
-            if kind is None:
-                continue
-            out.append(Alarm(id=rid, uid=_uid(issue), patient_id=pid, resident=name, kind=kind,
+            out.append(Alarm(id=rid, uid=_uid(issue), patient_id=pid, resident=name, kind=_kind(issue),
                              severity=issue.get("severity", "low"), raised_at=issue.get("identifiedDateTime", ""),
                              state=state, escalated=escalated_at is not None, acknowledged_by=ack_by,
                              resolved_by=res_by, note=note))
         return out
-
-    def alarm(self, resource_id: str) -> Alarm:
-        for alarm in self.alarms(include_resolved_since=""):
-            if alarm.id == resource_id:
-                return alarm
-        raise DeskError(f"no alarm {resource_id}")
 
     def acknowledge(self, resource_id: str, nurse: str) -> Alarm:
         """The nurse takes the alarm: recorded, and the hub told (its SSE channel)."""

@@ -18,6 +18,9 @@ from care_service.console.web import DESK_KEY, render, session_of, wants_json
 
 log = logging.getLogger(__name__)
 SHOW_RESOLVED = timedelta(hours=12)  # a shift's worth of what was done
+# Resolved alarms are shown this many at a time (`?resolved_page=N`, 1 the newest);
+# every alarm not resolved is on every page, however many there are.
+RESOLVED_PAGE = 50
 
 KINDS = {
     "help_button": ("Trygghetsalarm", "Help button"), "fall": ("Fall", "Fall"),
@@ -42,36 +45,51 @@ i18n.add({
     "live_lost": ("Mistet forbindelsen – prøver igjen …", "Connection lost – trying again …"),
     "sound_on": ("Slå på lyd", "Turn sound on"), "sound_is_on": ("Lyd er på", "Sound is on"),
     "minutes_ago": ("{n} min", "{n} min"), "just_now": ("nå", "now"),
+    "older_resolved": ("Eldre løste alarmer", "Older resolved alarms"),
+    "newer_resolved": ("Nyere løste alarmer", "Newer resolved alarms"),
 })
 
 
-def _listed(request: web.Request) -> list[dict]:
+def _page(request: web.Request) -> int:
+    """Which page of resolved alarms is asked for (`?resolved_page=N`, 1 the newest)."""
+    try:
+        return max(1, int(request.query.get("resolved_page", "1")))
+    except ValueError:
+        raise web.HTTPBadRequest(text="resolved_page is a page number") from None
+
+
+def _listed(request: web.Request, page: int) -> list[dict]:
     since = (datetime.now(timezone.utc) - SHOW_RESOLVED).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    alarms = request.app[DESK_KEY].alarms(include_resolved_since=since, resolved_limit=RESOLVED_PAGE,
+                                          resolved_offset=(page - 1) * RESOLVED_PAGE)
     # A kind this console has no words for (a newer hub's) is shown as "unknown alarm", never dropped.
-    return [{**a.json(), "kind_key": f"kind.{a.kind}" if a.kind in KINDS else "kind.unknown"}
-            for a in request.app[DESK_KEY].alarms(include_resolved_since=since)]
+    return [{**a.json(), "kind_key": f"kind.{a.kind}" if a.kind in KINDS else "kind.unknown"} for a in alarms]
 
 
 async def alarm_list(request: web.Request) -> web.Response:
+    page = _page(request)
+    listed = _listed(request, page)
     if wants_json(request):  # the same list for a script (the demo's nurse)
-        return web.json_response(_listed(request))
+        return web.json_response(listed)
     lang = i18n.language_of(request)
     words = {k: v for k, v in i18n.catalogue(lang).items()
              if k.startswith(("kind.", "state.")) or k in ("escalated", "acknowledge", "resolve", "note", "no_alarms",
                                                           "taken_by", "resolved_by", "live_lost", "minutes_ago",
                                                           "just_now", "sound_is_on", "call.incoming", "call.join")}
-    return render(request, "alarms.html", alarms=_listed(request), calls=call_pages.calling_now(request),
-                  words=json.dumps(words))
+    return render(request, "alarms.html", alarms=listed, calls=call_pages.calling_now(request),
+                  words=json.dumps(words), resolved_page=page,
+                  older=sum(a["state"] == "resolved" for a in listed) == RESOLVED_PAGE)  # full: maybe more
 
 
 async def live(request: web.Request) -> web.StreamResponse:
     """`event: alarms` with the whole list whenever it changes; `event: calls` with the
     residents calling the nurses now (a video call), likewise."""
     sent: dict[str, str] = {}
+    page = _page(request)  # a wrong one is refused before the stream starts
 
     def pending() -> list[str]:
         out = []
-        for kind, now in (("alarms", _listed(request)), ("calls", call_pages.calling_now(request))):
+        for kind, now in (("alarms", _listed(request, page)), ("calls", call_pages.calling_now(request))):
             listed = json.dumps(now)
             if listed != sent.get(kind):
                 sent[kind] = listed

@@ -117,7 +117,7 @@ function liveAlarms() {
   if (!list) return;
   const words = JSON.parse(list.dataset.words);
   let alarms = [];
-  const source = new EventSource("/console/live");
+  const source = new EventSource("/console/live" + location.search);  // the same page of resolved alarms
   source.addEventListener("alarms", event => {
     document.getElementById("live-lost").hidden = true;
     alarms = JSON.parse(event.data);
