@@ -10,11 +10,13 @@ across a dropped connection; a comment line every 15 s keeps proxies from closin
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from aiohttp import web
 
 from care_service import changes
 from care_service.fhir_api import STORE_KEY, FhirProblem, hub_of
+from care_service.supervision import hub_cannot_store, store_health
 
 async def events(request: web.Request) -> web.StreamResponse:
     hub = hub_of(request)
@@ -72,14 +74,23 @@ def _devices(body: object) -> list[dict] | None:
 
 async def heartbeat(request: web.Request) -> web.Response:
     """`POST /hub/heartbeat`: the hub is alive (the service's supervision counts on it);
-    its JSON body may tell its devices' state for the nurse's resident page."""
+    its JSON body may tell its devices' state for the nurse's resident page, and its
+    store's: a hub that cannot store is a technical alarm for the nurses."""
     hub = hub_of(request)
     text = await request.text()
     try:
         body = json.loads(text) if text.strip() else None
     except json.JSONDecodeError as exc:
         raise FhirProblem(400, "structure", f"the body is not JSON: {exc}") from None
-    seen = request.app[STORE_KEY].heard_from(hub.id, _devices(body))
+    try:
+        health = store_health(body)
+    except ValueError as exc:
+        raise FhirProblem(400, "invalid", str(exc)) from None
+    store = request.app[STORE_KEY]
+    seen = store.heard_from(hub.id, _devices(body))
+    if health is not None and health["state"] == "cannot_store":
+        if hub_cannot_store(store, hub.id, hub.patient_id, health, datetime.now(timezone.utc)):
+            await changes.announce(request.app)
     return web.json_response({"seen": seen})
 
 

@@ -41,6 +41,44 @@ def silent_hubs(store: ServiceStore, silent_after: timedelta, now: datetime) -> 
     return created
 
 
+STORE_STATES = ("ok", "low", "cannot_store")
+STORE_PROBLEMS = ("full", "read_only", "io_error")
+
+
+def store_health(body: object) -> dict | None:
+    """The store's state a heartbeat tells (optional), checked: None if absent, ValueError if wrong."""
+    if not isinstance(body, dict) or "store" not in body:
+        return None
+    health = body["store"]
+    if not isinstance(health, dict) or health.get("state") not in STORE_STATES:
+        raise ValueError(f"store.state must be one of {', '.join(STORE_STATES)}")
+    if health["state"] == "cannot_store":
+        if health.get("problem") not in STORE_PROBLEMS or not isinstance(health.get("since"), str):
+            raise ValueError(f"a store that cannot write needs problem ({', '.join(STORE_PROBLEMS)}) and since")
+        try:
+            datetime.fromisoformat(health["since"])
+        except ValueError:
+            raise ValueError("store.since must be an ISO 8601 time") from None
+    return health
+
+
+def hub_cannot_store(store: ServiceStore, hub_id: str, patient_id: str, health: dict, now: datetime) -> dict | None:
+    """A hub whose store cannot write (its disk full, read-only or failing) is a technical
+    alarm for the nurses, once per episode (its identity is the hub and since when):
+    its alarms still arrive, from the hub's memory, but nothing new is kept there."""
+    uid = str(uuid.uuid5(SILENCE_NAMESPACE, f"{hub_id}/store/{health['since']}"))
+    words = {"full": "its disk is full", "read_only": "its disk is read-only", "io_error": "its disk fails"}
+    issue = fm.detected_issue(uid, "hub_cannot_store", now, f"Patient/{patient_id}", None,
+                              f"The hub cannot store anything since {health['since']}: {words[health['problem']]}. "
+                              "Alarms still arrive; a technician must see to the hub.")
+    with store.db.conn:
+        stored, new = store.create(issue, patient_id, fm.URI + "|" + issue["identifier"][0]["value"])
+    if not new:
+        return None
+    log.warning("Hub %s cannot store (%s)", hub_id, health["problem"])
+    return stored
+
+
 def add_supervision(app: web.Application, desk: AlarmDesk, silent_after: timedelta, escalate_after: timedelta,
                     every_s: float) -> None:
     async def watch() -> None:

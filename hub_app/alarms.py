@@ -29,12 +29,12 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import CarePlan
-from hub_app.store import AuditEntry, Store
+from hub_app.store import AuditEntry, Store, StoreWriteError
 from vocabulary import Event, EventKind
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", 
 RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "inactivity")
 ALARM_PRIORITY = 0  # outbox: alarms go before everything else
 ALARM_NAMESPACE = uuid.UUID("0d7b1c55-2a8e-4f0e-8f43-7c1d5e2b9a60")
+FLUSH_RETRY_S = 2.0  # how soon alarms held in memory are tried again in the store
 
 
 class AlarmError(Exception):
@@ -80,6 +81,23 @@ class CareLinkState:
     unreachable_since: datetime | None = None  # set by the sync layer when a configured service stops answering
 
 
+@dataclass
+class _Held:
+    """An alarm whose latest state the store could not write (disk full, read-only, an I/O
+    error): kept here and acted on all the same (its screen, its SMS, its events sent
+    straight to the care service), and written to the store, whole, when it can write."""
+
+    row: dict[str, Any]  # as the store's alarms table holds it, detail read
+    events: list[tuple[Event, int | None]] = field(default_factory=list)  # to store, with their outbox priority
+    queue: list[str] = field(default_factory=list)  # events stored earlier, into the outbox
+    audits: list[AuditEntry] = field(default_factory=list)
+    sent: set[str] = field(default_factory=set)  # event uids the care service has had from here
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
 SmsSender = Callable[[str, str], Awaitable[None]]  # (number, text); raises with the reason when it cannot
 
 
@@ -102,6 +120,8 @@ class Alarms:
         # SMS go out in the background: the screen and the store never wait for a modem.
         self._spawn = spawn or (lambda coro: asyncio.get_running_loop().create_task(coro))
         self._sending: set[tuple[str, str]] = set()  # (alarm, rung) being sent now
+        self._held: dict[str, _Held] = {}
+        self._flush_timer: asyncio.TimerHandle | None = None
         self.plan: CarePlan | None = None
 
     # -- views ---------------------------------------------------------------------------
@@ -113,33 +133,160 @@ class Alarms:
                          tuple(row["detail"].get("told", [])), row["detail"])
 
     def active(self) -> list[AlarmView]:
-        return [self.view(row) for row in self._store.active_alarms()]
+        rows = {row["uid"]: row for row in self._store.active_alarms()}
+        rows.update({uid: held.row for uid, held in self._held.items()})
+        return [self.view(row) for row in sorted(rows.values(), key=lambda row: row["created_at"])
+                if row["ended_at"] is None]
 
     def get(self, uid: str) -> AlarmView:
-        row = self._store.alarm(uid)
+        row = self._row(uid)
         if row is None:
             raise AlarmError(f"no alarm {uid}")
         return self.view(row)
+
+    def _row(self, uid: str) -> dict[str, Any] | None:
+        held = self._held.get(uid)
+        return dict(held.row) if held is not None else self._store.alarm(uid)
+
+    def event_of(self, uid: str) -> Event | None:
+        """An alarm's own event, stored or held."""
+        held = self._held.get(uid)
+        for event, _priority in held.events if held else ():
+            if event.uid == uid:
+                return event
+        return self._store.event_by_uid(uid)
+
+    # -- writing, or holding what cannot be written ------------------------------------
+
+    def _put(self, uid: str, *, type: str, source: str, state: str, step: int, next_at: datetime | None,
+             detail: dict[str, Any], acknowledged_by: str = "", ended: bool = False, events: list[Event] | tuple = (),
+             audit: AuditEntry | None = None, outbox_priority: int | None = None, queue: list[str] | tuple = ()) -> None:
+        """An alarm's new state into the store; held in memory when the store cannot write
+        (and while an earlier state of it is held: states are written in their order)."""
+        if uid not in self._held:
+            try:
+                self._store.put_alarm(uid, type=type, source=source, state=state, step=step, next_at=next_at,
+                                      detail=detail, acknowledged_by=acknowledged_by, ended=ended, events=events,
+                                      audit=audit, outbox_priority=outbox_priority, queue=queue)
+                return
+            except StoreWriteError as exc:
+                self._hold(uid, exc, {"uid": uid, "type": type, "source": source, "created_at": _now_iso(),
+                                      "ended_at": None})
+        held = self._held[uid]
+        held.row.update(state=state, step=step, next_at=next_at.isoformat() if next_at else None,
+                        acknowledged_by=acknowledged_by, detail=detail, ended_at=_now_iso() if ended else None)
+        held.events += [(event, outbox_priority) for event in events]
+        held.queue += [q for q in queue if q not in held.queue]
+        if audit is not None:
+            held.audits.append(audit)
+
+    def _update_detail(self, uid: str, change: Callable[[dict[str, Any]], dict[str, Any]], events: list[Event] | tuple = (),
+                       audit: AuditEntry | None = None, outbox_priority: int | None = None) -> dict[str, Any]:
+        """Change only an alarm's detail (who was told, what is pending); held when it cannot be written."""
+        if uid not in self._held:
+            try:
+                return self._store.update_alarm_detail(uid, change, events=events, audit=audit,
+                                                       outbox_priority=outbox_priority)
+            except StoreWriteError as exc:
+                row = self._store.alarm(uid)
+                assert row is not None
+                self._hold(uid, exc, row)
+        held = self._held[uid]
+        held.row["detail"] = change(held.row["detail"])
+        held.events += [(event, outbox_priority) for event in events]
+        if audit is not None:
+            held.audits.append(audit)
+        return held.row["detail"]
+
+    def _hold(self, uid: str, exc: StoreWriteError, row: dict[str, Any]) -> None:
+        log.error("Alarm %s could not be stored (%s): it is held in memory and acted on all the same", uid, exc.problem)
+        self._held[uid] = _Held(row=dict(row))
+        self._flush_later()
+
+    def _flush_later(self) -> None:
+        if self._flush_timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return  # not on the loop (a test's direct call): the next look flushes
+            self._flush_timer = loop.call_later(FLUSH_RETRY_S, self._flush_on_timer)
+
+    def _flush_on_timer(self) -> None:
+        self._flush_timer = None
+        self.flush()
+        if self._held:
+            self._flush_later()
+
+    def flush(self) -> int:
+        """Write the held alarms to the store, each whole in one transaction, in the order
+        they were held; stop at the first the store still refuses. Returns how many were written."""
+        written = 0
+        for uid, held in list(self._held.items()):
+            events = [(e, p) for e, p in held.events if self._store.event_by_uid(e.uid) is None]
+            try:
+                self._store.put_held_alarm(held.row, events, held.queue, held.sent, held.audits)
+            except StoreWriteError:
+                break
+            del self._held[uid]
+            written += 1
+            log.info("Alarm %s, held in memory, is stored now", uid)
+        return written
+
+    @property
+    def holding(self) -> bool:
+        return bool(self._held)
+
+    def held_outbox(self) -> list[Event]:
+        """What the held alarms have for the care service and it has not yet had from
+        here: sent straight from memory while the store cannot write."""
+        out = []
+        for held in self._held.values():
+            mine = {event.uid: event for event, priority in held.events if priority is not None}
+            for uid in held.queue:
+                if uid not in mine:
+                    event = next((e for e, _p in held.events if e.uid == uid), None) or self._store.event_by_uid(uid)
+                    if event is not None:
+                        mine[uid] = event
+            out += [event for uid, event in mine.items() if uid not in held.sent]
+        return sorted(out, key=lambda event: event.occurred_at)
+
+    def held_delivered(self, event_uids: list[str]) -> None:
+        """The care service has these (sent from memory). One whose alarm was written to the
+        store meanwhile is marked sent in the outbox, so it is not sent again."""
+        stored = []
+        for uid in event_uids:
+            held = next((h for h in self._held.values()
+                         if uid in h.queue or any(e.uid == uid for e, _p in h.events)), None)
+            if held is not None:
+                held.sent.add(uid)
+            else:
+                stored.append(uid)
+        if stored:
+            self._store.outbox_sent_for(stored, self._clock())
 
     # -- starting ------------------------------------------------------------------------
 
     async def start(self, alarm_type: str, source: str, data: dict[str, Any] | None = None,
                     occurred_at: datetime | None = None, event_uid: str | None = None, key: str | None = None,
-                    actor: str = "system") -> AlarmView:
+                    actor: str = "system", unstored: Event | None = None) -> AlarmView:
         """A new alarm: counting down first when its kind has a countdown, else raised now.
         `event_uid`: the alarm's event is stored already (a device's frame); else it is made here.
-        `key`: what the alarm is about (one episode), so finding it again starts nothing new."""
+        `key`: what the alarm is about (one episode), so finding it again starts nothing new.
+        `unstored`: the device's event (uid `event_uid`) that the store could not take: it
+        goes in with the alarm (held in memory with it if the store still cannot write)."""
         now = self._clock()
         uid = event_uid or (str(uuid.uuid5(ALARM_NAMESPACE, key)) if key else str(uuid.uuid4()))
-        if self._store.alarm(uid) is not None:  # a device repeating its frame: the same alarm
+        if self._row(uid) is not None:  # a device repeating its frame: the same alarm
             return self.get(uid)
         countdown = self._countdowns.get(alarm_type, 0)
         events = []
-        if event_uid is None:
+        if unstored is not None:  # a device's event the store could not take: stored with the alarm
+            events.append(unstored)
+        elif event_uid is None:
             events.append(Event(EventKind.ALARM, alarm_type, source, occurred_at or now, dict(data or {}), uid=uid))
         detail = {"ladder": self._ladder(alarm_type), "told": [], "data": data or {}}
         if countdown > 0:
-            self._store.put_alarm(uid, type=alarm_type, source=source, state="countdown", step=0,
+            self._put(uid, type=alarm_type, source=source, state="countdown", step=0,
                                   next_at=now + timedelta(seconds=countdown), detail=detail, events=events,
                                   outbox_priority=None,
                                   audit=AuditEntry(actor, "alarm.countdown", subject=uid, detail={"seconds": countdown}))
@@ -177,7 +324,7 @@ class Alarms:
             # The service cannot be told now: a person on call is, at once (sent just after).
             detail["sms_pending"] = [*detail.get("sms_pending", []), {"name": "on-call", "phone": self._on_call}]
         # The alarm's own event goes to the care service now, not during the countdown.
-        self._store.put_alarm(uid, type=alarm_type, source=source, state="raised", step=0, next_at=now + self._wait,
+        self._put(uid, type=alarm_type, source=source, state="raised", step=0, next_at=now + self._wait,
                               detail=detail, events=events, queue=[uid], outbox_priority=ALARM_PRIORITY,
                               audit=AuditEntry(actor, "alarm.raised", subject=uid))
         log.info("Alarm %s raised for the care service", uid)
@@ -198,7 +345,7 @@ class Alarms:
                 continue
             if any(rung["name"] == "on-call" for rung in view.detail.get("sms_pending", [])):
                 continue
-            detail = self._store.update_alarm_detail(view.uid, lambda d: {**d, "sms_pending": [
+            detail = self._update_detail(view.uid, lambda d: {**d, "sms_pending": [
                 *d.get("sms_pending", []), {"name": "on-call", "phone": self._on_call}]})
             log.info("Alarm %s: the care service is out of reach; the on-call phone is told now", view.uid)
             self._send_pending(replace(view, detail=detail))
@@ -210,10 +357,10 @@ class Alarms:
 
     async def cancel(self, uid: str, by: str = "resident") -> AlarmView:
         """"I'm OK" during the countdown: recorded, and nobody is called."""
-        row = self._store.alarm(uid)
+        row = self._row(uid)
         if row is None or row["state"] != "countdown":
             raise AlarmError("only an alarm still counting down can be cancelled")
-        self._store.put_alarm(uid, type=row["type"], source=row["source"], state="cancelled", step=0, next_at=None,
+        self._put(uid, type=row["type"], source=row["source"], state="cancelled", step=0, next_at=None,
                               detail=row["detail"], ended=True,
                               events=[self._marker(uid, row["type"], row["source"], "alarm_cancelled", {"by": by})],
                               audit=AuditEntry(by, "alarm.cancelled", subject=uid))
@@ -224,12 +371,12 @@ class Alarms:
 
     async def acknowledge(self, uid: str, by: str) -> AlarmView:
         """A person has it (the care service says who): the climb stops."""
-        row = self._store.alarm(uid)
+        row = self._row(uid)
         if row is None:
             raise AlarmError(f"no alarm {uid}")
         if row["state"] not in ("raised", "escalating", "top_of_ladder"):
             return self.view(row)  # acknowledged already (a repeat), or cancelled
-        self._store.put_alarm(uid, type=row["type"], source=row["source"], state="acknowledged", step=row["step"],
+        self._put(uid, type=row["type"], source=row["source"], state="acknowledged", step=row["step"],
                               next_at=None, detail=row["detail"], acknowledged_by=by, ended=True,
                               events=[self._marker(uid, row["type"], row["source"], "alarm_acknowledged", {"by": by})],
                               audit=AuditEntry("nurse", "alarm.acknowledged", subject=uid, detail={"by": by}))
@@ -240,9 +387,9 @@ class Alarms:
 
     async def resolved(self, uid: str, by: str, note: str) -> None:
         """The nurse has finished with the alarm and written what was done: kept with it."""
-        if self._store.alarm(uid) is None:
+        if self._row(uid) is None:
             raise AlarmError(f"no alarm {uid}")
-        self._store.update_alarm_detail(uid, lambda detail: {**detail, "resolution": {"by": by, "note": note}},
+        self._update_detail(uid, lambda detail: {**detail, "resolution": {"by": by, "note": note}},
                                         audit=AuditEntry("nurse", "alarm.resolved", subject=uid, detail={"by": by}))
         log.info("Alarm %s resolved by the care service", uid)
 
@@ -254,12 +401,13 @@ class Alarms:
 
     async def due(self) -> None:
         """Do whatever is due now: countdowns that ran out, climbs not acknowledged."""
+        self.flush()  # alarms held while the store could not write
         now = self._clock()
         for view in self.active():
             self._send_pending(view)  # an SMS that failed, or was not sent before a restart
             if view.next_at is None or view.next_at > now:
                 continue
-            row = self._store.alarm(view.uid)
+            row = self._row(view.uid)
             assert row is not None
             if view.state == "countdown":
                 await self._raise(view.uid, row["type"], row["source"], row["detail"], [], "system")
@@ -275,7 +423,7 @@ class Alarms:
             step += 1
         now = self._clock()
         if step >= len(ladder):
-            self._store.put_alarm(uid, type=row["type"], source=row["source"], state="top_of_ladder", step=step,
+            self._put(uid, type=row["type"], source=row["source"], state="top_of_ladder", step=step,
                                   next_at=None, detail=detail, ended=False,
                                   events=[self._marker(uid, row["type"], row["source"], "alarm_unanswered",
                                                        {"told": detail.get("told", [])})],
@@ -288,7 +436,7 @@ class Alarms:
             detail = {**detail, "sms_pending": [*detail.get("sms_pending", []),
                                                 {"name": rung["name"], "phone": rung["phone"]}]}
         # Stored first: a restart in the middle goes on from this step, not from the last.
-        self._store.put_alarm(uid, type=row["type"], source=row["source"], state="escalating", step=step,
+        self._put(uid, type=row["type"], source=row["source"], state="escalating", step=step,
                               next_at=now + self._wait, detail=detail,
                               events=[self._marker(uid, row["type"], row["source"], "alarm_escalated",
                                                    {"step": step, "to": rung.get("name", rung["to"])})],
@@ -328,7 +476,7 @@ class Alarms:
         event for the care service, the reason in the alarm) and the SMS stays pending:
         it is tried again at every later look, while the ladder goes on climbing."""
         try:
-            row = self._store.alarm(uid)
+            row = self._row(uid)
             assert row is not None
             raised = datetime.fromisoformat(row["detail"].get("raised_at", row["created_at"]))
             try:
@@ -338,13 +486,13 @@ class Alarms:
                 if name in row["detail"].get("sms_failed", []):
                     return
                 log.warning("Alarm %s: the SMS to %s could not be sent (tried again later): %s", uid, name, reason)
-                self._store.update_alarm_detail(
+                self._update_detail(
                     uid, lambda d: {**d, "sms_failed": [*d.get("sms_failed", []), name]},
                     events=[self._marker(uid, row["type"], row["source"], "alarm_sms_failed", {"to": name, "reason": reason})],
                     outbox_priority=ALARM_PRIORITY)
                 self._on_change(self.get(uid))
                 return
-            self._store.update_alarm_detail(
+            self._update_detail(
                 uid, lambda d: {**d, "told": [*d.get("told", []), name],
                                 "sms_pending": [p for p in d.get("sms_pending", []) if p["name"] != name]},
                 events=[self._marker(uid, row["type"], row["source"], "alarm_sms_sent", {"to": name})],

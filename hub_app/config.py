@@ -52,6 +52,10 @@ def _check_name(value: str) -> str | None:
     return None if len(value.strip()) <= 40 else "a name of at most 40 characters, or empty"
 
 
+def _check_megabytes(value: int) -> str | None:
+    return None if 0 <= value <= 100_000 else "a whole number of megabytes from 0 to 100000"
+
+
 def _setting(default: Any, help: str, check=None) -> Any:
     return field(default=default, metadata={"help": help, "check": check})
 
@@ -69,6 +73,10 @@ class HubSection:
     data_dir: str = _setting("", "Where the store and logs live (empty: the platform default)")
     log_level: str = _setting("info", "debug, info, warning or error", _check_log_level)
     fullscreen: bool = _setting(True, "Fill the screen (a kiosk); false opens a window")
+    storage_low_mb: int = _setting(200, "Free space in MB on the data folder's disk below which the care service gets "
+                                        "a technical alarm (the hub still has room then)", _check_megabytes)
+    storage_reserve_mb: int = _setting(20, "Space in MB the hub keeps in reserve in its data folder and frees for "
+                                           "alarms when the disk fills up (0: none)", _check_megabytes)
 
 
 @dataclass(frozen=True)

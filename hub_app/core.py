@@ -40,8 +40,9 @@ from hub_app.logs import RecentLines
 from hub_app.serial_devices import SerialDevices, find_ports
 from hub_app.service_inbox import NurseMessage, ServiceInbox
 from devices.dispenser import DoseSlot
-from hub_app.store import AuditEntry, Store
-from hub_app.store_recovery import last_incident, open_store
+from hub_app.store import AuditEntry, Store, StoreWriteError
+from hub_app.storage_space import StorageSpace
+from hub_app.store_recovery import open_store
 from hub_app.technician import DoorAnswer, TechnicianDoor
 from hub_app.vitals import DEFAULT_LIMITS, Assessment, Limits, assess
 from hub_app.watchdog import SystemdNotifier
@@ -212,6 +213,8 @@ class Core:
         self._check_ins_ringing: set[str] = set()  # check-ins whose room is being asked for
         self._sync_last_error = ""
         self.started_monotonic = time.monotonic()
+        self._space: StorageSpace | None = None
+        self._store_trouble: tuple[str, datetime] | None = None  # why the store cannot write, since when
 
     # -- life cycle (called from other threads) ------------------------------------
 
@@ -292,9 +295,15 @@ class Core:
             self._startup_error = exc
             self._ready.set()
             return
+        hub_section = self.config.hub
+        self._space = StorageSpace(self.data_dir, low_bytes=hub_section.storage_low_mb * 1_000_000,
+                                   reserve_bytes=hub_section.storage_reserve_mb * 1_000_000)
+        store.on_write_problem = self._store_problem
+        self._space.keep_reserve()
         serial = SerialDevices(
             store,
             on_event=self._device_event,
+            on_unstored=self._device_event_unstored,
             on_problems=self._apply_problems,
             device_options=self._device_options,
             outbox_priority=self._outbox_priority,
@@ -338,7 +347,10 @@ class Core:
                                key=f"store/{incident.what}/{self._clock().isoformat()}")
         await self.tick()  # what was due while the hub was off, and alarms mid-escalation
         running.background.append(asyncio.create_task(self._notifier.ping_forever(), name="watchdog"))
-        store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
+        try:
+            store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
+        except StoreWriteError:  # a hub whose store cannot write still starts: Help works without it
+            log.error("The hub's start could not be written to its audit log")
         with self._lock:
             self._accepting = True
         self._notifier.notify("READY=1")
@@ -358,7 +370,10 @@ class Core:
         for task in running.background:
             task.cancel()
         await asyncio.gather(*running.background, return_exceptions=True)
-        store.audit(AuditEntry("system", "hub.stopped"))
+        try:
+            store.audit(AuditEntry("system", "hub.stopped"))
+        except StoreWriteError:  # said already; stopping must not fail for it
+            log.warning("The hub's stop could not be written to its audit log")
         store.close()
 
     # -- sync with the care service -------------------------------------------------------
@@ -383,7 +398,32 @@ class Core:
             self._spawn(running.alarms.start("sync_refused", "sync", {"outbox": outbox_id, "reason": reason},
                                              key=f"dead/{outbox_id}"))
 
+        held_ids: dict[int, str] = {}  # the sender's ids for events sent from memory (negative) -> event uid
+
+        def held_batch() -> list:
+            """Alarms held in memory while the store cannot write go first, straight from memory."""
+            held_ids.clear()
+            items = []
+            for number, event in enumerate(running.alarms.held_outbox()[:SYNC_BATCH], start=1):
+                try:
+                    items.append(OutboxItem(-number, 0, tuple(resources_for(event, self.plan, where))))
+                    held_ids[-number] = event.uid
+                except MappingError as exc:  # cannot be: alarms always map; said, never blocking
+                    log.error("A held alarm event cannot be sent as FHIR: %s", exc)
+            return items
+
+        def delivered(ids: list[int]) -> None:
+            from_memory = [held_ids[i] for i in ids if i < 0 and i in held_ids]
+            if from_memory:
+                running.alarms.held_delivered(from_memory)
+            stored = [i for i in ids if i >= 0]
+            if stored:
+                store.outbox_delivered(stored, self._clock())
+
         def next_batch() -> list:
+            held = held_batch()
+            if held:
+                return held
             while True:
                 items, unmappable = [], 0
                 for row, event in store.outbox_next(SYNC_BATCH):
@@ -427,7 +467,7 @@ class Core:
         running.listener.start()
         running.client = client
         running.sender = Sender(client, next_batch=next_batch,
-                                delivered=lambda ids: store.outbox_delivered(ids, self._clock()),
+                                delivered=delivered,
                                 dead=dead, report=report, clock=self._clock)
         self.care_link = CareLinkState(reachable=False, reason="not tried yet", unreachable_since=None)
         running.background.append(asyncio.create_task(running.sender.run(), name="sync"))
@@ -469,10 +509,11 @@ class Core:
         serial = self._serial()
         devices = device_report([(d.status, d) for d in serial.devices.values()],
                                 running.ble.statuses())
+        store = self.store_health()
 
         async def beat() -> None:
             try:
-                await asyncio.get_running_loop().run_in_executor(None, running.client.heartbeat, devices)
+                await asyncio.get_running_loop().run_in_executor(None, running.client.heartbeat, devices, store)
             except Exception as exc:  # said in the link's state by the sender; nothing else to do
                 log.info("Heartbeat to the care service failed: %s", exc)
                 return
@@ -539,7 +580,7 @@ class Core:
         """The resident asked for help: record the alarm durably (into the outbox, in the
         same transaction), then climb its ladder until a person has it."""
         view = await self._running.alarms.start("help_button", source, {}, actor="resident")
-        stored = self._store().event_by_uid(view.uid)
+        stored = self._running.alarms.event_of(view.uid)  # stored, or held while the store cannot write
         assert stored is not None
         # The kind of alarm can say something about the resident's health: debug only.
         log.info("Alarm raised from %s: event %s", source, stored.uid)
@@ -713,6 +754,7 @@ class Core:
 
     async def _look(self, running: _Running) -> None:
         await self._redo_reactions(running)
+        await self._watch_space(running)
         await running.reminders.due()
         await running.calls.due()
         self._refresh_today()
@@ -788,6 +830,68 @@ class Core:
         self._emit(EventRecorded(event))
         if self._running is not None:
             self._spawn(self._react_once(event))
+
+    def _device_event_unstored(self, event: Event) -> None:
+        """A device's event the store could not take (the disk full, read-only, failing):
+        an alarm goes out all the same, held in memory with the event until the store can
+        write (the device repeats the event until it is stored; its uid makes the repeats
+        one alarm)."""
+        if self._running is None or event.kind != EventKind.ALARM:
+            return
+
+        async def raise_unstored() -> None:
+            try:
+                await self._running.alarms.start(event.type, event.source, event.data, event.occurred_at,
+                                                 event_uid=event.uid, unstored=event)
+            except Exception:
+                log.exception("An alarm the store could not take could not be raised either")
+
+        self._spawn(raise_unstored())
+
+    def _store_problem(self, problem: str | None) -> None:
+        """The store stopped (a problem) or started again (None) being able to write."""
+        if problem == "busy":  # another writer held it too long: tried again, nothing to tell
+            return
+        if problem == "full" and self._space is not None and self._space.release_reserve():
+            self._spawn(self.tick())  # what was refused is tried again now, in the space freed
+        if problem is None:
+            if self._store_trouble is not None:
+                log.warning("The hub's store can write again")
+            self._store_trouble = None
+            self._apply_problems({DeviceKind.HUB: None})
+        else:
+            if self._store_trouble is None:
+                log.error("The hub's store cannot write (%s): alarms are held in memory and sent all the same", problem)
+                self._store_trouble = (problem, self._clock())
+            self._apply_problems({DeviceKind.HUB: Problem(DeviceKind.HUB, "cannot_store")})
+        self._last_heartbeat = float("-inf")  # the care service hears of it at once
+        if self._running is not None:
+            self._maybe_heartbeat()
+
+    def store_health(self) -> dict[str, Any]:
+        """What the heartbeat tells the care service of the store: "ok", "low" (free space
+        below the mark) or "cannot_store" (with why and since when); never any content."""
+        free = self._space.free_bytes() if self._space is not None else 0
+        health: dict[str, Any] = {"state": "ok", "free_mb": free // 1_000_000}
+        if self._store_trouble is not None:
+            problem, since = self._store_trouble
+            health.update(state="cannot_store", problem=problem, since=since.isoformat())
+        elif self._space is not None and self._space.low():
+            health["state"] = "low"
+        return health
+
+    async def _watch_space(self, running: _Running) -> None:
+        """Free space below the mark is a technical alarm while there is still room to
+        store it (once a day while it lasts); above it, the reserve is made again."""
+        space = self._space
+        if space is None:
+            return
+        if space.low():
+            today = self._clock().astimezone(ZoneInfo(self.config.resident.time_zone)).date()
+            await running.alarms.start("storage_low", "hub", {"free_mb": space.free_bytes() // 1_000_000},
+                                       key=f"space/{today.isoformat()}")
+        else:
+            space.keep_reserve()
 
     async def _react_once(self, event: Event) -> None:
         """React to a stored event, then mark its reaction done. A failure (a store error

@@ -21,7 +21,7 @@ from devices.dispenser import Dispenser
 from devices.framed_device import DeviceError, DeviceStatus, FramedDevice, Identity
 from devices.modem_device import ModemDevice
 from devices.sensor_receiver import SensorReceiver
-from hub_app.store import AuditEntry, Store
+from hub_app.store import AuditEntry, Store, StoreWriteError
 from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,11 @@ class SerialDevices:
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None],
         device_options: dict | None = None,
         outbox_priority: Callable[[Event], int | None] = lambda event: None,
+        on_unstored: Callable[[Event], None] = lambda event: None,
     ) -> None:
         self._store = store
         self._on_event = on_event
+        self._on_unstored = on_unstored
         self._on_problems = on_problems
         self._outbox_priority = outbox_priority
         self._options = device_options or {}
@@ -104,7 +106,13 @@ class SerialDevices:
         self._tasks[port] = asyncio.create_task(device.run(), name=f"{kind} {port}")
 
     async def _store_event(self, event: Event) -> None:
-        stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=True)
+        try:
+            stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=True)
+        except StoreWriteError:
+            # Not stored, so not acknowledged: the device repeats it until it is. An alarm
+            # goes out all the same, from memory (its uid keeps the repeats one alarm).
+            self._on_unstored(event)
+            raise
         if not new:
             log.debug("Repeated device event %s ignored", event.uid)
             return

@@ -12,7 +12,8 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +34,34 @@ class StoreError(Exception):
     def __init__(self, message: str, kind: str = "open") -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class StoreWriteError(StoreError):
+    """The store cannot write now; `problem` says why: "full" (no space left), "read_only"
+    (the file system or the file), "io_error" (the disk), or "busy" (another writer held
+    it too long). Nothing of the failed write was kept; what was written before is."""
+
+    def __init__(self, problem: str, cause: Exception) -> None:
+        super().__init__(f"The hub's store cannot write ({problem}): {cause}", kind=problem)
+        self.problem = problem
+
+
+# SQLite's primary result codes (the low byte of an extended code) for a write that failed
+# for reasons outside the hub's own logic.
+_WRITE_PROBLEMS = {13: "full", 8: "read_only", 10: "io_error", 5: "busy", 6: "busy"}
+
+
+def write_problem(exc: sqlite3.Error) -> str | None:
+    """What kind of write failure `exc` is; None when it is not one (a constraint, a bug)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return _WRITE_PROBLEMS.get(code & 0xFF)
+    text = str(exc).lower()  # an error raised before SQLite answered carries no code
+    for words, problem in (("disk is full", "full"), ("readonly", "read_only"), ("disk i/o", "io_error"),
+                           ("locked", "busy")):
+        if words in text:
+            return problem
+    return None
 
 
 SETUP_TABLES = ("serial_devices", "ble_devices", "care_plans")  # what a technician or a nurse set up
@@ -92,6 +121,8 @@ def stored_plan_document(path: Path) -> str | None:
 class Store:
     def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
+        self.write_problem: str | None = None  # why the last write failed; None while writes work
+        self.on_write_problem: Callable[[str | None], None] | None = None
         self._migrations = tuple(migrations)
         latest = self._migrations[-1].version if self._migrations else 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,6 +211,31 @@ class Store:
             current = migration.version
             log.info("Store migrated to schema version %d (%s)", current, migration.description)
 
+    # -- writing safely ------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction. A write the disk refuses (full, read-only, I/O error, busy) is
+        rolled back and raised as StoreWriteError, and `on_write_problem` hears when the
+        store stops or starts being able to write (a problem, then None)."""
+        try:
+            with self.db.conn:
+                yield
+        except sqlite3.Error as exc:
+            problem = write_problem(exc)
+            if problem is None:
+                raise
+            self._write_state(problem)
+            raise StoreWriteError(problem, exc) from exc
+        self._write_state(None)
+
+    def _write_state(self, problem: str | None) -> None:
+        if problem == self.write_problem:
+            return
+        self.write_problem = problem
+        if self.on_write_problem is not None:
+            self.on_write_problem(problem)
+
     # -- facts -------------------------------------------------------------------
 
     @property
@@ -209,7 +265,7 @@ class Store:
         When this returns, the row is on disk (synchronous=FULL).
         """
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             stored = self._insert_event(event, now, outbox_priority)
             if react:
                 self.db.conn.execute("INSERT OR IGNORE INTO reactions (event_uid, created_at) VALUES (?, ?)",
@@ -240,16 +296,16 @@ class Store:
         return [(self._event_from_row(dict(zip(names, row))), row[0]) for row in cursor.fetchall()]
 
     def reaction_done(self, event_uid: str) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("DELETE FROM reactions WHERE event_uid = ?", (event_uid,))
 
     def reaction_failed(self, event_uid: str, reason: str) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("UPDATE reactions SET attempts = attempts + 1, last_error = ? WHERE event_uid = ?",
                                  (reason, event_uid))
 
     def audit(self, entry: AuditEntry, at: datetime | None = None) -> None:
-        with self.db.conn:
+        with self._writing():
             self._insert_audit(entry, _iso(at or datetime.now(timezone.utc)))
 
     def _insert_audit(self, entry: AuditEntry, at: str) -> None:
@@ -293,7 +349,7 @@ class Store:
     def restore_setup(self, setup: dict[str, list[dict[str, Any]]], audit: AuditEntry) -> int:
         """Put a setup copy into this (fresh) store, in one transaction; returns the rows put."""
         count = 0
-        with self.db.conn:
+        with self._writing():
             for table in SETUP_TABLES:
                 columns = set(self.db[table].columns_dict)
                 for row in setup.get(table, []):
@@ -350,7 +406,7 @@ class Store:
 
     def assign_device(self, port: str, kind: str, model: str, serial_number: str, firmware: str, audit: AuditEntry) -> None:
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute(
                 "INSERT OR REPLACE INTO serial_devices (port, kind, model, serial_number, firmware, assigned_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -360,7 +416,7 @@ class Store:
         self.keep_setup_copy()
 
     def unassign_device(self, port: str, audit: AuditEntry) -> bool:
-        with self.db.conn:
+        with self._writing():
             removed = self.db.conn.execute("DELETE FROM serial_devices WHERE port = ?", (port,)).rowcount
             self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
         self.keep_setup_copy()
@@ -373,7 +429,7 @@ class Store:
 
     def pair_ble(self, address: str, profile: str, name: str, audit: AuditEntry) -> None:
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute(
                 "INSERT OR REPLACE INTO ble_devices (address, profile, name, paired_at) VALUES (?, ?, ?, ?)",
                 (address, profile, name, now),
@@ -382,7 +438,7 @@ class Store:
         self.keep_setup_copy()
 
     def forget_ble(self, address: str, audit: AuditEntry) -> bool:
-        with self.db.conn:
+        with self._writing():
             removed = self.db.conn.execute("DELETE FROM ble_devices WHERE address = ?", (address,)).rowcount
             self._insert_audit(audit, _iso(datetime.now(timezone.utc)))
         self.keep_setup_copy()
@@ -415,7 +471,7 @@ class Store:
     def save_plan(self, version: int, document: str, source: str, audit: AuditEntry, at: datetime) -> None:
         """`at`: when it came into force, by the hub's clock (reminders count from then)."""
         now = _iso(at)
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("INSERT OR REPLACE INTO care_plans (version, applied_at, source, document) "
                                  "VALUES (?, ?, ?, ?)", (version, now, source, document))
             self._insert_audit(audit, now)
@@ -437,7 +493,7 @@ class Store:
         return datetime.fromisoformat(rows[0]["at"]) if rows else None
 
     def set_mark(self, name: str, at: datetime) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("INSERT INTO marks (name, at) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET at = excluded.at",
                                  (name, _iso(at)))
 
@@ -465,7 +521,7 @@ class Store:
                      outbox_priority: int | None = None) -> Event | None:
         """Write a reminder's state, with its event (and outbox row, and audit) in one transaction."""
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute(
                 "INSERT INTO reminders (uid, kind, item_id, due_at, closes_at, state, updated_at, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
@@ -493,7 +549,7 @@ class Store:
                  outbox_priority: int | None = None) -> None:
         """Write a call's state, with its event (and outbox row, and audit) in one transaction."""
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute(
                 "INSERT INTO calls (uid, key, direction, who, url, room, state, started_at, updated_at, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
@@ -524,7 +580,7 @@ class Store:
         """An alarm's new place in its escalation, with its events, outbox rows and audit, in one transaction.
         `queue`: uids of events stored earlier that go into the outbox now (at `outbox_priority`)."""
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute(
                 "INSERT INTO alarms (uid, type, source, created_at, state, step, next_at, acknowledged_by, ended_at, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
@@ -540,13 +596,44 @@ class Store:
                 self._insert_audit(audit, now)
         return stored
 
+    def put_held_alarm(self, row: dict[str, Any], events: Sequence[tuple[Event, int | None]], queue: Sequence[str],
+                       sent: set[str], audits: Sequence[AuditEntry]) -> None:
+        """An alarm that was held in memory while the store could not write, written whole
+        in one transaction: its state, its events (each with its outbox priority), the
+        outbox rows of events stored earlier, and its audit. What the care service has
+        had already (`sent`) goes into the outbox as sent, so it is not sent again."""
+        now = _iso(datetime.now(timezone.utc))
+        with self._writing():
+            self.db.conn.execute(
+                "INSERT INTO alarms (uid, type, source, created_at, state, step, next_at, acknowledged_by, ended_at, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
+                "step = excluded.step, next_at = excluded.next_at, acknowledged_by = excluded.acknowledged_by, "
+                "ended_at = excluded.ended_at, detail = excluded.detail",
+                (row["uid"], row["type"], row["source"], row["created_at"], row["state"], row["step"], row["next_at"],
+                 row["acknowledged_by"], row["ended_at"], json.dumps(row["detail"], sort_keys=True)))
+            for event, priority in events:
+                self._insert_event(event, now, priority)
+            for event_uid in queue:
+                self.db.conn.execute("INSERT OR IGNORE INTO outbox (event_uid, priority, created_at) VALUES (?, 0, ?)",
+                                     (event_uid, now))
+            self.db.conn.executemany("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 "
+                                     "WHERE event_uid = ? AND sent_at IS NULL", [(now, uid) for uid in sent])
+            for entry in audits:
+                self._insert_audit(entry, now)
+
+    def outbox_sent_for(self, event_uids: Sequence[str], at: datetime) -> None:
+        """The care service has these events already (sent while their alarm was held)."""
+        with self._writing():
+            self.db.conn.executemany("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 "
+                                     "WHERE event_uid = ? AND sent_at IS NULL", [(_iso(at), uid) for uid in event_uids])
+
     def update_alarm_detail(self, uid: str, change: Callable[[dict[str, Any]], dict[str, Any]],
                             events: Sequence[Event] = (), audit: AuditEntry | None = None,
                             outbox_priority: int | None = None) -> dict[str, Any]:
         """Change only an alarm's detail (who was told, what is pending), read and written
         in one transaction, so a state change made meanwhile (an acknowledgement) stays."""
         now = _iso(datetime.now(timezone.utc))
-        with self.db.conn:
+        with self._writing():
             row = self.db.conn.execute("SELECT detail FROM alarms WHERE uid = ?", (uid,)).fetchone()
             detail = change(json.loads(row[0]))
             self.db.conn.execute("UPDATE alarms SET detail = ? WHERE uid = ?", (json.dumps(detail, sort_keys=True), uid))
@@ -561,7 +648,7 @@ class Store:
     def forget_before(self, cutoff: datetime) -> int:
         """The retention rule: events that happened before `cutoff` and wait for nothing
         (sent, or never to be sent) are deleted; the audit log stays (it is append-only)."""
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("DELETE FROM outbox WHERE (sent_at IS NOT NULL OR dead_at IS NOT NULL) AND created_at < ?",
                                  (_iso(cutoff),))
             self.db.conn.execute("DELETE FROM alarms WHERE ended_at IS NOT NULL AND ended_at < ?", (_iso(cutoff),))
@@ -579,7 +666,7 @@ class Store:
 
     def drop_pending_readings(self) -> int:
         """Consent to share vital signs was withdrawn: readings not sent yet are not sent."""
-        with self.db.conn:
+        with self._writing():
             return self.db.conn.execute(
                 "DELETE FROM outbox WHERE sent_at IS NULL AND event_uid IN "
                 "(SELECT uid FROM events WHERE kind = 'reading')").rowcount
@@ -611,12 +698,12 @@ class Store:
         return waiting, dead
 
     def outbox_delivered(self, ids: Sequence[int], at: datetime) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db.conn.executemany("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                                      [(_iso(at), i) for i in ids])
 
     def outbox_dead(self, outbox_id: int, reason: str, at: datetime) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
                                  (_iso(at), reason, outbox_id))
 
@@ -624,7 +711,7 @@ class Store:
 
     def service_message(self, number: int, kind: str, body: dict[str, Any], at: datetime) -> bool:
         """Keep a message from the service; False if it was kept already (heard twice)."""
-        with self.db.conn:
+        with self._writing():
             return self.db.conn.execute(
                 "INSERT OR IGNORE INTO service_messages (number, kind, body, received_at) VALUES (?, ?, ?, ?)",
                 (number, kind, json.dumps(body, sort_keys=True), _iso(at))).rowcount == 1
@@ -638,7 +725,7 @@ class Store:
         return [{"number": row[0], **json.loads(row[1]), "received_at": row[2]} for row in rows]
 
     def nurse_message_read(self, number: int, at: datetime) -> None:
-        with self.db.conn:
+        with self._writing():
             self.db.conn.execute("UPDATE service_messages SET read_at = ? WHERE number = ? AND read_at IS NULL",
                                  (_iso(at), number))
 

@@ -152,10 +152,11 @@ class CareServiceClient:
             return None
         return answer.text, answer.headers.get("ETag", "")
 
-    def heartbeat(self, devices: list[dict[str, Any]] | None = None) -> None:
-        """Tell the service this hub is alive, and how its devices are (battery, last
-        contact, problem: never a reading)."""
-        self._request("POST", "/hub/heartbeat", body={"devices": devices} if devices is not None else None, ok=(200,))
+    def heartbeat(self, devices: list[dict[str, Any]] | None = None, store: dict[str, Any] | None = None) -> None:
+        """Tell the service this hub is alive, how its devices are (battery, last contact,
+        problem: never a reading) and whether its store can write (state, why, since)."""
+        body = {key: value for key, value in (("devices", devices), ("store", store)) if value is not None}
+        self._request("POST", "/hub/heartbeat", body=body or None, ok=(200,))
 
     def call_outcome(self, room: str, outcome: str) -> None:
         """Tell the service what became of a call it rang this hub with (its caller sees

@@ -185,7 +185,7 @@ def test_unknown_key_is_named_with_a_suggestion_and_the_allowed_keys(tmp_path):
 def test_unknown_key_without_a_close_match_still_lists_the_allowed_ones(tmp_path):
     _, problems = problems_of(write_config(tmp_path, "[hub]\nzzzzqqq = 1\n"))
     assert "Did you mean" not in problems[0]
-    assert "Allowed: data_dir, log_level, fullscreen." in problems[0]
+    assert "Allowed: data_dir, log_level, fullscreen, storage_low_mb, storage_reserve_mb." in problems[0]
 
 
 @pytest.mark.parametrize(

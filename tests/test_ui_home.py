@@ -143,6 +143,20 @@ def test_status_line_names_the_device_that_needs_attention(hub, qtbot, screensho
     qtbot.waitUntil(lambda: "Alt virker som det skal" in window.home.status.text(), timeout=5000)
 
 
+def test_a_hub_that_cannot_store_says_it_needs_service_and_help_still_works(hub, qtbot, screenshot):
+    core, window = hub(language="nb")
+    core.call(core.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
+    core.call(core.set_problem, Problem(DeviceKind.HUB, "cannot_store"))  # what the core sets when its store fails
+    qtbot.waitUntil(lambda: "Huben trenger service" in window.home.status.text(), timeout=5000)
+    assert "Hjelp-knappen virker fortsatt" in window.home.status.text()  # it outranks the cuff
+    assert window.home.status.property("attention") == "true"
+    assert window.home.status.font().pointSizeF() >= 24
+    screenshot(window, "home-nb-hub-needs-service")
+    qtbot.mouseClick(window.home.help_button, _left())
+    qtbot.waitUntil(lambda: window.currentWidget() is window.help, timeout=5000)
+    assert window.help.title.text() == "Vi har registrert at du trenger hjelp"
+
+
 def test_english_status_line(hub, qtbot):
     core, window = hub(language="en")
     core.call(core.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))

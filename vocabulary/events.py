@@ -35,6 +35,7 @@ class DeviceKind(str, enum.Enum):
     WEIGHT_SCALE = "weight_scale"
     GLUCOSE_METER = "glucose_meter"
     CARE_SERVICE_LINK = "care_service_link"
+    HUB = "hub"  # the hub itself (its store cannot write)
     FALL_SENSOR = "fall_sensor"
     HELP_PENDANT = "help_pendant"
     BED_SENSOR = "bed_sensor"

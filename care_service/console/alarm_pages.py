@@ -31,6 +31,9 @@ KINDS = {
     "care_service_unreachable": ("Får ikke kontakt med tjenesten", "Cannot reach the service"),
     "sync_refused": ("Data avvist", "Data refused"), "hub_silent": ("Huben er taus", "Hub silent"),
     "sensor_silent": ("Sensor svarer ikke", "Sensor silent"),
+    "hub_cannot_store": ("Huben kan ikke lagre", "Hub cannot store"),
+    "storage_low": ("Huben har lite lagringsplass", "Hub storage low"),
+    "store_replaced": ("Hubens lager ble byttet ut", "Hub store replaced"),
     "unknown": ("Ukjent alarm", "Unknown alarm"),
 }
 i18n.add({f"kind.{kind}": words for kind, words in KINDS.items()})

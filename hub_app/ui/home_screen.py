@@ -171,6 +171,11 @@ class HomeScreen(QWidget):
         if not state.problems:
             self.status.setText("●  " + self.tr("Everything is working"))
             attention = False
+        elif any(p.device == DeviceKind.HUB for p in state.problems):
+            # The one problem the resident must not misread: Help still works, the hub
+            # needs a person to look at it.
+            self.status.setText("▲  " + self.tr("The hub needs service. The Help button still works."))
+            attention = True
         else:
             first = self.device_name(state.problems[0].device)
             text = self.tr("The {device} needs attention").format(device=first)
@@ -223,6 +228,7 @@ class HomeScreen(QWidget):
             DeviceKind.WEIGHT_SCALE: self.tr("scale"),
             DeviceKind.GLUCOSE_METER: self.tr("blood-sugar meter"),
             DeviceKind.CARE_SERVICE_LINK: self.tr("connection to the home-care service"),
+            DeviceKind.HUB: self.tr("hub"),
             DeviceKind.FALL_SENSOR: self.tr("fall sensor"),
             DeviceKind.HELP_PENDANT: self.tr("alarm pendant"),
             DeviceKind.BED_SENSOR: self.tr("bed sensor"),

@@ -445,6 +445,10 @@ hjemmetjenesten</translation>
         <translation>Alt virker som det skal</translation>
     </message>
     <message>
+        <source>The hub needs service. The Help button still works.</source>
+        <translation>Huben trenger service. Hjelp-knappen virker fortsatt.</translation>
+    </message>
+    <message>
         <source>The {device} needs attention</source>
         <translation>{device} må sjekkes</translation>
     </message>
@@ -515,6 +519,10 @@ hjemmetjenesten</translation>
     <message>
         <source>connection to the home-care service</source>
         <translation>Forbindelsen til hjemmetjenesten</translation>
+    </message>
+    <message>
+        <source>hub</source>
+        <translation>huben</translation>
     </message>
     <message>
         <source>fall sensor</source>
