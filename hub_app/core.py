@@ -158,6 +158,7 @@ class _Running:
     stop: asyncio.Event
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     reacting: set[str] = field(default_factory=set)  # uids of the events being reacted to now
+    reaction_failures: dict[str, int] = field(default_factory=dict)  # uid -> failed attempts since start
     sender: Any = None  # sync.sender.Sender, when a care service is configured
     listener: Any = None  # sync.listener.Listener: acknowledgements coming back
     inbox: ServiceInbox | None = None  # what the care service sent, handled once each
@@ -906,8 +907,12 @@ class Core:
         try:
             await self._react(event)
             running.store.reaction_done(event.uid)
+            running.reaction_failures.pop(event.uid, None)
         except Exception as exc:
-            log.error("Reacting to event %s failed (%s); it is tried again", event.uid, type(exc).__name__)
+            failures = running.reaction_failures[event.uid] = running.reaction_failures.get(event.uid, 0) + 1
+            # Said once at error level; a store that stays full would otherwise fill the log too.
+            (log.error if failures == 1 else log.debug)("Reacting to event %s failed (%s); it is tried again",
+                                                        event.uid, type(exc).__name__)
             log.debug("The failed reaction", exc_info=True)  # its words may name a reading
             try:
                 running.store.reaction_failed(event.uid, type(exc).__name__)
