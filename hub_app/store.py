@@ -581,13 +581,9 @@ class Store:
         `queue`: uids of events stored earlier that go into the outbox now (at `outbox_priority`)."""
         now = _iso(datetime.now(timezone.utc))
         with self._writing():
-            self.db.conn.execute(
-                "INSERT INTO alarms (uid, type, source, created_at, state, step, next_at, acknowledged_by, ended_at, detail) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
-                "step = excluded.step, next_at = excluded.next_at, acknowledged_by = excluded.acknowledged_by, "
-                "ended_at = excluded.ended_at, detail = excluded.detail",
-                (uid, type, source, now, state, step, _iso(next_at) if next_at else None, acknowledged_by,
-                 now if ended else None, json.dumps(detail, sort_keys=True)))
+            self._upsert_alarm({"uid": uid, "type": type, "source": source, "created_at": now, "state": state,
+                                "step": step, "next_at": _iso(next_at) if next_at else None,
+                                "acknowledged_by": acknowledged_by, "ended_at": now if ended else None, "detail": detail})
             stored = [self._insert_event(event, now, outbox_priority) for event in events]
             for event_uid in queue:
                 self.db.conn.execute("INSERT OR IGNORE INTO outbox (event_uid, priority, created_at) VALUES (?, ?, ?)",
@@ -604,13 +600,7 @@ class Store:
         had already (`sent`) goes into the outbox as sent, so it is not sent again."""
         now = _iso(datetime.now(timezone.utc))
         with self._writing():
-            self.db.conn.execute(
-                "INSERT INTO alarms (uid, type, source, created_at, state, step, next_at, acknowledged_by, ended_at, detail) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
-                "step = excluded.step, next_at = excluded.next_at, acknowledged_by = excluded.acknowledged_by, "
-                "ended_at = excluded.ended_at, detail = excluded.detail",
-                (row["uid"], row["type"], row["source"], row["created_at"], row["state"], row["step"], row["next_at"],
-                 row["acknowledged_by"], row["ended_at"], json.dumps(row["detail"], sort_keys=True)))
+            self._upsert_alarm(row)
             for event, priority in events:
                 self._insert_event(event, now, priority)
             for event_uid in queue:
@@ -626,6 +616,16 @@ class Store:
         with self._writing():
             self.db.conn.executemany("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 "
                                      "WHERE event_uid = ? AND sent_at IS NULL", [(_iso(at), uid) for uid in event_uids])
+
+    def _upsert_alarm(self, row: dict[str, Any]) -> None:
+        """An alarm's row, new or changed (its uid, type, source and creation time stay)."""
+        self.db.conn.execute(
+            "INSERT INTO alarms (uid, type, source, created_at, state, step, next_at, acknowledged_by, ended_at, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET state = excluded.state, "
+            "step = excluded.step, next_at = excluded.next_at, acknowledged_by = excluded.acknowledged_by, "
+            "ended_at = excluded.ended_at, detail = excluded.detail",
+            (row["uid"], row["type"], row["source"], row["created_at"], row["state"], row["step"], row["next_at"],
+             row["acknowledged_by"], row["ended_at"], json.dumps(row["detail"], sort_keys=True)))
 
     def update_alarm_detail(self, uid: str, change: Callable[[dict[str, Any]], dict[str, Any]],
                             events: Sequence[Event] = (), audit: AuditEntry | None = None,

@@ -13,68 +13,48 @@ import sys
 from pathlib import Path
 
 import pytest
+from home_helpers import PENDANT, alarms_at, hub_config, pendant_on_a_receiver, read_store
 from plan_helpers import wait_for
 
-from devices.simulators.host import SimulatorHost
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.config import load_config
 from hub_app.core import Core
-from hub_app.secret_files import write_secret
 
 REPO = Path(__file__).resolve().parents[1]
 DIES_REACTING = Path(__file__).resolve().parent / "helpers" / "dies_reacting.py"
-PENDANT = "00A1B2C3"
-ISSUE = "urn:ietf:rfc:3986|urn:uuid:"
 
 
 @pytest.fixture
 def home(tmp_path, service):
     """The care service, a hub configured for it, and Kari's pendant on a receiver."""
-    token, patient = service.store.add_hub("Kari Nordmann")
-    write_secret(tmp_path / "care-service-credential", token)
-    config = tmp_path / "hub.toml"
-    config.write_text(f'[resident]\nname = "Kari"\n[hub]\nfullscreen = false\n'
-                      f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n', encoding="utf-8")
-    host = SimulatorHost()
-    receiver = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, sensors={PENDANT: "help"})
-    host.run(receiver.start())
+    config = hub_config(tmp_path, service)
     cores: list[Core] = []
+    with pendant_on_a_receiver(tmp_path) as (host, receiver):
 
-    class Home:
-        def __init__(self):
-            self.service, self.receiver, self.host, self.config = service, receiver, host, config
-            self.data = tmp_path / "data"
+        class Home:
+            def __init__(self):
+                self.service, self.receiver, self.host, self.config = service, receiver, host, config
+                self.data = tmp_path / "data"
 
-        def start_core(self) -> Core:
-            core = Core(load_config(config).with_data_dir(self.data),
-                        device_options={"retry_base": 0.05, "backoff_max": 0.3})
-            core.start()
-            cores.append(core)
-            if not core.call(core.serial_statuses):
-                core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
-            wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the receiver")
-            return core
+            def start_core(self) -> Core:
+                core = Core(load_config(config).with_data_dir(self.data),
+                            device_options={"retry_base": 0.05, "backoff_max": 0.3})
+                core.start()
+                cores.append(core)
+                if not core.call(core.serial_statuses):
+                    core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+                wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the receiver")
+                return core
 
-        def issues_at_service(self, uid: str) -> int:
-            """How many DetectedIssues the service keeps for the hub's alarm `uid`."""
-            return service.store.db.conn.execute(
-                "SELECT count(*) FROM resources WHERE type = 'DetectedIssue' AND json_extract(body, '$.identifier[0].value') = ?",
-                (f"urn:uuid:{uid}",)).fetchone()[0]
+            def issues_at_service(self, uid: str) -> int:
+                """How many alarms the service keeps for the hub's alarm `uid`."""
+                return alarms_at(service).count(uid)
 
-        def read_store(self, sql: str, *args):
-            conn = sqlite3.connect(f"{(self.data / 'hub.db').resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                return conn.execute(sql, args).fetchall()
-            finally:
-                conn.close()
+            def read_store(self, sql: str, *args):
+                return read_store(self.data / "hub.db", sql, *args)
 
-    yield Home()
-    for core in cores:
-        core.stop()
-    host.run(receiver.stop())
-    receiver.port.close()
-    host.stop()
+        yield Home()
+        for core in cores:
+            core.stop()
 
 
 def test_a_hub_killed_between_storing_a_press_and_raising_its_alarm_raises_it_once_when_it_is_back(home):

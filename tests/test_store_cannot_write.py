@@ -16,23 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import subprocess
 
 import pytest
-from care_service_helpers import RunningService
+from home_helpers import PENDANT, alarms_at, hub_config, pendant_on_a_receiver, read_store
 from plan_helpers import wait_for
 
-from devices.simulators.host import SimulatorHost
 from devices.simulators.modem_sim import ModemSimulator
 from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.config import load_config
 from hub_app.core import Core
-from hub_app.secret_files import write_secret
 from vocabulary import DeviceKind
-
-PENDANT = "00A1B2C3"
 ON_CALL = "+4740000113"
 
 
@@ -79,30 +73,23 @@ def fill(disk) -> None:
 
 
 @pytest.fixture(params=["tmpfs"])
-def home(tmp_path, request):
-    with small_disk(tmp_path / "disk", 16, request.param) as disk:
-        service = RunningService(tmp_path / "service").start()
-        token, patient = service.store.add_hub("Kari Nordmann")
-        write_secret(tmp_path / "care-service-credential", token)
-        host = SimulatorHost()
+def home(tmp_path, request, service):
+    with small_disk(tmp_path / "disk", 16, request.param) as disk, \
+            pendant_on_a_receiver(tmp_path) as (host, receiver):
         modem = ModemSimulator(PtyPort(tmp_path / "ttyGSM"))
         host.call(modem.start)
-        receiver = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, sensors={PENDANT: "help"})
-        host.run(receiver.start())
         cores: list[Core] = []
 
         class Home:
             def __init__(self):
                 self.disk, self.service, self.receiver, self.host, self.modem = disk, service, receiver, host, modem
-                self.patient = patient
 
             def start(self, reserve_mb: int, low_mb: int = 4, service_url: str | None = None) -> Core:
-                config = tmp_path / "hub.toml"
-                config.write_text(
-                    f'[resident]\nname = "Kari"\n[hub]\nfullscreen = false\nstorage_reserve_mb = {reserve_mb}\n'
-                    f'storage_low_mb = {low_mb}\n[alarms]\non_call_number = "{ON_CALL}"\n'
-                    f'[care_service]\nurl = "{service_url or service.url}"\npatient_id = "{patient}"\n'
-                    f'heartbeat_seconds = 10\n', encoding="utf-8")
+                config = hub_config(tmp_path, service, hub=f"storage_reserve_mb = {reserve_mb}\n"
+                                                           f"storage_low_mb = {low_mb}\n",
+                                    sections=f'[alarms]\non_call_number = "{ON_CALL}"\n')
+                if service_url:  # a service that is not there
+                    config.write_text(config.read_text().replace(service.url, service_url), encoding="utf-8")
                 core = Core(load_config(config).with_data_dir(disk / "data"), heartbeat_s=1.0,
                             device_options={"retry_base": 0.05, "backoff_max": 0.3})
                 core.start()
@@ -113,29 +100,17 @@ def home(tmp_path, request):
                 return core
 
             def issues(self, code: str) -> list[str]:
-                """The identifiers of the alarms of kind `code` at the service (not their steps)."""
-                rows = service.store.db.conn.execute(
-                    "SELECT json_extract(body, '$.identifier[0].value') FROM resources WHERE type = 'DetectedIssue' "
-                    "AND json_extract(body, '$.code.coding[0].code') = ? AND json_extract(body, '$.implicated') IS NULL",
-                    (code,)).fetchall()
-                return [row[0] for row in rows]
+                """The hub's alarms of kind `code` the service keeps (not their steps)."""
+                return alarms_at(service, code)
 
             def hub_rows(self, sql: str, *args):
-                conn = sqlite3.connect(f"{(disk / 'data' / 'hub.db').as_uri()}?mode=ro", uri=True)
-                try:
-                    return conn.execute(sql, args).fetchall()
-                finally:
-                    conn.close()
+                return read_store(disk / "data" / "hub.db", sql, *args)
 
         yield Home()
         for core in cores:
             core.stop()
-        host.run(receiver.stop())
-        receiver.port.close()
         host.call(modem.stop)
         modem.port.close()
-        host.stop()
-        service.stop()
 
 
 def test_a_full_disk_frees_the_reserve_so_the_press_is_stored_and_the_low_space_is_said(home):
@@ -145,7 +120,7 @@ def test_a_full_disk_frees_the_reserve_so_the_press_is_stored_and_the_low_space_
     seq = home.host.call(home.receiver.help_button, PENDANT)
     wait_for(lambda: seq in home.receiver.acked, timeout=15, what="the press to be stored")
     [(uid,)] = home.hub_rows("SELECT uid FROM events WHERE type = 'help_button'")
-    wait_for(lambda: home.issues("help_button") == [f"urn:uuid:{uid}"], timeout=20, what="the alarm at the service")
+    wait_for(lambda: home.issues("help_button") == [uid], timeout=20, what="the alarm at the service")
     assert not (home.disk / "data" / "space-reserve").exists()
     # The space left is short: said while the store can still keep and send it.
     wait_for(lambda: len(home.issues("storage_low")) == 1, timeout=20, what="the low-space alarm at the service")
@@ -159,7 +134,7 @@ def test_a_store_that_cannot_write_holds_the_alarm_in_memory_sends_it_and_stores
     # The press cannot be stored, so the pendant is not acknowledged and repeats it; its
     # alarm reaches the nurse all the same, once however often it is repeated.
     wait_for(lambda: len(home.issues("help_button")) == 1, timeout=20, what="the alarm at the service")
-    [uid] = [u.removeprefix("urn:uuid:") for u in home.issues("help_button")]
+    [uid] = home.issues("help_button")
     assert seq not in home.receiver.acked
     [alarm] = [a for a in core.call(core.active_alarms) if a.type == "help_button"]
     assert alarm.uid == uid and alarm.state == "raised"
@@ -179,7 +154,7 @@ def test_a_store_that_cannot_write_holds_the_alarm_in_memory_sends_it_and_stores
     assert home.hub_rows("SELECT count(*) FROM outbox WHERE event_uid IN (?, ?) AND sent_at IS NULL",
                          uid, screen.uid) == [(0,)]
     core.stop()
-    assert sorted(home.issues("help_button")) == sorted([f"urn:uuid:{uid}", f"urn:uuid:{screen.uid}"])
+    assert sorted(home.issues("help_button")) == sorted([uid, screen.uid])
     assert len(home.issues("hub_cannot_store")) == 1
 
 

@@ -11,67 +11,50 @@ import json
 import os
 
 import pytest
+from home_helpers import PENDANT, alarms_at, hub_config, pendant_on_a_receiver
 from plan_helpers import PLANS, wait_for
 
-from devices.simulators.host import SimulatorHost
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.config import load_config
 from hub_app.core import Core
-from hub_app.secret_files import write_secret
 from hub_app.store import Store, read_setup_copy
 from hub_app.store_recovery import open_store
-
-PENDANT = "00A1B2C3"
 
 
 @pytest.fixture
 def home(tmp_path, service):
-    token, patient = service.store.add_hub("Kari Nordmann")
-    write_secret(tmp_path / "care-service-credential", token)
-    config = tmp_path / "hub.toml"
-    config.write_text(f'[resident]\nname = "Kari"\n[hub]\nfullscreen = false\n'
-                      f'[care_plan]\nfile = "{PLANS / "kari.toml"}"\n'
-                      f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n', encoding="utf-8")
-    host = SimulatorHost()
-    receiver = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, sensors={PENDANT: "help"})
-    host.run(receiver.start())
+    config = hub_config(tmp_path, service, sections=f'[care_plan]\nfile = "{PLANS / "kari.toml"}"\n')
     cores: list[Core] = []
+    with pendant_on_a_receiver(tmp_path) as (host, receiver):
 
-    class Home:
-        db = tmp_path / "data" / "hub.db"
+        class Home:
+            db = tmp_path / "data" / "hub.db"
 
-        def __init__(self):
-            self.service, self.receiver, self.host = service, receiver, host
+            def __init__(self):
+                self.service, self.receiver, self.host = service, receiver, host
 
-        def start_core(self) -> Core:
-            core = Core(load_config(config).with_data_dir(tmp_path / "data"),
-                        device_options={"retry_base": 0.05, "backoff_max": 0.3})
-            core.start()
-            cores.append(core)
-            return core
+            def start_core(self) -> Core:
+                core = Core(load_config(config).with_data_dir(tmp_path / "data"),
+                            device_options={"retry_base": 0.05, "backoff_max": 0.3})
+                core.start()
+                cores.append(core)
+                return core
 
-        def stop(self, core: Core) -> None:
+            def stop(self, core: Core) -> None:
+                core.stop()
+                cores.remove(core)
+
+            def installed(self) -> None:
+                """A technician's visit: the receiver assigned; then the hub is switched off."""
+                core = self.start_core()
+                core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+                self.stop(core)
+
+            def alarm_kinds_at_service(self) -> list[str]:
+                return [kind for kind in ("help_button", "store_replaced") for _ in alarms_at(service, kind)]
+
+        yield Home()
+        for core in cores:
             core.stop()
-            cores.remove(core)
-
-        def installed(self) -> None:
-            """A technician's visit: the receiver assigned; then the hub is switched off."""
-            core = self.start_core()
-            core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
-            self.stop(core)
-
-        def technical_alarms_at_service(self) -> list[str]:
-            rows = service.store.db.conn.execute(
-                "SELECT json_extract(body, '$.code.coding[0].code') FROM resources WHERE type = 'DetectedIssue'").fetchall()
-            return [row[0] for row in rows]
-
-    yield Home()
-    for core in cores:
-        core.stop()
-    host.run(receiver.stop())
-    receiver.port.close()
-    host.stop()
 
 
 def sha256(path) -> str:
@@ -82,7 +65,7 @@ def help_reaches_the_service(home, core) -> None:
     wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the receiver, assigned again")
     seq = home.host.call(home.receiver.help_button, PENDANT)
     wait_for(lambda: seq in home.receiver.acked, what="the press to be stored")
-    wait_for(lambda: "help_button" in home.technical_alarms_at_service(), timeout=20, what="the help alarm at the service")
+    wait_for(lambda: "help_button" in home.alarm_kinds_at_service(), timeout=20, what="the help alarm at the service")
 
 
 def test_a_damaged_store_is_set_aside_untouched_and_help_still_works_on_a_fresh_one(home):
@@ -102,7 +85,7 @@ def test_a_damaged_store_is_set_aside_untouched_and_help_still_works_on_a_fresh_
     # The receiver came back from the setup copy: the pendant reaches the nurse.
     assert [s.kind for s in core.call(core.serial_statuses)] == ["sensor_receiver"]
     help_reaches_the_service(home, core)
-    assert "store_replaced" in home.technical_alarms_at_service()
+    assert "store_replaced" in home.alarm_kinds_at_service()
     assert core.plan.version > 0  # the plan in force came back as well
     figures = core.call(core.system_figures)
     assert figures.store_incident["what"] == "damaged" and figures.store_incident["set_aside"] == aside.name
@@ -123,7 +106,7 @@ def test_a_store_that_was_there_and_is_now_empty_or_missing_is_reported_not_sile
     assert alarm.detail["data"]["what"] == what and alarm.detail["data"]["restored"] is True
     assert len(list(home.db.parent.glob("hub.db.empty-*"))) == (1 if what == "emptied" else 0)
     help_reaches_the_service(home, core)
-    wait_for(lambda: "store_replaced" in home.technical_alarms_at_service(), what="the technical alarm at the service")
+    wait_for(lambda: "store_replaced" in home.alarm_kinds_at_service(), what="the technical alarm at the service")
 
 
 def test_a_new_hub_is_no_incident_and_a_restart_is_none_either(tmp_path):
