@@ -98,3 +98,27 @@ def test_back_returns_home_and_clears_the_typed_digits(hub, qtbot):
     assert window.currentWidget() is window.home
     window.open_technician_door()
     assert window.pin.pin.text() == ""
+
+
+def test_the_system_page_says_when_the_store_was_replaced_and_how_to_restore(hub, make_config, qtbot, screenshot):
+    config = make_config(language="nb")
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    (config.data_dir / "hub.db").write_bytes(b"not a database: the card was pulled mid-write" * 200)
+    core, window = hub(language="nb")  # the same data folder: the hub starts all the same
+    window.open_technician_door()
+    enter(qtbot, window, "2468")
+    qtbot.waitUntil(lambda: bool(window.system.values["store_incident"].text()), timeout=5000)
+    said = window.system.values["store_incident"].text()
+    [aside] = [p for p in config.data_dir.glob("hub.db.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert "lageret kunne ikke leses" in said and "hjemmetjenesten ble varslet" in said
+    assert aside.name in said and "hub.db" in said
+    assert "store.replaced" in audit_actions(core)
+    screenshot(window, "technician-system-store-replaced-nb")
+
+
+def test_the_system_page_says_the_store_is_the_one_the_hub_started_with(hub, qtbot):
+    core, window = hub(language="en")
+    window.open_technician_door()
+    enter(qtbot, window, "2468")
+    qtbot.waitUntil(lambda: bool(window.system.values["store_incident"].text()), timeout=5000)
+    assert window.system.values["store_incident"].text() == "never: this is the store the hub started with"

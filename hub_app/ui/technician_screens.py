@@ -176,13 +176,14 @@ class SystemScreen(QWidget):
         what = {"damaged": self.tr("the store could not be read"),
                 "emptied": self.tr("the store was there before and was empty"),
                 "missing": self.tr("the store was there before and was gone")}.get(str(incident["what"]), str(incident["what"]))
+        at = datetime.fromisoformat(str(incident["at"])).astimezone(figures.local_time.tzinfo)
         text = self.tr("{at}: {what}. The hub started on a fresh store; the care service was told.").format(
-            at=str(incident["at"])[:16].replace("T", " "), what=what)
+            at=f"{at:%Y-%m-%d %H:%M}", what=what)
         text += " " + (self.tr("Devices, pairings and the care plan came back from the setup copy.")
                        if incident.get("restored") else self.tr("Nothing could be restored: assign the devices again."))
         if incident.get("set_aside"):
             text += " " + self.tr("The old file is kept untouched as {file} in the data folder: to restore it, stop "
-                                  "the hub and put it back as hub.db (docs/configuration.md).").format(file=incident["set_aside"])
+                                  "the hub and put it back as hub.db (docs/faults.md).").format(file=incident["set_aside"])
         return text
 
     def show_speech(self, engine: str, voice: str) -> None:

@@ -1304,8 +1304,8 @@ hjemmetjenesten</translation>
         <translation>Ingenting kunne hentes tilbake: koble til utstyret på nytt.</translation>
     </message>
     <message>
-        <source>The old file is kept untouched as {file} in the data folder: to restore it, stop the hub and put it back as hub.db (docs/configuration.md).</source>
-        <translation>Den gamle filen er tatt vare på urørt som {file} i datamappen: for å hente den tilbake, stopp huben og legg den tilbake som hub.db (docs/configuration.md).</translation>
+        <source>The old file is kept untouched as {file} in the data folder: to restore it, stop the hub and put it back as hub.db (docs/faults.md).</source>
+        <translation>Den gamle filen er tatt vare på urørt som {file} i datamappen: for å hente den tilbake, stopp huben og legg den tilbake som hub.db (docs/faults.md).</translation>
     </message>
     <message>
         <source>{engine}, voice {voice}</source>
