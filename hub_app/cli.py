@@ -100,6 +100,13 @@ def display_available() -> bool:
     return True
 
 
+def shows_a_screen() -> bool:
+    """A display a person looks at: Qt's offscreen and minimal platforms draw nowhere (a
+    windowed demo there would play in real time, for ever, unseen)."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    return display_available() and platform not in ("offscreen", "minimal")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -134,7 +141,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from hub_app.demo import run_demo
 
-        return run_demo(offscreen=args.offscreen or not display_available(), screenshots=args.screenshots)
+        return run_demo(offscreen=args.offscreen or not shows_a_screen(), screenshots=args.screenshots)
 
     from hub_app import startup
     from hub_app.store import StoreError
@@ -234,8 +241,15 @@ def _set_pin(config, from_stdin: bool) -> int:
     if from_stdin:
         pin = sys.stdin.readline().strip()
     else:
-        pin = getpass.getpass("New technician PIN (4 to 8 digits): ")
-        if getpass.getpass("The same PIN again: ") != pin:
+        if not sys.stdin.isatty():
+            return _fail("there is no terminal to ask for the PIN; give it on standard input with --stdin. "
+                         "Nothing was changed.")
+        try:
+            pin = getpass.getpass("New technician PIN (4 to 8 digits): ")
+            again = getpass.getpass("The same PIN again: ")
+        except EOFError:
+            return _fail("no PIN was given; nothing was changed.")
+        if again != pin:
             return _fail("the two PINs differ; nothing was changed.")
     try:
         set_pin(config.pin_file, pin)

@@ -12,6 +12,8 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from hub_app.private_files import PrivateRotatingFileHandler, private_folder
+
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
@@ -46,9 +48,10 @@ def setup_logging(level: str, data_dir: Path | None) -> RecentLines:
     root.setLevel(getattr(logging, level.upper()))
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if data_dir is not None:
-        (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+        private_folder(data_dir)
+        private_folder(data_dir / "logs")
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            PrivateRotatingFileHandler(
                 data_dir / "logs" / "hub.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
             )
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
+from devices.simulators.pty import LinkError, PtyPort, check_link
 from devices.simulators.script import ScriptError, load_script, make_simulator, run_script
 
 DEVICES = ("dispenser", "sensors", "modem")
@@ -30,6 +30,12 @@ def run_simulator(device: str, script_path: Path | None, link: Path | None, stat
     if script is not None and {"dispenser": "dispenser", "sensors": "sensor_receiver"}[device] != script.device:
         print(f"welfare-hub: error: {script_path} is a script for a {script.device}, not for {device}", file=sys.stderr)
         return 2
+    if link is not None:
+        try:
+            check_link(link)
+        except LinkError as exc:
+            print(f"welfare-hub: error: {exc}", file=sys.stderr)
+            return 2
     try:
         return asyncio.run(_serve(device, script, link, state, stop_after_script))
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from hub_app.migrations import MIGRATIONS, Migration
+from hub_app.private_files import private_file, private_folder
 from vocabulary import Event, EventKind
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,14 @@ class Store:
         self.on_write_problem: Callable[[str | None], None] | None = None
         self._migrations = tuple(migrations)
         latest = self._migrations[-1].version if self._migrations else 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         existed = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            # Health data: the file (and the WAL SQLite makes with its mode) readable by
+            # the hub's user only. An existing file is only closed to others, never written.
+            private_file(self.path)
+        except OSError as exc:
+            raise StoreError(f"Cannot open the hub database {self.path}: {exc.strerror or exc}.") from exc
         try:
             # An existing file is only looked at (read-only) until we know it is ours: a
             # read-write connection would fold a WAL left by another hub into it on close.
@@ -186,7 +193,7 @@ class Store:
 
     def _migrate(self, current: int) -> None:
         if current > 0:
-            backup = self.path.with_name(f"{self.path.name}.v{current}.bak")
+            backup = private_file(self.path.with_name(f"{self.path.name}.v{current}.bak"))
             with sqlite3.connect(backup) as target:
                 self.db.conn.backup(target)
             target.close()

@@ -293,6 +293,27 @@ def test_headless_runs_without_qt_and_stops_cleanly_on_a_signal(cli_env, tmp_pat
     assert not wal.exists() or wal.stat().st_size == 0
 
 
+def test_the_store_its_wal_and_the_logs_are_the_hubs_alone_whatever_the_umask(cli_env, tmp_path):
+    config = write(tmp_path / "hub.toml", GOOD)
+    data = tmp_path / "data"
+    previous = os.umask(0o022)  # the usual umask: files readable by every user of the machine
+    try:
+        hub_process = Hub(cli_env, "run", "--headless", "--config", str(config), "--data-dir", str(data))
+    finally:
+        os.umask(previous)
+    try:
+        hub_process.wait_for("Hub core running", timeout=30)
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in
+                 (data, data / "logs", data / "hub.db", data / "hub.db-wal", data / "hub.db-shm",
+                  data / "hub.db.setup.json", data / "logs" / "hub.log")}
+        hub_process.process.send_signal(signal.SIGTERM)
+        assert hub_process.finish(timeout=15) == 0
+    finally:
+        hub_process.kill()
+    assert modes == {"data": 0o700, "logs": 0o700, "hub.db": 0o600, "hub.db-wal": 0o600, "hub.db-shm": 0o600,
+                     "hub.db.setup.json": 0o600, "hub.log": 0o600}
+
+
 def test_headless_restarts_on_the_same_store(cli_env, tmp_path):
     config = write(tmp_path / "hub.toml", GOOD)
     data = tmp_path / "data"
@@ -359,3 +380,51 @@ def test_headless_sets_a_corrupt_store_aside_untouched_and_runs_on_a_fresh_one(c
     assert sha256(aside) == before  # kept for the technician exactly as it was
     actions = audit_actions(db)
     assert actions.index("store.replaced") < actions.index("hub.started")
+
+
+# -- what a technician meets at the command line ---------------------------------------------
+
+
+def test_set_pin_without_a_terminal_says_so_in_one_sentence(cli_env, tmp_path):
+    config = write(tmp_path / "hub.toml", GOOD)
+    result = hub(cli_env, "set-pin", "--config", str(config), "--data-dir", str(tmp_path / "data"), stdin="")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("welfare-hub: there is no terminal to ask for the PIN; give it on standard input "
+                                     "with --stdin. Nothing was changed.")
+    assert not (tmp_path / "secrets" / "technician-pin").exists()
+
+
+def test_simulate_refuses_a_link_that_is_not_its_own_and_leaves_it_alone(cli_env, tmp_path):
+    precious = write(tmp_path / "notes.txt", "the technician's notes\n")
+    result = hub(cli_env, "simulate", "sensors", "--link", str(precious), "--exit", timeout=15)
+    assert result.returncode == 2
+    assert "exists and is not a simulated port's link" in result.stderr and "Traceback" not in result.stderr
+    assert precious.read_text() == "the technician's notes\n"
+    missing = hub(cli_env, "simulate", "sensors", "--link", str(tmp_path / "no-such-folder" / "ttyRX"), timeout=15)
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_simulators_own_link_is_replaced_and_removed_when_it_stops(tmp_path):
+    from devices.simulators.pty import PtyPort
+
+    link = tmp_path / "ttyRX"
+    first = PtyPort(link)
+    stale = os.readlink(link)
+    os.close(first.master_fd)  # a run that died: its pseudo-terminal is gone, its link stays behind
+    os.close(first._slave_fd)
+    second = PtyPort(link)  # the next run takes its own stale link over
+    assert os.readlink(link) == second.tty_path != "" and stale.startswith("/dev/pts/")
+    second.close()
+    assert not link.exists() and not link.is_symlink()
+
+
+@pytest.mark.parametrize(("platform", "display", "screen"), [
+    ("offscreen", "", False), ("minimal", "", False), ("offscreen", ":0", False), ("xcb", ":0", True),
+    ("", ":0", True), ("", "", False)])
+def test_the_demo_plays_offscreen_where_qt_draws_nowhere(monkeypatch, platform, display, screen):
+    from hub_app.cli import shows_a_screen
+
+    for name, value in (("QT_QPA_PLATFORM", platform), ("DISPLAY", display), ("WAYLAND_DISPLAY", "")):
+        monkeypatch.setenv(name, value) if value else monkeypatch.delenv(name, raising=False)
+    assert shows_a_screen() is screen

@@ -15,9 +15,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+class LinkError(ValueError):
+    """The stable path asked for cannot be the simulator's link; nothing was changed."""
+
+
+def _own_link(path: Path) -> bool:
+    """A link this simulator (or an earlier run of it) made: a symlink to a pseudo-terminal."""
+    return path.is_symlink() and os.readlink(path).startswith("/dev/pts/")
+
+
+def check_link(link: Path) -> None:
+    """Refuse a path that is not free or the simulator's own link: it is replaced and, at
+    the end, deleted, so a file (or a device node) there would be lost."""
+    if not link.parent.is_dir():
+        raise LinkError(f"the folder {link.parent} does not exist; make it first or choose another --link")
+    for path in (link, link.with_name(link.name + ".new")):
+        if (path.exists() or path.is_symlink()) and not _own_link(path):
+            raise LinkError(f"{path} exists and is not a simulated port's link; it was left alone: choose another --link")
+
+
 class PtyPort:
     def __init__(self, link: Path | None = None) -> None:
         self.link = Path(link) if link else None
+        if self.link is not None:
+            check_link(self.link)
         self.master_fd: int | None = None
         self._slave_fd: int | None = None
         self.tty_path = ""
@@ -59,8 +80,8 @@ class PtyPort:
         os.close(self.master_fd)
         os.close(self._slave_fd)
         self.master_fd = self._slave_fd = None
-        if self.link:
-            self.link.unlink(missing_ok=True)
+        if self.link and _own_link(self.link) and os.readlink(self.link) == self.tty_path:
+            self.link.unlink()  # ours, and still pointing at this port
 
     def attach(self, loop: asyncio.AbstractEventLoop, on_data: Callable[[bytes], None]) -> None:
         """Deliver bytes the hub writes to `on_data`, on `loop` (survives replugs)."""
