@@ -34,7 +34,8 @@ async def events(request: web.Request) -> web.StreamResponse:
             last = number
         return out
 
-    return await changes.event_stream(request, pending)
+    # A revoked credential ends the channel at once (a stolen tablet hears no more).
+    return await changes.event_stream(request, pending, lambda: store.hub_active(hub.id))
 
 
 async def care_plan(request: web.Request) -> web.Response:

@@ -127,9 +127,16 @@ class ServiceStore:
         return row[0] if row else None
 
     def revoke_hub_of(self, patient_id: str) -> int:
+        """Revoke the resident's hub credential: every request with it is refused from now
+        on, and its open event channel ends within a second (`hub_active`)."""
         with self.db.conn:
             return self.db.conn.execute("UPDATE hubs SET revoked_at = ? WHERE patient_id = ? AND revoked_at IS NULL",
                                         (now_iso(), patient_id)).rowcount
+
+    def hub_active(self, hub_id: str) -> bool:
+        """Whether the hub's credential still holds (not revoked): asked by its open channel."""
+        return self.db.conn.execute("SELECT 1 FROM hubs WHERE id = ? AND revoked_at IS NULL",
+                                    (hub_id,)).fetchone() is not None
 
     def add_nurse(self, username: str, password: str, display_name: str = "") -> None:
         """`display_name`: what a resident is told ("Help is on the way: Sykepleier Nina");

@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from care_service import changes
 from care_service.console.sessions import LockedOut, LoginRefused
 from care_service.console.web import COOKIE, SESSIONS_KEY, render
 
@@ -35,6 +36,7 @@ async def log_in(request: web.Request) -> web.Response:
 
 async def log_out(request: web.Request) -> web.Response:
     request.app[SESSIONS_KEY].log_out(request.cookies.get(COOKIE, ""))
+    await changes.announce(request.app)  # the session's open live lists end now
     response = web.Response(status=303, headers={"Location": "/console/login"})
     response.del_cookie(COOKIE, path="/console")
     return response

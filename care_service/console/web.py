@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from care_service import changes
 from care_service.alarm_desk import AlarmDesk
 from care_service.console import i18n
 from care_service.console.sessions import Session, SessionBook
@@ -75,12 +76,15 @@ async def guard(request: web.Request, handler):
     if not request.path.startswith(("/console", CALL_PATHS)):
         return await handler(request)
     if not request.path.startswith((*OPEN_PATHS, CALL_PATHS)):
-        session = request.app[SESSIONS_KEY].session(request.cookies.get(COOKIE))
+        book, token = request.app[SESSIONS_KEY], request.cookies.get(COOKIE)
+        session = book.session(token)
         if session is None:
             if wants_json(request) or request.path == "/console/live":
                 raise web.HTTPUnauthorized(text="log in first")
             raise web.HTTPSeeOther("/console/login")
         request[NURSE_KEY] = session
+        # A live list ends when its session does (logged out, or past its shift).
+        request[changes.STILL_VALID_KEY] = lambda: book.session(token) is not None
         if request.method not in ("GET", "HEAD"):
             offered = request.headers.get("X-CSRF-Token")
             if offered is None:
