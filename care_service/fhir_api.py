@@ -109,8 +109,11 @@ def _create(store: ServiceStore, hub: Hub, resource: Any, if_none_exist: str | N
     _own(hub, patient_of(resource))
     identifier = identifier_of(resource)
     if if_none_exist:
+        # Looked up among this resident's resources only: another home's resource with
+        # the identifier is neither answered (it would tell this hub it exists) nor a
+        # reason not to store this one (a hub could make another home's alarm vanish).
         wanted = if_none_exist.removeprefix("identifier=")
-        existing = store.find_by_identifier(resource["resourceType"], wanted)
+        existing = store.find_by_identifier(resource["resourceType"], wanted, hub.patient_id)
         if existing is not None:
             return existing, False
     return store.create(resource, hub.patient_id, identifier, conn)

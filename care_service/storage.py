@@ -22,15 +22,19 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+RESOURCES = ("CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, type TEXT NOT NULL, "
+             "patient_id TEXT NOT NULL, identifier TEXT, last_updated TEXT NOT NULL, "
+             "version INTEGER NOT NULL DEFAULT 1, body TEXT NOT NULL)")
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS patients (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS hubs (id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), "
     "token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT)",
     "CREATE TABLE IF NOT EXISTS nurses (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, "
     "created_at TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS resources (id TEXT PRIMARY KEY, type TEXT NOT NULL, patient_id TEXT NOT NULL, "
-    "identifier TEXT, last_updated TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, body TEXT NOT NULL, "
-    "UNIQUE (type, identifier))",
+    RESOURCES.format(table="resources"),
+    # An identifier is the resident's own: one hub's identifier never stands for, nor
+    # stands in the way of, another resident's resource.
+    "CREATE UNIQUE INDEX IF NOT EXISTS resources_identifier ON resources (patient_id, type, identifier)",
     "CREATE INDEX IF NOT EXISTS resources_patient ON resources (patient_id, type, last_updated)",
     # What goes back to a hub (an acknowledgement, a nurse's message), numbered so a hub
     # that reconnects asks for what it has not seen (SSE Last-Event-ID) and loses nothing.
@@ -53,6 +57,32 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _identifiers_per_resident(conn: sqlite3.Connection) -> None:
+    """A file from before kept an identifier unique across all residents (`UNIQUE (type,
+    identifier)` in the table itself), so a hub could claim another home's identifier
+    first. SQLite cannot drop a table's constraint: the table is copied into one without
+    it, rows and rowids (the order they came in) as they were, in one transaction; the
+    indexes are made again by SCHEMA."""
+    def old_rule() -> bool:
+        return any(row[3] == "u" for row in conn.execute("PRAGMA index_list(resources)"))
+
+    if not old_rule():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if old_rule():  # still: another process may have done it while we waited
+            conn.execute(RESOURCES.format(table="resources_new"))
+            conn.execute("INSERT INTO resources_new (rowid, id, type, patient_id, identifier, last_updated, version, "
+                         "body) SELECT rowid, id, type, patient_id, identifier, last_updated, version, body "
+                         "FROM resources")
+            conn.execute("DROP TABLE resources")
+            conn.execute("ALTER TABLE resources_new RENAME TO resources")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
 @dataclass(frozen=True)
 class Hub:
     id: str
@@ -67,6 +97,7 @@ class ServiceStore:
         self.db = sqlite_utils.Database(conn)
         self.db.conn.execute("PRAGMA journal_mode=WAL")
         self.db.conn.execute("PRAGMA synchronous=FULL")
+        _identifiers_per_resident(self.db.conn)
         with self.db.conn:
             for statement in SCHEMA:
                 self.db.conn.execute(statement)
@@ -195,17 +226,26 @@ class ServiceStore:
 
     # -- FHIR resources ----------------------------------------------------------------------
 
-    def find_by_identifier(self, resource_type: str, identifier: str) -> dict[str, Any] | None:
-        row = self.db.conn.execute("SELECT body FROM resources WHERE type = ? AND identifier = ?",
-                                   (resource_type, identifier)).fetchone()
+    def find_by_identifier(self, resource_type: str, identifier: str,
+                           patient_id: str | None = None) -> dict[str, Any] | None:
+        """The resident's resource with this identifier. Without `patient_id`, the first
+        of any resident's: only for the service's own look-ups (a hub's alarm uid, in a
+        test or a tool), never for an answer to a hub."""
+        if patient_id is None:
+            row = self.db.conn.execute("SELECT body FROM resources WHERE type = ? AND identifier = ? "
+                                       "ORDER BY rowid LIMIT 1", (resource_type, identifier)).fetchone()
+        else:
+            row = self.db.conn.execute("SELECT body FROM resources WHERE patient_id = ? AND type = ? "
+                                       "AND identifier = ?", (patient_id, resource_type, identifier)).fetchone()
         return json.loads(row[0]) if row else None
 
     def create(self, resource: dict[str, Any], patient_id: str, identifier: str | None,
                conn: sqlite3.Connection | None = None) -> tuple[dict[str, Any], bool]:
-        """Store a new resource (id and meta set here): (the stored resource, created?).
-        A resource whose identifier is stored already is that one, not a second."""
+        """Store a new resource of the resident (id and meta set here): (the stored
+        resource, created?). A resource whose identifier the resident has stored already
+        is that one, not a second; another resident's is no concern of this one."""
         if identifier:
-            existing = self.find_by_identifier(resource["resourceType"], identifier)
+            existing = self.find_by_identifier(resource["resourceType"], identifier, patient_id)
             if existing is not None:
                 return existing, False
         stamp = now_iso()
