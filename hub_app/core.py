@@ -159,6 +159,7 @@ class _Running:
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     reacting: set[str] = field(default_factory=set)  # uids of the events being reacted to now
     reaction_failures: dict[str, int] = field(default_factory=dict)  # uid -> failed attempts since start
+    failing_parts: set[str] = field(default_factory=set)  # parts of the look failing now (said once)
     sender: Any = None  # sync.sender.Sender, when a care service is configured
     listener: Any = None  # sync.listener.Listener: acknowledgements coming back
     inbox: ServiceInbox | None = None  # what the care service sent, handled once each
@@ -754,8 +755,22 @@ class Core:
             await self._look(running)
 
     async def _look(self, running: _Running) -> None:
-        await self._redo_reactions(running)
-        await self._watch_space(running)
+        # Each part on its own: one that fails (reminders that cannot be written while the
+        # disk is full) must not keep the others, above all the alarms' countdowns and
+        # climbs, from being done.
+        for part in (self._redo_reactions, self._watch_space, self._look_at_the_plan, self._look_for_findings,
+                     self._look_at_alarms):
+            try:
+                await part(running)
+            except Exception:
+                if part.__name__ not in running.failing_parts:  # said once while it keeps failing
+                    log.exception("Looking at what is due failed (%s); the rest of the look goes on", part.__name__)
+                running.failing_parts.add(part.__name__)
+            else:
+                running.failing_parts.discard(part.__name__)
+        self._wake_when_due(running)
+
+    async def _look_at_the_plan(self, running: _Running) -> None:
         await running.reminders.due()
         await running.calls.due()
         self._refresh_today()
@@ -764,6 +779,8 @@ class Core:
             running.dispenser_loaded_for = today  # once a day: the next 24 hours of doses, and the retention rule
             await self._load_dispenser()
             self.forget_old()
+
+    async def _look_for_findings(self, running: _Running) -> None:
         for finding in running.activity.findings():
             await running.alarms.start(finding.alarm_type, "sensors", {"since": finding.since.isoformat()},
                                        key=finding.key)
@@ -772,7 +789,11 @@ class Core:
         if link.unreachable_since is not None and self._clock() - link.unreachable_since >= UNREACHABLE_ALARM_AFTER:
             await running.alarms.start("care_service_unreachable", "sync", {"reason": link.reason},
                                        key=f"link/{link.unreachable_since.isoformat()}")
+
+    async def _look_at_alarms(self, running: _Running) -> None:
         await running.alarms.due()
+
+    def _wake_when_due(self, running: _Running) -> None:
         times = [t for t in (running.reminders.next_due(), running.alarms.next_due(), running.activity.next_due(),
                              running.calls.next_due()) if t]
         if times and not running.stop.is_set():

@@ -462,3 +462,26 @@ def test_when_the_service_stops_answering_the_on_call_phone_is_told_at_once(home
     clock.advance(minutes=1)
     core.call(core.tick)
     assert [a.type for a in active(core)] == ["care_service_unreachable"]
+
+
+def test_a_look_whose_reminders_the_store_refuses_still_raises_a_fall_when_its_countdown_ends(home, clock, tmp_path):
+    import sqlite3
+
+    core = home.start()
+    home.host.call(home.receiver.fall, FALL)
+    wait_for(lambda: active(core), what="the fall")
+    db = sqlite3.connect(tmp_path / "data" / "hub.db")  # a real store error, on the reminders only
+    with db:
+        db.execute("CREATE TRIGGER refuse_reminders BEFORE INSERT ON reminders "
+                   "BEGIN SELECT RAISE(ABORT, 'the store refuses reminders'); END")
+    clock.set_local(2026, 11, 23, 20, 0)  # the evening dose is due, and the fall's countdown long over
+    core.call(core.tick)
+    [alarm] = active(core)
+    assert alarm.type == "fall" and alarm.state == "raised"
+    numbers_sent(home, 1)
+    with db:
+        db.execute("DROP TRIGGER refuse_reminders")
+    db.close()
+    core.call(core.tick)  # the reminders' part of the look works again
+    assert [r["item_id"] for r in store_rows(core, "SELECT item_id FROM reminders WHERE state IN ('due', 'shown')")] \
+        == ["evening"]
