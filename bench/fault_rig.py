@@ -19,6 +19,7 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's welfare-hub and welfare-care-service sit beside its python
 TECHNICIAN = REPO / "tests" / "helpers" / "technician.py"
+DIES_REACTING = REPO / "tests" / "helpers" / "dies_reacting.py"
 HUB_READY = "Hub core running"  # the core's log line once it accepts work (hub_app/core.py)
 
 
@@ -157,12 +158,22 @@ class Hub(Process):
 
     def start(self) -> float:
         """Start it on the same data and wait until its core runs; the wall-clock time it did."""
+        return self._start([str(BIN / "welfare-hub"), "run", "--headless", "--config", str(self.config),
+                            "--data-dir", str(self.data_dir)])
+
+    def start_dying_in_reaction(self) -> float:
+        """Start it as a hub that kills itself (SIGKILL) the moment it begins to react to
+        an alarm event it has stored and acknowledged (tests/helpers/dies_reacting.py)."""
+        return self._start([sys.executable, str(DIES_REACTING), str(self.config), str(self.data_dir)], dies=True)
+
+    def _start(self, argv: list[str], dies: bool = False) -> float:
         offset = self.log.stat().st_size if self.log.exists() else 0
-        self._spawn([str(BIN / "welfare-hub"), "run", "--headless", "--config", str(self.config),
-                     "--data-dir", str(self.data_dir)])
+        self._spawn(argv)
 
         def ready() -> bool:
             if not self.running:
+                if dies and self.proc.returncode == -signal.SIGKILL and HUB_READY in self._said_since(offset):
+                    return True  # it ran, and died as it was made to, reacting to a device's queued event
                 raise RuntimeError(f"the hub exited at start:\n{self.tail()}")
             return HUB_READY in self._said_since(offset)
 

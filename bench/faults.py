@@ -18,6 +18,18 @@ once) and taking doses, faults are injected by kind, from the table FAULTS:
 - ble_disconnect: the meter goes out of range in the middle of handing over the
   records it kept, and comes back. Like a real meter it sleeps between transfers, so
   no hub is killed while it holds a Bluetooth link.
+- reaction_kill: the hub killed exactly between storing an alarm event (and ACKing it
+  to the device, which stops repeating it) and raising its alarm
+  (tests/helpers/dies_reacting.py), then started again as usual;
+- store_error: the hub's store refuses for a few seconds, either every alarm write (a
+  trigger put into the live store) or every write (another process holds it locked
+  longer than the hub waits);
+- disk_full: the hub's data folder, a small tmpfs of its own (root), filled to the last
+  byte, again once the hub has freed its space reserve, for a few seconds;
+- damaged_store: the hub killed once the service has everything, its store overwritten
+  at the head, and the hub started on it (the resident waits meanwhile: what only the
+  damaged file held is lost with it, which is not what this kind is about; that Help,
+  the devices and the link come back is).
 
 Counted:
 - events accepted: from the devices' side, each event a device got the hub's ACK for
@@ -51,6 +63,9 @@ import argparse
 import json
 import os
 import random
+import shutil
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -73,7 +88,9 @@ TARGET_ALARM_S = 60.0
 BATCHES = "POST /fhir"  # the faults are aimed at the batches; the event channel and heartbeat pass
 ON_CALL = "+4722334455"
 NURSE, PASSWORD = "nina", "correct horse battery staple"
-SHORT = {"hub_kill": 3, "service_kill": 2, "service_faults": 2, "ble_disconnect": 2}
+SHORT = {"hub_kill": 3, "service_kill": 2, "service_faults": 2, "ble_disconnect": 2, "reaction_kill": 2,
+         "store_error": 2, "disk_full": 2, "damaged_store": 1}
+DISK_MB = 64  # the hub's data folder: a tmpfs of its own, so that it can be filled
 PRESSES = (("help_button", 0.35), ("fall", 0.35), ("dose_taken", 0.3))
 PLAN = """# Only what the bench needs: readings may be shared with the care service.
 version = 1
@@ -101,6 +118,7 @@ class Rig:
     air: Air
     patient: str  # the resident's id at the service
     folder: Path  # where this run keeps its files
+    quiet: threading.Event  # set: the resident does nothing for now
 
 
 # -- the faults, by kind -------------------------------------------------------------------------
@@ -193,6 +211,105 @@ def ble_disconnect(rig: Rig, rng: random.Random) -> Fault:
     return Fault("ble_disconnect", started, cleared, {"records": count})
 
 
+@fault("reaction_kill")
+def reaction_kill(rig: Rig, rng: random.Random) -> Fault:
+    """The hub started as one that dies the moment it begins to react to an alarm event
+    it has stored and ACKed; the next press or fall kills it; started again as usual."""
+    rig.hub.stop()
+    rig.hub.start_dying_in_reaction()
+    rig.home.press(rng.choice(("help_button", "fall")))  # the resident's own presses may come first
+    wait_until(lambda: not rig.hub.running, 30, "the hub to die in its reaction")
+    started = time.time()
+    time.sleep(rng.uniform(0.0, 1.0))
+    return Fault("reaction_kill", started, rig.hub.start(), {"exit_status": rig.hub.proc.returncode})
+
+
+@fault("store_error")
+def store_error(rig: Rig, rng: random.Random) -> Fault:
+    """The live store refuses: every alarm write (a trigger) or every write (locked by
+    another process for longer than the hub waits for a lock), for a few seconds."""
+    mode = rng.choice(("alarms_refused", "locked"))
+    db = sqlite3.connect(rig.hub.data_dir / "hub.db", timeout=30)
+    started = time.time()
+    try:
+        if mode == "alarms_refused":
+            with db:
+                db.execute("CREATE TRIGGER bench_refuse_alarms BEFORE INSERT ON alarms "
+                           "BEGIN SELECT RAISE(ABORT, 'the store refuses'); END")
+            rig.home.press("help_button")
+            time.sleep(rng.uniform(2.0, 5.0))
+            with db:
+                db.execute("DROP TRIGGER bench_refuse_alarms")
+        else:
+            db.execute("BEGIN EXCLUSIVE")
+            rig.home.press("help_button")
+            time.sleep(rng.uniform(6.0, 8.0))  # past the hub's 5 s wait for a lock
+            db.rollback()
+    finally:
+        db.close()
+    return Fault("store_error", started, time.time(), {"mode": mode})
+
+
+@fault("disk_full")
+def disk_full(rig: Rig, rng: random.Random) -> Fault:
+    """The data folder's disk filled to the last byte; when the hub has freed its
+    reserve, filled again (so the store truly cannot write); emptied after a while."""
+    disk = rig.hub.data_dir
+    ballast = disk / "ballast"
+    reserve = disk / "space-reserve"
+    started = time.time()
+    fill(ballast)
+    rig.home.press("help_button")
+    try:
+        wait_until(lambda: not reserve.exists(), 10, "the hub to free its space reserve")
+    except RuntimeError:
+        pass  # no reserve left from an earlier fill: the store is out of space at once
+    fill(ballast)
+    rig.home.press(rng.choice(("help_button", "fall")))
+    time.sleep(rng.uniform(3.0, 6.0))
+    ballast.unlink()
+    return Fault("disk_full", started, time.time(), {"reserve_freed": not reserve.exists()})
+
+
+def fill(ballast: Path) -> None:
+    """Grow `ballast` until its file system has no byte left."""
+    fd = os.open(ballast, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        for size in (1 << 20, 4096, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                continue
+    finally:
+        os.close(fd)
+
+
+@fault("damaged_store")
+def damaged_store(rig: Rig, rng: random.Random) -> Fault:
+    """Once the service has everything, the hub killed, its store damaged at the head,
+    and the hub started on it: it must set the file aside and run with its devices."""
+    rig.quiet.set()
+    try:
+        if not everything_arrived(rig, 60):
+            raise RuntimeError("the service did not get everything before the store was damaged")
+        rig.hub.kill()
+        started = time.time()
+        store = rig.hub.data_dir / "hub.db"
+        with open(store, "r+b") as head:
+            head.write(os.urandom(4096))
+        for suffix in ("-wal", "-shm"):  # the card lost its last writes too: the WAL would mend the head
+            store.with_name(store.name + suffix).unlink(missing_ok=True)
+        cleared = rig.hub.start()
+        aside = sorted(p.name for p in rig.hub.data_dir.glob("hub.db.damaged-*") if not p.name.endswith(("-wal", "-shm")))
+        if not aside:
+            raise RuntimeError("the hub did not set the damaged store aside")
+    finally:
+        rig.quiet.clear()
+    rig.home.press("help_button")  # the pendant reaches the nurse through the fresh store
+    return Fault("damaged_store", started, cleared, {"set_aside": aside[-1]})
+
+
 def put_meter_to_sleep(air: Air) -> None:
     # Asleep, the meter is never connected when the hub is killed: a hub killed with a
     # Bluetooth link open leaves BlueZ holding it, which no fault here is about.
@@ -205,9 +322,9 @@ def put_meter_to_sleep(air: Air) -> None:
 class Resident(threading.Thread):
     """Presses the pendant, falls and takes doses at random moments until stopped."""
 
-    def __init__(self, home: Home, rng: random.Random, every: tuple[float, float]) -> None:
+    def __init__(self, home: Home, rng: random.Random, every: tuple[float, float], quiet: threading.Event) -> None:
         super().__init__(name="resident", daemon=True)
-        self.home, self.rng, self.every = home, rng, every
+        self.home, self.rng, self.every, self.quiet = home, rng, every, quiet
         self.halt = threading.Event()
         self.problem: BaseException | None = None
 
@@ -215,7 +332,8 @@ class Resident(threading.Thread):
         kinds, weights = zip(*PRESSES)
         try:
             while not self.halt.wait(self.rng.uniform(*self.every)):
-                self.home.press(self.rng.choices(kinds, weights)[0])
+                if not self.quiet.is_set():
+                    self.home.press(self.rng.choices(kinds, weights)[0])
         except BaseException as exc:  # said at the end; the run fails
             self.problem = exc
 
@@ -239,12 +357,14 @@ def set_up(folder: Path, started: list[Callable[[], object]]) -> Rig:
     proxy = FaultProxy(service.port).start()  # the same port after every restart: the proxy's upstream stays
     started.append(proxy.stop)
     hub_folder = folder / "hub"
-    hub_folder.mkdir(parents=True, exist_ok=True)
+    mount_small_disk(hub_folder / "data", DISK_MB)
+    started.append(lambda: subprocess.run(["umount", "-l", str(hub_folder / "data")], check=False))
     write_secret(hub_folder / "care-service-credential", token)
     (hub_folder / "plan.toml").write_text(PLAN, encoding="utf-8")
     config = hub_folder / "hub.toml"
     config.write_text(
         '[resident]\nname = "Kari"\ntime_zone = "Europe/Oslo"\n'
+        '[hub]\nstorage_low_mb = 8\nstorage_reserve_mb = 4\n'
         '[care_plan]\nfile = "plan.toml"\n'
         f'[alarms]\nfall_countdown_seconds = 0\non_call_number = "{ON_CALL}"\nacknowledge_minutes = 1440\n'
         f'[care_service]\nurl = "{proxy.url}"\npatient_id = "{patient}"\nheartbeat_seconds = 10\n',
@@ -257,7 +377,21 @@ def set_up(folder: Path, started: list[Callable[[], object]]) -> Rig:
     wait_until(lambda: air.asked > 0, 60, "the hub to ask the meter for its records")
     time.sleep(0.5)
     put_meter_to_sleep(air)
-    return Rig(hub, service, proxy, home, air, patient, folder)
+    return Rig(hub, service, proxy, home, air, patient, folder, threading.Event())
+
+
+def keep_and_unmount(data: Path, folder: Path) -> None:
+    """The hub's data folder is copied out of its tmpfs (for --dir), then unmounted."""
+    shutil.copytree(data, folder / "hub-data-at-end", ignore=shutil.ignore_patterns("ballast"), dirs_exist_ok=True)
+    subprocess.run(["umount", "-l", str(data)], check=False)
+
+
+def mount_small_disk(path: Path, megabytes: int) -> None:
+    """The hub's data folder on a tmpfs of its own, so a fault can fill it (needs root)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        raise RuntimeError("the fault suite mounts a small file system for the hub's data and needs root")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m,mode=0700", "tmpfs", str(path)], check=True)
 
 
 def everything_arrived(rig: Rig, timeout: float) -> bool:
@@ -322,7 +456,7 @@ def main() -> int:
         return 1
     faults: list[Fault] = []
     problems: list[str] = []
-    resident = Resident(rig.home, random.Random(rng.random()), (0.25, 0.9) if not args.long else (0.3, 1.5))
+    resident = Resident(rig.home, random.Random(rng.random()), (0.25, 0.9) if not args.long else (0.3, 1.5), rig.quiet)
     hub_status = None
     try:
         rig.home.press("help_button")  # the whole path works before anything is broken
@@ -353,7 +487,7 @@ def main() -> int:
         accepted, refused = rig.home.acknowledged(), rig.home.refused()
         rig.service.stop()
         stored = at_service(rig.service.db_path, rig.patient)
-        stop_all([rig.proxy.stop, rig.home.stop, rig.air.stop])
+        stop_all([rig.proxy.stop, rig.home.stop, rig.air.stop, lambda: keep_and_unmount(rig.hub.data_dir, folder)])
 
     figures = account(rig.home.sent, accepted, stored, rig.home.sms, faults, TARGET_ALARM_S, rig.air.sent)
     if hub_status != 0:
@@ -378,7 +512,8 @@ def main() -> int:
         "events_refused_by_hub": len(refused),
         "process_starts": {"hub": rig.hub.starts, "care_service": rig.service.starts},
         "problems": problems,
-        "settings": {"fall_countdown_seconds": 0, "acknowledge_minutes": 1440, "heartbeat_seconds": 10},
+        "settings": {"fall_countdown_seconds": 0, "acknowledge_minutes": 1440, "heartbeat_seconds": 10,
+                     "data_disk_mb": DISK_MB, "storage_low_mb": 8, "storage_reserve_mb": 4},
         "run_s": round(time.monotonic() - started, 1),
         "machine": {"cpus": os.cpu_count(), "load_1min_before": round(load_before, 2),
                     "load_1min_after": round(os.getloadavg()[0], 2)},

@@ -165,6 +165,7 @@ class FramedDevice(abc.ABC):
         self._pending: tuple[int, bytes, asyncio.Future[None]] | None = None
         self._next_seq = 1
         self._last_event: tuple[str, int] | None = None  # (epoch, seq) last acknowledged
+        self._unstored = 0  # device events in a row the hub could not store
         self._battery_low = False
         self._connected = asyncio.Event()
         self._last_err_sent = 0.0
@@ -343,10 +344,15 @@ class FramedDevice(abc.ABC):
         try:
             for event in events:
                 await self._on_event(event)
-        except Exception:
-            # Not stored, so not acknowledged: the device will send it again.
-            log.exception("%s: could not store an event; the device will repeat it", self.port)
+        except Exception as exc:
+            # Not stored, so not acknowledged: the device will send it again. Said once
+            # at error level while it goes on (a full disk refuses every repeat).
+            self._unstored += 1
+            (log.error if self._unstored == 1 else log.debug)(
+                "%s: could not store an event (%s); the device will repeat it", self.port, type(exc).__name__)
+            log.debug("The event that could not be stored", exc_info=True)
             return
+        self._unstored = 0
         self._last_event = (identity.epoch, seq)
         self._send(Ack(ref=seq))
         if isinstance(msg, Battery):
