@@ -311,8 +311,8 @@ def damaged_store(rig: Rig, rng: random.Random) -> Fault:
 
 
 def put_meter_to_sleep(air: Air) -> None:
-    # Asleep, the meter is never connected when the hub is killed: a hub killed with a
-    # Bluetooth link open leaves BlueZ holding it, which no fault here is about.
+    # Asleep, as a real meter between transfers. (A hub killed with a Bluetooth link open
+    # leaves BlueZ holding it; the restarted hub takes it over: tests/test_ble_orphaned_link.py.)
     air.sleep()
     wait_until(lambda: not air.meter.connected, 30, "the meter's link to drop")
 

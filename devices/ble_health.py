@@ -26,7 +26,9 @@ from zoneinfo import ZoneInfo
 
 from bleak import BleakClient, BleakScanner
 from bleak.exc import BleakError
-from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
+from bleak.backends.device import BLEDevice
+from bleak_retry_connector import BleakClientWithServiceCache, establish_connection, get_connected_devices
+from bleak_retry_connector.bluez import address_to_bluez_path
 
 from drivers.ble import uuids as u
 from drivers.ble.current_time import CurrentTime, decode_current_time, encode_current_time
@@ -88,8 +90,21 @@ def discovery_lock() -> asyncio.Lock:
 
 
 async def find(address: str, timeout: float):
+    """The paired device, seen advertising; or, when a scan does not see it, the link
+    BlueZ still holds to it. BlueZ keeps a connection up after the process that made it
+    dies (a hub killed by a power cut of its own, the watchdog, the OOM killer), and a
+    connected device does not advertise: without this the restarted hub would never
+    find it again, and the records it keeps would wait for ever. bleak takes such a
+    link over without calling Connect."""
     async with discovery_lock():
-        return await BleakScanner.find_device_by_address(address, timeout=timeout)
+        device = await BleakScanner.find_device_by_address(address, timeout=timeout)
+    if device is None:
+        expected = BLEDevice(address, None, {"path": address_to_bluez_path(address), "props": {}})
+        held = await get_connected_devices(expected)
+        if held:
+            log.info("Bluetooth device %s is still connected in BlueZ from before: taking its link over", address)
+            device = held[0]
+    return device
 
 
 @dataclass(frozen=True)
