@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -70,6 +71,15 @@ def read_secret_file(path: Path) -> str:
     return text
 
 
+def _why(problem: Exception) -> str:
+    return getattr(problem, "strerror", None) or str(problem)
+
+
+def _failed(message: str) -> int:
+    print(f"welfare-care-service: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from care_service.storage import ServiceStore
@@ -89,20 +99,35 @@ def main(argv: list[str] | None = None) -> int:
         except (SetupError, ValueError) as problem:
             print(f"welfare-care-service: {problem}; nothing was started.", file=sys.stderr)
             return EXIT_FAILED
+        except (OSError, sqlite3.Error) as problem:  # the data folder cannot be made or its database opened
+            return _failed(f"the data folder {args.data_dir} cannot be used ({_why(problem)}); nothing was started.")
         print(f"welfare-care-service on http://{args.host}:{args.port}: FHIR under /fhir, the nurse console "
               f"at /console (data in {args.data_dir})", flush=True)
-        web.run_app(app, host=args.host, port=args.port, print=None)
+        try:
+            web.run_app(app, host=args.host, port=args.port, print=None)
+        except OSError as problem:  # the port taken by another program, or an address not this machine's
+            return _failed(f"cannot listen on {args.host}:{args.port} ({problem.strerror or problem}); is another "
+                           "service running there? Choose another --port.")
         return EXIT_OK
-    store = ServiceStore(args.data_dir / "care-service.db")
+    try:
+        store = ServiceStore(args.data_dir / "care-service.db")
+    except (OSError, sqlite3.Error) as problem:
+        return _failed(f"the data folder {args.data_dir} cannot be used ({_why(problem)}); nothing was changed.")
     try:
         if args.command == "add-nurse":
             if args.password_stdin:
                 password = sys.stdin.readline().rstrip("\n")
             else:
-                password = getpass.getpass("Password: ")
-                if getpass.getpass("Again: ") != password:
-                    print("welfare-care-service: the two passwords differ; nothing was changed.", file=sys.stderr)
-                    return EXIT_FAILED
+                if not sys.stdin.isatty():
+                    return _failed("there is no terminal to ask for the password; give it on standard input with "
+                                   "--password-stdin. Nothing was changed.")
+                try:
+                    password = getpass.getpass("Password: ")
+                    again = getpass.getpass("Again: ")
+                except EOFError:
+                    return _failed("no password was given; nothing was changed.")
+                if again != password:
+                    return _failed("the two passwords differ; nothing was changed.")
             if len(password) < MIN_PASSWORD:
                 print(f"welfare-care-service: a password needs at least {MIN_PASSWORD} characters; nothing was changed.",
                       file=sys.stderr)
