@@ -39,12 +39,13 @@ from vocabulary import Event, EventKind
 
 log = logging.getLogger(__name__)
 
-PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "inactivity", "vital_sign_red", "missed_dose")
+PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "door_open_at_night", "inactivity", "vital_sign_red",
+                 "missed_dose")
 TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", "sync_refused", "store_replaced",
                     "storage_low")
 # The alarms the resident is in the middle of: their screen follows them. A red reading
 # and a missed dose are for the nurse (the resident has seen the result, or the reminder).
-RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "inactivity")
+RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "door_open_at_night", "inactivity")
 ALARM_PRIORITY = 0  # outbox: alarms go before everything else
 ALARM_NAMESPACE = uuid.UUID("0d7b1c55-2a8e-4f0e-8f43-7c1d5e2b9a60")
 FLUSH_RETRY_S = 2.0  # how soon alarms held in memory are tried again in the store
@@ -452,6 +453,7 @@ class Alarms:
     def _text(self, alarm_type: str, raised_at: datetime) -> str:
         what = {"help_button": "trykket på alarmknappen", "fall": "kan ha falt", "out_of_bed_at_night":
                 "har vært oppe av sengen lenge i natt", "inactivity": "har ikke vært aktiv på lenge",
+                "door_open_at_night": "har åpnet ytterdøra i natt og er kanskje ute",
                 "vital_sign_red": "har en måling langt utenfor grensene", "missed_dose": "har ikke tatt medisinen",
                 "device_silent": "har et utstyr som har sluttet å svare", "battery_low": "har et utstyr med lavt batteri",
                 "care_service_unreachable": "har en hub som ikke når hjemmetjenesten",

@@ -91,6 +91,7 @@ class Night:
     start: time = time(23, 0)
     end: time = time(7, 0)
     out_of_bed_minutes: int = 30  # out of bed longer than this at night: an alarm
+    door_minutes: int = 10  # a door opened at night with no sign of a return inside this long: an alarm
 
 
 @dataclass(frozen=True)
@@ -317,10 +318,12 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
 
     night = Night()
     raw_night = top.get("night")
-    if raw_night is not None and c.table(raw_night, "[night]", ("start", "end", "out_of_bed_minutes")) is not None:
+    if raw_night is not None and c.table(raw_night, "[night]", ("start", "end", "out_of_bed_minutes",
+                                                                 "door_minutes")) is not None:
         night = Night(start=c.clock(raw_night.get("start", "23:00"), "[night] start"),
                       end=c.clock(raw_night.get("end", "07:00"), "[night] end"),
-                      out_of_bed_minutes=c.integer(raw_night, "out_of_bed_minutes", "[night]", 1, 600, 30))
+                      out_of_bed_minutes=c.integer(raw_night, "out_of_bed_minutes", "[night]", 1, 600, 30),
+                      door_minutes=c.integer(raw_night, "door_minutes", "[night]", 1, 120, 10))
 
     inactivity = 4.0
     raw_inactivity = top.get("inactivity")

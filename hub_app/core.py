@@ -320,6 +320,7 @@ class Core:
         alarms = Alarms(store, clock=self._clock, zone=zone, resident_name=self.config.resident.name,
                         acknowledge_minutes=alarms_config.acknowledge_minutes,
                         countdowns={"fall": alarms_config.fall_countdown_seconds, "out_of_bed_at_night": 60,
+                                    "door_open_at_night": 60,
                                     "inactivity": 60},
                         on_call_number=alarms_config.on_call_number, send_sms=self._send_sms,
                         link=lambda: self.care_link, on_change=lambda view: self._emit(AlarmChanged(view)),

@@ -70,6 +70,7 @@ BLOOD_PRESSURE_PANEL = (Coding(LOINC, "85354-9", "Blood pressure panel with all 
 ALARM_SNOMED = {"fall": Coding(SNOMED, "217082002", "Accidental fall"),
                 "missed_dose": Coding(SNOMED, "702565001", "Non-adherence to medication")}
 ALARM_SEVERITY = {"help_button": "high", "fall": "high", "out_of_bed_at_night": "high", "inactivity": "high",
+                  "door_open_at_night": "high",
                   "vital_sign_red": "high", "missed_dose": "moderate",
                   # The hub's alarms still arrive, from its memory, but nothing new is kept there.
                   "hub_cannot_store": "moderate", "store_replaced": "moderate"}

@@ -15,7 +15,7 @@ from hub_app.core import AlarmChanged
 from vocabulary import Event, EventKind
 
 ON_CALL = "+4740000113"
-PENDANT, FALL, BED = "00A1B2C3", "00D4E5F6", "00B3D000"
+PENDANT, FALL, BED, DOOR = "00A1B2C3", "00D4E5F6", "00B3D000", "00D00D00"
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def home(tmp_path, clock):
     modem = ModemSimulator(PtyPort(tmp_path / "ttyGSM"))
     host.call(modem.start)
     receiver = SensorReceiverSimulator(PtyPort(tmp_path / "ttyRX"), retry_base=0.05, clock=clock,
-                                       sensors={PENDANT: "help", FALL: "fall", BED: "bed"})
+                                       sensors={PENDANT: "help", FALL: "fall", BED: "bed", DOOR: "door"})
     host.run(receiver.start())
     cores = []
 
@@ -50,6 +50,13 @@ def home(tmp_path, clock):
 
         def sms_to(self, number):
             return [sms for sms in modem.sent if sms.number == number]
+
+        def door(self, core, action):
+            """The front door opens or closes (`action` door_open or door_close), and the hub has stored it."""
+            before = len([e for e in core.call(core.recent_events, 50) if e.type == action])
+            host.call(getattr(receiver, action), DOOR)
+            wait_for(lambda: len([e for e in core.call(core.recent_events, 50) if e.type == action]) > before,
+                     what=f"the {action}")
 
         def out_of_bed(self, core):
             """Kari gets out of bed, and the hub has stored it."""
@@ -485,3 +492,78 @@ def test_a_look_whose_reminders_the_store_refuses_still_raises_a_fall_when_its_c
     core.call(core.tick)  # the reminders' part of the look works again
     assert [r["item_id"] for r in store_rows(core, "SELECT item_id FROM reminders WHERE state IN ('due', 'shown')")] \
         == ["evening"]
+
+
+# -- the door at night ---------------------------------------------------------------------------
+
+
+def door_alarms(core):
+    return [a for a in active(core) if a.type == "door_open_at_night"]
+
+
+@pytest.mark.parametrize(("day", "hour", "minute"), [
+    ((2026, 11, 24), 2, 0),  # an ordinary night
+    ((2026, 11, 23), 23, 55),  # just before midnight: the ten minutes run into the next day
+    ((2026, 10, 25), 2, 50),  # the autumn night, in the hour that comes twice
+    ((2026, 3, 29), 1, 55)])  # the spring night: ten minutes that jump 02:00 -> 03:00
+def test_a_door_opened_at_night_with_no_return_is_an_alarm_the_resident_can_answer(home, clock, tmp_path, day, hour,
+                                                                                   minute):
+    clock.set_local(*day, hour, minute)
+    core = home.start(plan=str(watching_plan(tmp_path)))
+    home.door(core, "door_open")
+    clock.advance(minutes=9)
+    core.call(core.tick)
+    assert door_alarms(core) == []
+    clock.advance(minutes=1)  # ten minutes with no sign of a return (the plan's default)
+    core.call(core.tick)
+    [alarm] = door_alarms(core)
+    assert alarm.state == "countdown"  # "The door is open. Are you outside?" on the screen
+    clock.advance(seconds=60)
+    core.call(core.tick)
+    core.call(core.tick)
+    [alarm] = door_alarms(core)
+    assert alarm.state == "raised"
+    wait_for(lambda: any("har åpnet ytterdøra i natt" in sms.text for sms in home.sms_to(ON_CALL)),
+             what="the on-call phone's SMS about the door")
+
+
+def test_a_door_opened_at_night_and_the_resident_back_inside_is_no_alarm(home, clock, tmp_path):
+    clock.set_local(2026, 11, 24, 2, 0)
+    core = home.start(plan=str(watching_plan(tmp_path)))
+    home.door(core, "door_open")
+    clock.advance(minutes=3)
+    home.door(core, "door_close")
+    clock.advance(minutes=1)
+    home.out_of_bed(core)  # then back to bed: a sign of life inside
+    clock.advance(minutes=30)
+    core.call(core.tick)
+    assert door_alarms(core) == []
+
+
+def test_a_door_closed_with_no_sign_of_anyone_inside_is_still_an_alarm(home, clock, tmp_path):
+    clock.set_local(2026, 11, 24, 2, 0)
+    core = home.start(plan=str(watching_plan(tmp_path)))
+    home.door(core, "door_open")
+    clock.advance(minutes=1)
+    home.door(core, "door_close")  # shut behind her: she may be outside
+    clock.advance(minutes=10)
+    core.call(core.tick)
+    assert [a.state for a in door_alarms(core)] == ["countdown"]
+
+
+def test_a_door_opened_in_the_day_is_no_alarm(home, clock, tmp_path):
+    clock.set_local(2026, 11, 24, 14, 0)
+    core = home.start(plan=str(watching_plan(tmp_path)))
+    home.door(core, "door_open")
+    clock.advance(minutes=30)
+    core.call(core.tick)
+    assert door_alarms(core) == []
+
+
+def test_no_consent_no_door_alarm(home, clock):
+    clock.set_local(2026, 11, 24, 2, 0)
+    core = home.start()  # Kari's plan without her consent to the monitoring
+    home.door(core, "door_open")
+    clock.advance(minutes=30)
+    core.call(core.tick)
+    assert door_alarms(core) == []

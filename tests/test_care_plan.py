@@ -32,6 +32,7 @@ def test_a_whole_plan_is_read():
     assert plan.limits["systolic"] == Limits(green=(100, 150), yellow=(90, 170))
     assert plan.limits["diastolic"] == DEFAULT_LIMITS["diastolic"]  # not given: the default stays
     assert plan.night.out_of_bed_minutes == 20 and plan.inactivity_hours == 5
+    assert plan.night.door_minutes == 10  # not given: the default
     assert plan.consented("vital_sign_sharing") and not plan.consented("auto_answer_calls")
     assert plan.consent["relatives_told"].recorded_at == "2026-11-01"
 
@@ -57,6 +58,7 @@ def test_every_problem_is_listed_with_where_it_is():
     raw["contact"][0]["phone"] = "call me"
     raw["limits"]["systolic"] = {"green": [100, 180], "yellow": [90, 170]}
     raw["night"]["strat"] = "22:00"
+    raw["night"]["door_minutes"] = 0
     raw["consent"]["vital_sign_sharing"]["given"] = "yes"
     with pytest.raises(PlanError) as caught:
         parse_plan(raw, "plan.toml")
@@ -70,6 +72,7 @@ def test_every_problem_is_listed_with_where_it_is():
         "contact[0].phone = 'call me'",
         "[limits.systolic]: the green range (100.0, 180.0) must lie inside the yellow range",
         "[night]: unknown key 'strat'",
+        "[night].door_minutes = 0: must be a whole number from 1 to 120",
         "[consent.vital_sign_sharing] given = 'yes': must be true or false",
     ]
     for part in expected:

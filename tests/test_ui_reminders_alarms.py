@@ -85,6 +85,21 @@ def test_a_fall_asks_are_you_ok_and_im_ok_goes_home(hub, qtbot, screenshot):
     assert core.call(core.active_alarms) == []
 
 
+def test_a_door_open_at_night_asks_are_you_outside_and_im_ok_goes_home(hub, qtbot, screenshot):
+    clock = clock_at(2)
+    core, window = hub(language="nb", extra=PLAN, clock=clock)
+    core.call(core.start_alarm, "door_open_at_night", "sensors")
+    qtbot.waitUntil(lambda: window.currentWidget() is window.countdown, timeout=5000)
+    screen = window.countdown
+    assert screen.reason.text() == "Døra er åpen. Er du ute?"
+    assert screen.seconds.text() == "Hvis du ikke svarer, blir hjemmetjenesten tilkalt om 60 sekunder."
+    big_enough(screen)
+    screenshot(window, "countdown-door-at-night-nb")
+    qtbot.mouseClick(screen.ok_button, LEFT)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.home, timeout=5000)
+    assert core.call(core.active_alarms) == []
+
+
 def test_a_fall_with_no_answer_then_help_is_on_the_way(hub, qtbot, screenshot):
     clock = clock_at(10)
     core, window = hub(language="nb", extra=PLAN, clock=clock)

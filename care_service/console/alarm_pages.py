@@ -25,6 +25,7 @@ RESOLVED_PAGE = 50
 KINDS = {
     "help_button": ("Trygghetsalarm", "Help button"), "fall": ("Fall", "Fall"),
     "out_of_bed_at_night": ("Ute av sengen om natten", "Out of bed at night"),
+    "door_open_at_night": ("Døra åpnet om natten", "Door opened at night"),
     "inactivity": ("Ingen aktivitet", "No activity"), "vital_sign_red": ("Måling i rødt", "Reading in the red"),
     "missed_dose": ("Glemt medisin", "Missed dose"), "device_silent": ("Utstyr svarer ikke", "Device silent"),
     "battery_low": ("Lavt batteri", "Battery low"),

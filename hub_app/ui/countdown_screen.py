@@ -52,6 +52,7 @@ class CountdownScreen(QWidget):
         self.reason.setText({
             "fall": self.tr("The fall sensor noticed a fall."),
             "out_of_bed_at_night": self.tr("You have been out of bed for a long time tonight."),
+            "door_open_at_night": self.tr("The door is open. Are you outside?"),
             "inactivity": self.tr("We have not noticed you moving for a long time."),
         }.get(alarm.type, self.tr("An alarm is about to be sent.")))
         self._refresh()

@@ -277,6 +277,10 @@
         <translation>Du har vært oppe av sengen lenge i natt.</translation>
     </message>
     <message>
+        <source>The door is open. Are you outside?</source>
+        <translation>Døra er åpen. Er du ute?</translation>
+    </message>
+    <message>
         <source>We have not noticed you moving for a long time.</source>
         <translation>Vi har ikke merket at du har rørt deg på lenge.</translation>
     </message>
