@@ -35,12 +35,11 @@ from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import CarePlan
 from hub_app.store import AuditEntry, Store, StoreWriteError
-from vocabulary import Event, EventKind
+from vocabulary import PERSON_ALARM_KINDS, Event, EventKind
 
 log = logging.getLogger(__name__)
 
-PERSON_ALARMS = ("help_button", "fall", "out_of_bed_at_night", "door_open_at_night", "inactivity", "vital_sign_red",
-                 "missed_dose")
+PERSON_ALARMS = PERSON_ALARM_KINDS
 TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", "sync_refused", "store_replaced",
                     "storage_low")
 # The alarms the resident is in the middle of: their screen follows them. A red reading
@@ -300,7 +299,8 @@ class Alarms:
     def _ladder(self, alarm_type: str) -> list[dict[str, str]]:
         rungs: list[dict[str, str]] = [{"to": "care_service"}]
         if alarm_type in PERSON_ALARMS and self.plan is not None and self.plan.consented("relatives_told"):
-            for contact in self.plan.contacts:
+            # Those the plan asks first for this kind of alarm (a neighbour for a fall), then the rest, each by order.
+            for contact in sorted(self.plan.contacts, key=lambda c: (alarm_type not in c.first_for, c.order)):
                 if contact.consent:
                     rungs.append({"to": "sms", "name": contact.name, "phone": contact.phone})
         if self._on_call:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hub_app.vitals import DEFAULT_LIMITS, MEASURES, Limits
-from vocabulary import overlapping_doses
+from vocabulary import PERSON_ALARM_KINDS, overlapping_doses
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MEASUREMENT_KINDS = ("blood_pressure", "oximeter", "thermometer", "scale", "glucose")
@@ -77,6 +77,7 @@ class Contact:
     order: int = 1  # who is asked first on the alarm ladder
     consent: bool = False  # agreed to be told of alarms by SMS
     calls: bool = False  # the resident agreed this contact may video-call (a tile on the call screen)
+    first_for: tuple[str, ...] = ()  # kinds of alarm this contact is asked first for (a neighbour: a fall)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ class CarePlan:
             out = []
             for thing in things:
                 entry = _plain(asdict(thing))
-                out.append({k: v for k, v in entry.items() if v is not None})
+                # A contact asked first for nothing says nothing of it (the documents stay as they were).
+                out.append({k: v for k, v in entry.items() if v is not None and not (k == "first_for" and not v)})
             return out
 
         return {
@@ -280,9 +282,14 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     contacts = []
     for i, item in enumerate(c.items(top.get("contact"), "contact")):
         where = f"contact[{i}]"
-        if c.table(item, where, ("name", "phone", "relation", "order", "consent", "calls"),
+        if c.table(item, where, ("name", "phone", "relation", "order", "consent", "calls", "first_for"),
                    required=("name", "phone")) is None:
             continue
+        first_for = item.get("first_for", [])
+        if not isinstance(first_for, (list, tuple)) or not all(kind in PERSON_ALARM_KINDS for kind in first_for):
+            c.problems.append(f"{where}.first_for = {first_for!r}: must be a list of alarm kinds from "
+                              f"{', '.join(PERSON_ALARM_KINDS)}")
+            first_for = []
         phone = str(item.get("phone", "")).replace(" ", "")
         if not PHONE.fullmatch(phone):
             c.problems.append(f"{where}.phone = {item.get('phone')!r}: must be a phone number like \"+4791234567\"")
@@ -293,7 +300,7 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
         contacts.append(Contact(name=c.text(item, "name", where, max_len=60), phone=phone,
                                 relation=c.text(item, "relation", where, default="", max_len=40),
                                 order=c.integer(item, "order", where, 1, 99, default=i + 1), consent=consent is True,
-                                calls=calls is True))
+                                calls=calls is True, first_for=tuple(dict.fromkeys(first_for))))
 
     limits = dict(DEFAULT_LIMITS)
     raw_limits = top.get("limits", {})

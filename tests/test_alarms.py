@@ -567,3 +567,17 @@ def test_no_consent_no_door_alarm(home, clock):
     clock.advance(minutes=30)
     core.call(core.tick)
     assert door_alarms(core) == []
+
+
+def test_a_neighbour_the_plan_asks_first_for_a_fall_comes_before_the_son_for_a_fall_only(home, clock, tmp_path):
+    plan = tmp_path / "neighbour.toml"
+    plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8").replace(
+        'relation = "neighbour"\nphone = "+4798765432"\norder = 2\nconsent = false',
+        'relation = "neighbour"\nphone = "+4798765432"\norder = 2\nconsent = true\nfirst_for = ["fall"]'),
+        encoding="utf-8")
+    core = home.start(plan=str(plan))
+    fall = core.call(core.start_alarm, "fall", "sensor:00D4E5F6")
+    help_press = core.call(core.start_alarm, "help_button", "screen")
+    ladders = {a.type: [r.get("name", r["to"]) for r in a.detail["ladder"]] for a in (fall, help_press)}
+    assert ladders == {"fall": ["care_service", "Nabo Berit", "Ola Nordmann", "on-call"],
+                       "help_button": ["care_service", "Ola Nordmann", "Nabo Berit", "on-call"]}

@@ -56,6 +56,7 @@ def test_every_problem_is_listed_with_where_it_is():
     raw["measurement"][0]["kind"] = "blood_presure"
     raw["check_in"][0]["link"] = "http://insecure.example/room"
     raw["contact"][0]["phone"] = "call me"
+    raw["contact"][1]["first_for"] = ["fall", "nap"]
     raw["limits"]["systolic"] = {"green": [100, 180], "yellow": [90, 170]}
     raw["night"]["strat"] = "22:00"
     raw["night"]["door_minutes"] = 0
@@ -70,6 +71,7 @@ def test_every_problem_is_listed_with_where_it_is():
         "measurement[0].kind = 'blood_presure': must be one of blood_pressure",
         "check_in[0].link = 'http://insecure.example/room': must be an https:// address",
         "contact[0].phone = 'call me'",
+        "contact[1].first_for = ['fall', 'nap']: must be a list of alarm kinds from help_button, fall",
         "[limits.systolic]: the green range (100.0, 180.0) must lie inside the yellow range",
         "[night]: unknown key 'strat'",
         "[night].door_minutes = 0: must be a whole number from 1 to 120",

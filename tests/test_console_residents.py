@@ -645,3 +645,20 @@ def test_a_chart_is_escaped_svg_with_higher_values_higher_up():
 
 
 LIM = rv.Limits((100, 139), (90, 159), own=True)
+
+
+def test_the_plan_form_asks_a_neighbour_first_for_a_fall_and_the_hub_takes_it():
+    old = kari_plan()
+    values = pf.form_values(old, "nb")
+    assert not any(key.endswith("-first-fall") for key in values)  # nobody is asked first yet
+    berit = next(i for i in range(pf.contact_rows(values)) if values.get(f"contact-{i}-name") == "Nabo Berit")
+    values.update({f"contact-{berit}-consent": "on", f"contact-{berit}-first-fall": "on",
+                   f"contact-{berit}-first-door_open_at_night": "on"})
+    document, problems = pf.parse_plan_form(values, old, "Sykepleier Nina", date(2026, 11, 30))
+    assert problems == {}
+    plan = parse_plan(document, "from the console")  # the hub's own parser takes it
+    [neighbour] = [c for c in plan.contacts if c.name == "Nabo Berit"]
+    assert neighbour.first_for == ("fall", "door_open_at_night") and neighbour.consent
+    shown = pf.form_values(document, "nb")  # and the form shows it again
+    assert shown[f"contact-{berit}-first-fall"] == shown[f"contact-{berit}-first-door_open_at_night"] == "on"
+    assert f"contact-{berit}-first-help_button" not in shown

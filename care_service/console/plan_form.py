@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from vocabulary import overlapping_doses
+from vocabulary import PERSON_ALARM_KINDS, overlapping_doses
 
 from care_service.console.resident_view import CONSENT_FEATURES, DEFAULT_LIMITS, LIMITED_MEASURES, WEEKDAYS, limits_of
 
@@ -100,6 +100,10 @@ def form_values(document: Mapping[str, Any], lang: str) -> dict[str, str]:
             values[f"contact-{i}-consent"] = "on"
         if contact.get("calls") is True:
             values[f"contact-{i}-calls"] = "on"
+        first_for = contact.get("first_for") if isinstance(contact.get("first_for"), list) else []
+        for kind in PERSON_ALARM_KINDS:
+            if kind in first_for:
+                values[f"contact-{i}-first-{kind}"] = "on"
     values["contacts"] = str(len(contacts) + 1)  # the last row is empty, for a new contact
     values[f"contact-{len(contacts)}-order"] = str(len(contacts) + 1)
     consent = document.get("consent") if isinstance(document.get("consent"), dict) else {}
@@ -214,6 +218,9 @@ def _contacts(form: Mapping[str, Any], problems: Problems) -> list[dict[str, Any
             contact["relation"] = relation
         if _field(form, prefix + "calls") == "on":  # only when agreed: the hub's default is no
             contact["calls"] = True
+        first_for = [kind for kind in PERSON_ALARM_KINDS if _field(form, f"{prefix}first-{kind}") == "on"]
+        if first_for:  # asked before the others for these kinds of alarm (a neighbour: a fall)
+            contact["first_for"] = first_for
         out.append(contact)
     return sorted(out, key=lambda c: c["order"])
 

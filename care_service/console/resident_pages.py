@@ -21,6 +21,7 @@ from care_service.console import call_pages, charts, i18n
 from care_service.console import plan_form as pf
 from care_service.console import resident_view as rv
 from care_service.console.web import DESK_KEY, render, session_of
+from vocabulary import PERSON_ALARM_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,7 @@ i18n.add({
     "plan.phone": ("Telefon (med landskode)", "Phone (with country code)"),
     "plan.sms_consent": ("Har sagt ja til SMS ved alarm", "Agreed to SMS on alarms"),
     "plan.calls_consent": ("Brukeren har sagt ja til videosamtaler med denne", "The resident agreed to video calls with them"),
+    "plan.first_for": ("Spørres først ved", "Asked first for"),
     "plan.remove": ("Fjern", "Remove"),
     "plan.consent": ("Samtykke", "Consent"),
     "plan.consent_hint": ("En endring registreres på deg, med dagens dato.",
@@ -459,6 +461,7 @@ def _plan_page(request: web.Request, resident: dict[str, Any], status: int = 200
         values=shown, problems=problems or {}, summary=summary, problem_list=_problem_list(summary, plan, say),
         contact_rows=pf.contact_rows(shown), check_in=typed_check_in, check_in_problems=check_in_problems or {},
         measures=rv.LIMITED_MEASURES, units=rv.UNITS, features=rv.CONSENT_FEATURES, weekdays=rv.WEEKDAYS, say=say,
+        alarm_kinds=PERSON_ALARM_KINDS,
         saved=request.query.get("saved") == "1", scheduled=request.query.get("scheduled") == "1")
 
 
