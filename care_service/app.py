@@ -29,7 +29,9 @@ def build_app(data_dir: Path, hub_silent_after: timedelta = timedelta(minutes=5)
     ice = IceServers(tuple(stun), tuple(turn), turn_secret)  # wrong options fail here, before serving
     store = ServiceStore(Path(data_dir) / "care-service.db")
     desk = AlarmDesk(store)
-    app = web.Application(middlewares=[fhir_api.outcomes, guard], client_max_size=8 * 1024 * 1024)
+    # Each endpoint a hub sends to has its own, smaller limit (fhir_api.BODY_LIMITS).
+    app = web.Application(middlewares=[fhir_api.outcomes, fhir_api.hub_bodies, guard],
+                          client_max_size=8 * 1024 * 1024)
     app[fhir_api.STORE_KEY] = store
     changes.setup(app)
     fhir_api.add_routes(app)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from aiohttp import web
 
 from care_service import changes
-from care_service.fhir_api import STORE_KEY, FhirProblem, hub_of
+from care_service.fhir_api import STORE_KEY, FhirProblem, hub_of, json_body
 from care_service.supervision import hub_cannot_store, store_health
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -55,6 +55,7 @@ async def care_plan(request: web.Request) -> web.Response:
 DEVICE_FIELDS = {"name": str, "kind": str, "battery": (int, type(None)), "last_contact": (str, type(None)),
                  "connected": bool, "problem": str}
 MAX_DEVICES = 64
+MAX_TEXT = 200  # characters in a device's name, kind, last_contact or problem: a nurse reads them on one line
 
 
 def _devices(body: object) -> list[dict] | None:
@@ -70,6 +71,8 @@ def _devices(body: object) -> list[dict] | None:
         for name, kind in DEVICE_FIELDS.items():
             if name in device and not isinstance(device[name], kind):
                 raise FhirProblem(400, "invalid", f"devices[{i}].{name} has the wrong type")
+            if isinstance(device.get(name), str) and len(device[name]) > MAX_TEXT:
+                raise FhirProblem(400, "invalid", f"devices[{i}].{name} is longer than {MAX_TEXT} characters")
     return devices
 
 
@@ -78,11 +81,7 @@ async def heartbeat(request: web.Request) -> web.Response:
     its JSON body may tell its devices' state for the nurse's resident page, and its
     store's: a hub that cannot store is a technical alarm for the nurses."""
     hub = hub_of(request)
-    text = await request.text()
-    try:
-        body = json.loads(text) if text.strip() else None
-    except json.JSONDecodeError as exc:
-        raise FhirProblem(400, "structure", f"the body is not JSON: {exc}") from None
+    body = json_body(request, optional=True)
     try:
         health = store_health(body)
     except ValueError as exc:
