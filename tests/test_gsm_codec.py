@@ -1,9 +1,11 @@
 """GSM modem codecs: the worked examples of docs/protocols/gsm-modem.md, round trips and
-fuzzing with hypothesis, splitting long text, and the AT answer parsers."""
+fuzzing with hypothesis, splitting long text, the AT answer parsers, and received SMS:
++CMTI, +CMGR and +CMGL in text mode, time stamps, 7-bit packing and concatenation."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,20 @@ from hypothesis import strategies as st
 
 from drivers.serial.gsm import (
     MAX_PARTS,
+    Concatenation,
+    ListedSms,
+    NewMessage,
+    dcs_alphabet,
+    format_scts,
+    gsm7_pack,
+    gsm7_unpack,
+    parse_cmgl,
+    parse_cmgr,
+    parse_cmti,
+    parse_cpms,
+    parse_scts,
+    user_data_decode,
+    user_data_encode,
     SMS_SEPTETS,
     SMS_UCS2_UNITS,
     GsmCodecError,
@@ -487,3 +503,271 @@ def test_error_parsing_refuses_other_lines():
     for bad in ("OK", "+CMGS: 1", "+CMS ERROR", "ERRORS"):
         with pytest.raises(GsmCodecError):
             parse_error(bad)
+
+
+# -- received SMS -----------------------------------------------------------------------------
+
+NUMBER_UCS2 = "002B0034003700390031003200330034003500360037"  # +4791234567
+ASE_UCS2 = (
+    "004A0061002C0020006B006F006D006D006500720020006B006C002E002000310035002E00200048"
+    "0069006C00730065006E002000C500730065"
+)  # "Ja, kommer kl. 15. Hilsen Åse"
+UDH_GSM = "05000307020190E53408FE0091CB67"  # part 1 of 2, reference 7: "Hei på deg"
+UDH_UCS2 = "060804012C0202004A00610020D83DDE00"  # part 2 of 2, 16-bit reference 300: "Ja 😀"
+AT_1430 = datetime(2024, 3, 15, 14, 30, 45, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_new_message_indication():
+    assert parse_cmti('+CMTI: "SM",3') == NewMessage("SM", 3)
+    assert parse_cmti('+CMTI: "ME", 12') == NewMessage("ME", 12)
+    for bad in ('+CMTI: "SM"', '+CMTI: "SM",x', "+CMTI:", '+CMTI: "SM,3', '+CMTI: "SM",3,4', "+CMGS: 3", '+CMTI: "",3'):
+        with pytest.raises(GsmCodecError):
+            parse_cmti(bad)
+
+
+@pytest.mark.parametrize(
+    "stamp, utc",
+    [
+        ("24/03/15,14:30:45+04", datetime(2024, 3, 15, 13, 30, 45, tzinfo=timezone.utc)),
+        ("24/07/01,00:10:00+08", datetime(2024, 6, 30, 22, 10, 0, tzinfo=timezone.utc)),  # summer in Oslo
+        ("24/03/15,14:30:45-14", datetime(2024, 3, 15, 18, 0, 45, tzinfo=timezone.utc)),  # Newfoundland, -3:30
+        ("00/01/01,00:00:00+00", datetime(2000, 1, 1, tzinfo=timezone.utc)),
+        ("24/02/29,23:59:59+56", datetime(2024, 2, 29, 9, 59, 59, tzinfo=timezone.utc)),
+    ],
+)
+def test_time_stamps_are_aware_with_their_quarter_hour_zone(stamp, utc):
+    when = parse_scts(stamp)
+    assert when.tzinfo is not None and when == utc
+    assert format_scts(when) == stamp
+    assert parse_scts(stamp).utcoffset() == timedelta(minutes=15 * int(stamp[-3:]))
+
+
+@pytest.mark.parametrize(
+    "stamp, message",
+    [
+        ("24/13/15,14:30:45+04", "real date"),
+        ("23/02/29,14:30:45+04", "real date"),
+        ("24/03/15,24:00:00+04", "real date"),
+        ("24/03/15,14:30:45+57", "out of range"),
+        ("24/03/15,14:30:45", "yy/MM/dd"),
+        ("24/03/15 14:30:45+04", "yy/MM/dd"),
+        ("2024/03/15,14:30:45+04", "yy/MM/dd"),
+        ("", "yy/MM/dd"),
+    ],
+)
+def test_bad_time_stamps_are_refused(stamp, message):
+    with pytest.raises(GsmCodecError, match=message):
+        parse_scts(stamp)
+
+
+def test_cpms_names_the_three_memories():
+    assert parse_cpms('+CPMS: "SM",1,30,"ME",0,100,"SM",1,30') == ("SM", "ME", "SM")
+    assert parse_cpms('+CPMS: "ME",0,23') == ("ME",)
+    for bad in ('+CPMS: "SM",1', '+CPMS: "SM",x,30', "+CPMS: 1,30,1,30,1,30,", "+CPMS:"):
+        with pytest.raises(GsmCodecError):
+            parse_cpms(bad)
+
+
+def test_cmgr_gsm_character_set_the_example_of_the_doc():
+    sms = parse_cmgr(['+CMGR: "REC UNREAD","+4791234567",,"24/03/15,14:30:45+04"', "Ja takk"], "GSM")
+    assert (sms.status, sms.number, sms.text, sms.received_at, sms.part) == (
+        "REC UNREAD", "+4791234567", "Ja takk", AT_1430, None)
+    # GSM text arrives as its septet codes: Ø is 0x0B
+    line = bytes.fromhex("4A 61 20 74 61 6B 6B 2C 20 0B 79 76 69 6E 64").decode("latin-1")
+    assert parse_cmgr(['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04"', line], "GSM").text == "Ja takk, Øyvind"
+    # a text with a line break comes as two lines
+    assert parse_cmgr(['+CMGR: "REC READ","1881",,"24/03/15,14:30:45+04"', "Nei", "takk"], "GSM").text == "Nei\ntakk"
+
+
+def test_cmgr_ucs2_character_set():
+    sms = parse_cmgr([f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04"', ASE_UCS2], "UCS2")
+    assert (sms.number, sms.text, sms.received_at) == ("+4791234567", "Ja, kommer kl. 15. Hilsen Åse", AT_1430)
+    # "OK" as a reply is hex in UCS2, never the final result code
+    assert parse_cmgr([f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04"', "004F004B"], "UCS2").text == "OK"
+    # an empty text has no text line
+    assert parse_cmgr([f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04"'], "UCS2").text == ""
+    # a modem that leaves the number unconverted, or leaves out <alpha>
+    plain = parse_cmgr(['+CMGR: "REC READ","91234567","24/03/15,14:30:45+04"', "004A0041"], "UCS2")
+    assert (plain.number, plain.text) == ("91234567", "JA")
+    assert parse_cmgr(['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04"', "004A0041"], "UCS2").number == "+4791234567"
+    # an alphanumeric sender
+    telenor = ucs2_encode("Telenor")
+    assert parse_cmgr([f'+CMGR: "REC READ","{telenor}",,"24/03/15,14:30:45+04"', "004A0041"], "UCS2").number == "Telenor"
+
+
+def test_cmgr_with_header_values_and_concatenation():
+    header = f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04",145,{{fo}},0,{{dcs}},"{NUMBER_UCS2}",145,{{n}}'
+    plain = parse_cmgr([header.format(fo=4, dcs=0, n=29), ASE_UCS2], "UCS2")
+    assert (plain.text, plain.part) == ("Ja, kommer kl. 15. Hilsen Åse", None)
+    gsm_part = parse_cmgr([header.format(fo=68, dcs=0, n=15), UDH_GSM], "UCS2")
+    assert (gsm_part.text, gsm_part.part) == ("Hei på deg", Concatenation(7, 2, 1))
+    ucs2_part = parse_cmgr([header.format(fo=68, dcs=8, n=17), UDH_UCS2], "UCS2")
+    assert (ucs2_part.text, ucs2_part.part) == ("Ja 😀", Concatenation(300, 2, 2))
+    # UCS-2 without a header is hex octets too, whatever the character set
+    assert parse_cmgr([header.format(fo=4, dcs=8, n=4), "004A0041"], "GSM").text == "JA"
+    with pytest.raises(GsmCodecError, match="8-bit data"):
+        parse_cmgr([header.format(fo=4, dcs=4, n=2), "4A41"], "UCS2")
+    with pytest.raises(GsmCodecError, match="compressed"):
+        parse_cmgr([header.format(fo=4, dcs=0x20, n=2), "4A41"], "UCS2")
+    with pytest.raises(GsmCodecError, match="header says"):
+        parse_cmgr([header.format(fo=68, dcs=0, n=15), UDH_GSM[:8]], "UCS2")  # truncated
+    with pytest.raises(GsmCodecError, match="hex octets"):
+        parse_cmgr([header.format(fo=68, dcs=0, n=15), UDH_GSM[:-1]], "UCS2")
+    with pytest.raises(GsmCodecError, match="odd number"):
+        parse_cmgr([header.format(fo=68, dcs=8, n=17), UDH_UCS2[:-2]], "UCS2")
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ([], "empty"),
+        (['+CMGL: 1,"REC READ","+4791234567",,"24/03/15,14:30:45+04"', "4A"], "expected a \\+CMGR"),
+        (['+CMGR: "STO SENT","+4791234567",,145,17', "4A"], "not a received one"),
+        (['+CMGR: "RECEIVED","+4791234567",,"24/03/15,14:30:45+04"'], "status"),
+        (['+CMGR: "REC READ",,,"24/03/15,14:30:45+04"'], "no sender"),
+        (['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04'], "never closed"),
+        (['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30"'], "yy/MM/dd"),
+        (['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04",145,4'], "4 or 11"),
+        (['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04"', "004"], "groups of 4"),
+        (['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04"', "D83D"], "surrogate"),
+        (['+CMGR: "REC READ","+4791234567",,"24/03/15,14:30:45+04",145,x,0,0,"",145,2', "4A41"], "first octet"),
+    ],
+)
+def test_bad_cmgr_answers_are_refused_without_quoting_them(lines, message):
+    with pytest.raises(GsmCodecError, match=message) as caught:
+        parse_cmgr(lines, "UCS2")
+    assert "4791234567" not in str(caught.value)
+
+
+def test_cmgl_lists_where_each_message_is():
+    lines = [
+        f'+CMGL: 1,"REC READ","{NUMBER_UCS2}",,"24/03/15,14:30:45+04",145,4',
+        "004A0041",
+        f'+CMGL: 4,"REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:31:00+04"',
+        ASE_UCS2,
+        '+CMGL: 7,"STO SENT","002B0034003700320032003300330034003400350035",,',
+        "00480065006900210020",
+        '+CMGL: 9,"REC UNREAD","+4791234567",,"24/03/15,14:31:00+04"',
+    ]
+    listed = parse_cmgl(lines)
+    assert listed == [ListedSms(1, "REC READ"), ListedSms(4, "REC UNREAD"), ListedSms(7, "STO SENT"),
+                      ListedSms(9, "REC UNREAD")]
+    assert [sms.received for sms in listed] == [True, True, False, True]
+    assert parse_cmgl([]) == []
+    for bad in (['+CMGL: x,"REC READ","+47"'], ['+CMGL: 1,"NEW","+47"'], ["+CMGL: 1"], ['+CMGL: 1,"REC READ,"+47"']):
+        with pytest.raises(GsmCodecError):
+            parse_cmgl(bad)
+
+
+def test_seven_bit_packing():
+    assert gsm7_pack(gsm7_encode("hellohello")).hex().upper() == "E8329BFD4697D9EC37"
+    assert gsm7_decode(gsm7_unpack(bytes.fromhex("E8329BFD4697D9EC37"))) == "hellohello"
+    # 7 septets leave 7 spare bits, taken for padding, not an @
+    assert gsm7_unpack(gsm7_pack(b"abcdefg")) == b"abcdefg"
+    assert gsm7_unpack(gsm7_pack(b"abcdefgh")) == b"abcdefgh"
+    with pytest.raises(GsmCodecError):
+        gsm7_pack(b"\x80")
+
+
+@pytest.mark.parametrize(
+    "dcs, alphabet",
+    [(0x00, "GSM"), (0x04, "8BIT"), (0x08, "UCS2"), (0x11, "GSM"), (0x48, "UCS2"), (0xC0, "GSM"), (0xD1, "GSM"),
+     (0xE0, "UCS2"), (0xF0, "GSM"), (0xF4, "8BIT"), (0x90, "GSM")],
+)
+def test_data_coding_schemes(dcs, alphabet):
+    assert dcs_alphabet(dcs) == alphabet
+
+
+def test_the_doc_shows_the_received_examples_the_tests_check():
+    doc = DOC.read_text(encoding="utf-8")
+    for expected in (
+        '+CMTI: "SM",3',
+        '+CMGR: "REC UNREAD","+4791234567",,"24/03/15,14:30:45+04"',
+        NUMBER_UCS2,
+        ASE_UCS2,
+        UDH_GSM,
+        UDH_UCS2,
+        "4A 61 20 74 61 6B 6B 2C 20 0B 79 76 69 6E 64",
+        "AT+CNMI=2,1,0,0,0",
+        "AT+CSDH=1",
+    ):
+        assert expected in doc, expected
+
+
+SEPTETS = st.binary(max_size=200).map(lambda data: bytes(b & 0x7F for b in data))
+
+
+@given(SEPTETS.filter(lambda septets: not septets.endswith(b"\x00")), st.integers(0, 6))
+def test_packing_round_trip(septets, fill_bits):
+    packed = gsm7_pack(septets, fill_bits)
+    assert len(packed) == (fill_bits + 7 * len(septets) + 7) // 8
+    assert gsm7_unpack(packed, fill_bits) == septets
+
+
+@settings(max_examples=150)
+@given(
+    st.text(alphabet=st.sampled_from(GSM_CHARS), max_size=153).filter(lambda t: not t.endswith("@")),
+    st.text(max_size=67),
+    st.integers(0, 0xFFFF),
+    st.integers(1, 255).flatmap(lambda total: st.tuples(st.just(total), st.integers(1, total))),
+)
+def test_user_data_round_trip(gsm_text, any_text, reference, total_sequence):
+    part = Concatenation(reference, *total_sequence)
+    for text, alphabet, dcs in ((gsm_text, "GSM", 0), (any_text, "UCS2", 8)):
+        try:
+            ucs2_encode(text)
+        except GsmCodecError:
+            continue  # lone surrogates are not text
+        for with_part in (part, None):
+            octets = user_data_encode(text, alphabet, with_part)
+            assert user_data_decode(octets, dcs, with_part is not None) == (text, with_part)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)), st.integers(-56, 56))
+def test_time_stamp_round_trip(when, quarters):
+    when = when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=15 * quarters)))
+    assert parse_scts(format_scts(when)) == when
+
+
+CMGR_LINES = st.lists(
+    ANY_TEXT
+    | st.sampled_from([
+        f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04"',
+        f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04",145,68,0,0,"",145,15',
+        f'+CMGR: "REC UNREAD","{NUMBER_UCS2}",,"24/03/15,14:30:45+04",145,68,0,8,"",145,15',
+        '+CMGL: 3,"REC UNREAD","+4791234567",,"24/03/15,14:30:45+04"',
+        UDH_GSM, UDH_UCS2, ASE_UCS2, UDH_GSM[:9], "05000307", "0500", "FF",
+    ]),
+    max_size=5,
+)
+
+
+@settings(max_examples=300)
+@given(CMGR_LINES, st.sampled_from(["GSM", "UCS2", "IRA"]))
+def test_random_answers_give_messages_or_codec_errors(lines, charset):
+    for call in (lambda: parse_cmgr(lines, charset), lambda: parse_cmgl(lines),
+                 lambda: [parse_cmti(line) for line in lines], lambda: [parse_cpms(line) for line in lines],
+                 lambda: [parse_scts(line) for line in lines]):
+        try:
+            call()
+        except GsmCodecError:
+            pass
+
+
+def test_numbers_of_any_length_are_codec_errors():
+    digits = "1" * 5000
+    for call in (lambda: parse_cmgs(f"+CMGS: {digits}"), lambda: parse_cmti(f'+CMTI: "SM",{digits}'),
+                 lambda: parse_cmgl([f'+CMGL: {digits},"REC READ","+47"']), lambda: parse_csq(f"+CSQ: {digits},0")):
+        with pytest.raises(GsmCodecError, match="out of range"):
+            call()
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=200), st.integers(0, 255), st.booleans())
+def test_random_user_data_gives_text_or_codec_errors(octets, dcs, with_header):
+    try:
+        text, part = user_data_decode(octets, dcs, with_header)
+    except GsmCodecError:
+        return
+    assert isinstance(text, str)
+    assert part is None or 1 <= part.sequence <= part.total

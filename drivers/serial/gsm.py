@@ -1,6 +1,8 @@
 """GSM modem codecs, no I/O: the GSM 7-bit default alphabet and UCS-2 as a modem takes
-them in AT text mode, splitting long text into SMS, phone numbers, and the answers to
-AT+CSQ, AT+CREG?, AT+CMGS and the error result codes.
+them in AT text mode, splitting long text into SMS, phone numbers, the answers to
+AT+CSQ, AT+CREG?, AT+CMGS and the error result codes, and received SMS: +CMTI, the
+answers to AT+CMGR, AT+CMGL and AT+CPMS?, time stamps, 7-bit packing and the
+concatenation header.
 
 See docs/protocols/gsm-modem.md for the rules and worked examples.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 
 Encoding = Literal["GSM", "UCS2"]
@@ -328,6 +331,8 @@ def _fields(line: str, prefix: str) -> list[str]:
 def _int(field: str, what: str) -> int:
     if not field.isascii() or not field.isdigit():
         raise GsmCodecError(f"{what} is not a number")
+    if len(field) > 9:  # no AT value is this long; and int() refuses thousands of digits
+        raise GsmCodecError(f"{what} is out of range")
     return int(field)
 
 
@@ -531,3 +536,345 @@ def parse_error(line: str) -> ErrorResult:
     if value.isascii() and value.isdigit():
         return ErrorResult(kind, int(value))  # type: ignore[arg-type]
     return ErrorResult(kind, None, value)  # type: ignore[arg-type]
+
+
+# -- received SMS in text mode ------------------------------------------------------------
+#
+# The hub reads with AT+CSCS="UCS2" and AT+CSDH=1 (see the doc, section 10): then every
+# text arrives as one line of hex, whatever its alphabet, so a reply "OK" cannot be taken
+# for the final result code, and +CMGR shows <fo> and <dcs>, which say whether the text
+# carries a concatenation header. GSM and IRA are understood too, for modems set so.
+
+RECEIVED_STATUSES = ("REC UNREAD", "REC READ")
+STORED_STATUSES = RECEIVED_STATUSES + ("STO UNSENT", "STO SENT")
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """+CMTI: "<mem>",<index>: a received SMS was stored at `index` in memory `memory`."""
+
+    memory: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Concatenation:
+    """One part of a concatenated SMS, from its user-data header (TS 23.040 9.2.3.24.1)."""
+
+    reference: int
+    total: int
+    sequence: int
+
+
+@dataclass(frozen=True)
+class ReceivedSms:
+    """An SMS-DELIVER as +CMGR shows it. `number` is the sender as the network gave it:
+    +4791234567, a national number, or an alphanumeric sender such as Telenor."""
+
+    status: str
+    number: str
+    text: str
+    received_at: datetime
+    part: Concatenation | None = None
+
+
+@dataclass(frozen=True)
+class ListedSms:
+    """One entry of an AT+CMGL answer: where a message is and what state it is in."""
+
+    index: int
+    status: str
+
+    @property
+    def received(self) -> bool:
+        return self.status in RECEIVED_STATUSES
+
+
+def _split_fields(rest: str, what: str) -> list[str]:
+    """Comma-separated values; a quoted value keeps its commas (the time stamp has one)."""
+    fields: list[str] = []
+    position = 0
+    while True:
+        while position < len(rest) and rest[position] == " ":
+            position += 1
+        if position < len(rest) and rest[position] == '"':
+            end = rest.find('"', position + 1)
+            if end < 0:
+                raise GsmCodecError(f"the {what} line has a quote that is never closed")
+            fields.append(rest[position + 1 : end])
+            position = end + 1
+            while position < len(rest) and rest[position] == " ":
+                position += 1
+            if position < len(rest) and rest[position] != ",":
+                raise GsmCodecError(f"the {what} line has text after a quoted value")
+        else:
+            end = rest.find(",", position)
+            end = len(rest) if end < 0 else end
+            fields.append(rest[position:end].strip())
+            position = end
+        if position >= len(rest):
+            return fields
+        position += 1  # the comma
+
+
+def _header(line: str, prefix: str) -> list[str]:
+    if not isinstance(line, str):
+        raise GsmCodecError(f"expected a {prefix} line")
+    line = line.strip()
+    if not line.startswith(prefix):
+        raise GsmCodecError(f"expected a {prefix} line")
+    rest = line[len(prefix) :].strip()
+    if not rest:
+        raise GsmCodecError(f"the {prefix} line has no values")
+    return _split_fields(rest, prefix)
+
+
+def parse_cmti(line: str) -> NewMessage:
+    """+CMTI: "SM",3 -> NewMessage("SM", 3)."""
+    fields = _header(line, "+CMTI:")
+    if len(fields) != 2 or not fields[0]:
+        raise GsmCodecError('+CMTI has two values: the memory and the index')
+    return NewMessage(fields[0], _int(fields[1], "the CMTI index"))
+
+
+def parse_cpms(line: str) -> tuple[str, ...]:
+    """The read answer +CPMS: "SM",1,30,"ME",0,100,"SM",1,30 -> ("SM", "ME", "SM"):
+    where the modem reads and deletes, where it writes, and where it stores what arrives."""
+    fields = _header(line, "+CPMS:")
+    if len(fields) % 3 or not fields[0]:
+        raise GsmCodecError("+CPMS gives a memory, its use and its size for each of up to three memories")
+    for field in fields[1::3] + fields[2::3]:
+        _int(field, "a CPMS count")
+    return tuple(fields[0::3])
+
+
+_SCTS = re.compile(r"^(\d\d)/(\d\d)/(\d\d),(\d\d):(\d\d):(\d\d)([+-])(\d\d?)$")
+
+
+def parse_scts(value: str) -> datetime:
+    """The service centre time stamp "yy/MM/dd,hh:mm:ss±zz", zz in quarter hours:
+    "24/03/15,14:30:45+04" is 14:30:45 at UTC+01:00."""
+    match = _SCTS.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise GsmCodecError('the time stamp is not "yy/MM/dd,hh:mm:ss±zz"')
+    yy, month, day, hour, minute, second, sign, quarters = match.groups()
+    if int(quarters) > 56:  # UTC+14:00 is the furthest any zone goes
+        raise GsmCodecError(f"the time stamp's zone {sign}{quarters} quarter hours is out of range")
+    offset = timedelta(minutes=15 * int(quarters)) * (-1 if sign == "-" else 1)
+    try:
+        return datetime(2000 + int(yy), int(month), int(day), int(hour), int(minute), int(second),
+                        tzinfo=timezone(offset))
+    except ValueError:
+        raise GsmCodecError("the time stamp is not a real date and time") from None
+
+
+def format_scts(when: datetime) -> str:
+    """The inverse of parse_scts, for a time with a zone in whole quarter hours."""
+    offset = when.utcoffset()
+    if offset is None:
+        raise GsmCodecError("a time stamp needs a time zone")
+    quarters, rest = divmod(int(offset.total_seconds()), 15 * 60)
+    if rest or abs(quarters) > 56 or not 2000 <= when.year <= 2099:
+        raise GsmCodecError("a time stamp needs years 2000-2099 and a zone in quarter hours")
+    sign = "-" if quarters < 0 else "+"
+    return when.strftime("%y/%m/%d,%H:%M:%S") + f"{sign}{abs(quarters):02d}"
+
+
+# -- user data: 7-bit packing, the user-data header, data coding schemes -----------------
+
+
+def gsm7_pack(septets: bytes, fill_bits: int = 0) -> bytes:
+    """Septets packed into octets, least significant bit first (TS 23.038 6.1.2.1),
+    after `fill_bits` zero bits that align them behind a user-data header."""
+    value, bits = 0, fill_bits
+    for septet in septets:
+        if septet > 0x7F:
+            raise GsmCodecError(f"0x{septet:02X} is not a septet")
+        value |= septet << bits
+        bits += 7
+    return value.to_bytes((bits + 7) // 8, "little")
+
+
+def gsm7_unpack(octets: bytes, fill_bits: int = 0) -> bytes:
+    """Every whole septet in `octets` after `fill_bits`. When the last septet is 0 and
+    fits exactly, it is the zero padding of the last octet, not an @, and is dropped
+    (text mode shows no septet count to tell them apart)."""
+    value = int.from_bytes(octets, "little") >> fill_bits
+    available = len(octets) * 8 - fill_bits
+    count = max(available // 7, 0)
+    septets = bytes((value >> (7 * i)) & 0x7F for i in range(count))
+    if septets and septets[-1] == 0 and available % 7 == 0:
+        septets = septets[:-1]
+    return septets
+
+
+def dcs_alphabet(dcs: int) -> Literal["GSM", "8BIT", "UCS2"]:
+    """The alphabet a TP-DCS value gives (TS 23.038 section 4)."""
+    if not 0 <= dcs <= 255:
+        raise GsmCodecError(f"data coding scheme {dcs} is out of range (0-255)")
+    group = dcs >> 4
+    if group <= 0x7:  # general data coding (and "marked for automatic deletion")
+        if dcs & 0x20:
+            raise GsmCodecError("the text is compressed, which the hub cannot read")
+        return ("GSM", "8BIT", "UCS2", "GSM")[(dcs >> 2) & 0x3]  # type: ignore[return-value]
+    if group == 0xE:
+        return "UCS2"
+    if group == 0xF:
+        return "8BIT" if dcs & 0x04 else "GSM"
+    return "GSM"  # message waiting groups, reserved groups
+
+
+def _user_data_header(octets: bytes) -> tuple[int, Concatenation | None]:
+    """The header's length in octets (with its length octet) and any concatenation."""
+    if not octets:
+        raise GsmCodecError("the user-data header is missing")
+    length = octets[0] + 1
+    if length > len(octets):
+        raise GsmCodecError(f"the user-data header says {length} octets, the message has {len(octets)}")
+    part = None
+    position = 1
+    while position < length:
+        if position + 2 > length:
+            raise GsmCodecError("the user-data header ends inside an element")
+        iei, size = octets[position], octets[position + 1]
+        data = octets[position + 2 : position + 2 + size]
+        if position + 2 + size > length:
+            raise GsmCodecError("an element of the user-data header runs past its end")
+        if (iei, size) in ((0x00, 3), (0x08, 4)):
+            reference = int.from_bytes(data[:-2], "big")
+            total, sequence = data[-2], data[-1]
+            if total and 1 <= sequence <= total:  # otherwise TS 23.040 says to ignore it
+                part = Concatenation(reference, total, sequence)
+        position += 2 + size
+    return length, part
+
+
+def user_data_decode(octets: bytes, dcs: int, with_header: bool) -> tuple[str, Concatenation | None]:
+    """The text and concatenation of a TP-UD that text mode shows as hex octets."""
+    alphabet = dcs_alphabet(dcs)
+    header_length, part = _user_data_header(octets) if with_header else (0, None)
+    if alphabet == "8BIT":
+        raise GsmCodecError("the message is 8-bit data, not text")
+    if alphabet == "UCS2":
+        body = octets[header_length:]
+        if len(body) % 2:
+            raise GsmCodecError("UCS-2 text has an odd number of octets")
+        return ucs2_decode(body.hex()), part
+    fill_bits = (7 - header_length * 8 % 7) % 7  # the text starts on a septet boundary
+    return gsm7_decode(gsm7_unpack(octets[header_length:], fill_bits)), part
+
+
+def user_data_encode(text: str, alphabet: Literal["GSM", "UCS2"], part: Concatenation | None = None) -> bytes:
+    """The TP-UD for `text`, with a concatenation header when `part` is given (8-bit
+    reference up to 255, 16-bit above): what a phone sends, for the simulator and tests."""
+    header = b""
+    if part is not None:
+        if part.reference > 0xFFFF or not 1 <= part.sequence <= part.total <= 255:
+            raise GsmCodecError("a concatenation needs a reference up to 65535 and 1 <= sequence <= total <= 255")
+        if part.reference > 0xFF:
+            element = bytes((0x08, 4)) + part.reference.to_bytes(2, "big")
+        else:
+            element = bytes((0x00, 3, part.reference))
+        element += bytes((part.total, part.sequence))
+        header = bytes((len(element),)) + element
+    if alphabet == "UCS2":
+        return header + bytes.fromhex(ucs2_encode(text))
+    fill_bits = (7 - len(header) * 8 % 7) % 7
+    return header + gsm7_pack(gsm7_encode(text), fill_bits)
+
+
+# -- +CMGR and +CMGL ----------------------------------------------------------------------
+
+
+def _decode_field(value: str, charset: str) -> str:
+    """A string parameter (the sender) in the TE character set. A modem that left it
+    unconverted is understood too: in UCS2, a value that is not hex, or whose hex would
+    give characters beyond Latin-1 (12345678 is digits, not U+1234 U+5678), is taken as
+    written."""
+    if charset == "UCS2":
+        try:
+            decoded = ucs2_decode(value)
+        except GsmCodecError:
+            return value
+        return decoded if all(ord(char) < 0x100 for char in decoded) else value
+    if charset == "GSM":
+        try:
+            return gsm7_decode(value.encode("latin-1"))
+        except (UnicodeEncodeError, GsmCodecError):
+            return value
+    return value
+
+
+def _decode_data(lines: list[str], charset: str) -> str:
+    if charset == "UCS2":
+        return ucs2_decode("".join(line.strip() for line in lines))
+    try:
+        data = "\n".join(lines).encode("latin-1")
+    except UnicodeEncodeError:
+        raise GsmCodecError("a text line has characters no modem sends") from None
+    return decode_text(data, charset)
+
+
+def _hex_octets(lines: list[str]) -> bytes:
+    hex_text = "".join(line.strip() for line in lines)
+    if len(hex_text) % 2 or not all(c in "0123456789abcdefABCDEF" for c in hex_text):
+        raise GsmCodecError("the message's data should be hex octets")
+    return bytes.fromhex(hex_text)
+
+
+def parse_cmgr(lines: list[str], charset: str) -> ReceivedSms:
+    """A received SMS from the AT+CMGR answer in text mode: the +CMGR line, then its
+    text lines (none when the text is empty), without the final OK.
+
+    +CMGR: <stat>,<oa>,[<alpha>],<scts>[,<tooa>,<fo>,<pid>,<dcs>,<sca>,<tosca>,<length>]
+
+    With the extra values (AT+CSDH=1), a text with a user-data header, or in 8-bit or
+    UCS-2, is hex octets (TS 27.005 3.1) and is decoded by <dcs>; otherwise the text is
+    in the TE character set `charset` (GSM, UCS2 or IRA). Errors never quote the number
+    or the text.
+    """
+    if not lines:
+        raise GsmCodecError("the +CMGR answer is empty")
+    fields = _header(lines[0], "+CMGR:")
+    status = fields[0]
+    if status not in STORED_STATUSES:
+        raise GsmCodecError("the +CMGR line does not start with a text-mode message status")
+    if status not in RECEIVED_STATUSES:
+        raise GsmCodecError(f"the message is {status}, not a received one")
+    if len(fields) == 3:  # some modems leave out the empty <alpha>
+        fields.insert(2, "")
+    if len(fields) not in (4, 11):
+        raise GsmCodecError(f"a received message's +CMGR line has 4 or 11 values, not {len(fields)}")
+    number = _decode_field(fields[1], charset)
+    if not number:
+        raise GsmCodecError("the +CMGR line has no sender")
+    received_at = parse_scts(fields[3])
+    data = lines[1:]
+    if len(fields) == 11:
+        first_octet = _int(fields[5], "the CMGR first octet")
+        dcs = _int(fields[7], "the CMGR data coding scheme")
+        if first_octet > 255:
+            raise GsmCodecError(f"first octet {first_octet} is out of range (0-255)")
+        with_header = bool(first_octet & 0x40)  # TP-UDHI
+        if with_header or dcs_alphabet(dcs) != "GSM":
+            text, part = user_data_decode(_hex_octets(data), dcs, with_header)
+            return ReceivedSms(status, number, text, received_at, part)
+    return ReceivedSms(status, number, _decode_data(data, charset), received_at)
+
+
+def parse_cmgl(lines: list[str]) -> list[ListedSms]:
+    """Where each message of an AT+CMGL answer is: its +CMGL lines
+    (+CMGL: <index>,<stat>,<oa/da>,[<alpha>],[<scts>][,<tooa/toda>,<length>]); the text
+    lines between them are passed over, since the hub reads each message with AT+CMGR,
+    which alone shows whether it has a user-data header."""
+    listed = []
+    for line in lines:
+        if not isinstance(line, str) or not line.strip().startswith("+CMGL:"):
+            continue
+        fields = _header(line, "+CMGL:")
+        if len(fields) < 3:
+            raise GsmCodecError("a +CMGL line has at least an index, a status and a number")
+        if fields[1] not in STORED_STATUSES:
+            raise GsmCodecError("a +CMGL line has no text-mode message status")
+        listed.append(ListedSms(_int(fields[0], "the CMGL index"), fields[1]))
+    return listed
