@@ -1,10 +1,18 @@
 """The GSM modem: SMS to relatives, neighbours and the nurse on call when the home-care
-service cannot be reached, plus signal and registration for the technician.
+service cannot be reached, SMS they send back, plus signal and registration for the
+technician.
 
 AT commands in text mode over a serial port (docs/protocols/gsm-modem.md). One command
 at a time; every wait has a deadline; an unplugged modem is a ModemDisconnected, never
 a crash or a hang. SMS text and phone numbers are logged at debug level only and never
 put into error messages.
+
+Receiving (section 10 of the doc): given `on_sms`, the modem announces each stored SMS
+with +CMTI, and the hub also lists what is stored at opening and every `inbox_sweep_s`.
+Each message is read with AT+CMGR, handed to `on_sms`, and deleted with AT+CMGD only
+when `on_sms` returned: a message the hub could not take stays in the modem and is
+handed over again at the next listing. So a message comes at least once; it comes twice
+only if the delete after `on_sms` fails (the modem went away or did not answer).
 """
 
 from __future__ import annotations
@@ -12,16 +20,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from drivers.serial.gsm import (
+    Concatenation,
     ErrorResult,
     GsmCodecError,
     SmsPart,
     is_error_line,
     normalise_phone_number,
     number_type,
+    parse_cmgl,
+    parse_cmgr,
     parse_cmgs,
+    parse_cmti,
+    parse_cpms,
     parse_creg,
     parse_csq,
     parse_error,
@@ -62,6 +77,27 @@ class Registration:
     @property
     def registered(self) -> bool:
         return self.state in ("home", "roaming")
+
+
+@dataclass(frozen=True)
+class IncomingSms:
+    """An SMS the modem received. `number` is the sender as the network gave it
+    (+4791234567, a national number, or a name such as Telenor); `received_at` the
+    service centre's time, with its zone; `index` where the modem keeps it until the hub
+    has taken it. A message a phone sent in several parts comes as its parts, each with
+    `part` (reference, total, sequence) so they can be joined; otherwise `part` is None."""
+
+    number: str
+    text: str
+    received_at: datetime
+    index: int
+    part: Concatenation | None = None
+
+
+OnSms = Callable[[IncomingSms], Awaitable[None]]
+# The character set the hub reads in: every text comes as one line of hex, so a reply
+# "OK" is never taken for a result code and spacing survives (doc, section 10).
+READ_CHARSET = "UCS2"
 
 
 class ModemError(Exception):
@@ -107,27 +143,44 @@ class GsmModem:
         baudrate: int = 115200,
         command_timeout: float = 10.0,
         send_timeout: float = 60.0,
+        on_sms: OnSms | None = None,
+        inbox_sweep_s: float = 60.0,
     ) -> None:
+        """`on_sms`: where received SMS go (none: the modem only sends, and leaves what it
+        receives where it is, so a probe never takes a message from the hub)."""
         self.port = port
         self.baudrate = baudrate
         self.command_timeout = command_timeout
         self.send_timeout = send_timeout
+        self.inbox_sweep_s = inbox_sweep_s
         self.info: ModemInfo | None = None
         self._link: SerialLink | None = None
         self._lock = asyncio.Lock()
         # After a timeout an answer may still be on its way: resynchronise before the next command.
         self._in_doubt = False
+        self._on_sms = on_sms
+        self._inbox: asyncio.Task[None] | None = None
+        self._announced: dict[int, str | None] = {}  # index -> memory, from +CMTI and listings
+        self._mail = asyncio.Event()
+        self._memory: str | None = None  # where AT+CMGR reads, when known
+        self._unreadable: set[int] = set()  # said once, left in the modem
+        self._next_sweep = 0.0
 
     # -- public ---------------------------------------------------------------------------
 
     async def open(self) -> ModemInfo:
-        """Open the port, wake the modem, set it up for text-mode SMS and identify it."""
+        """Open the port, wake the modem, set it up for text-mode SMS and identify it; with
+        `on_sms`, also start reading what it has received and receives from now on."""
+        await self._stop_inbox()
         async with self._lock:
             if self._link is not None:
                 await self._link.close()
                 self._link = None
             self._in_doubt = False
             self.info = None
+            self._announced.clear()
+            self._unreadable.clear()
+            self._memory = None
             try:
                 self._link = await open_serial(self.port, self.baudrate)
             except (SerialException, OSError) as error:
@@ -141,13 +194,17 @@ class GsmModem:
                 for command in ("AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN"):
                     lines = await self._command(command, command, expect=f"+{command[3:]}:", plain_info=True)
                     values.append(_strip_info(lines[0], command) if lines else "")
+                if self._on_sms is not None:
+                    await self._set_up_receiving()
             except BaseException:
                 await self._link.close()
                 self._link = None
                 raise
-            self.info = ModemInfo(*values)
-            log.info("GSM modem ready: %s %s, firmware %s", self.info.manufacturer, self.info.model, self.info.firmware)
-            return self.info
+            self.info = info = ModemInfo(*values)
+            log.info("GSM modem ready: %s %s, firmware %s", info.manufacturer, info.model, info.firmware)
+        if self._on_sms is not None:
+            self._inbox = asyncio.create_task(self._read_inbox(), name=f"SMS inbox {self.port}")
+        return info
 
     async def signal_quality(self) -> SignalQuality:
         async with self._lock:
@@ -200,6 +257,7 @@ class GsmModem:
         return references
 
     async def close(self) -> None:
+        await self._stop_inbox()
         link, self._link = self._link, None
         if link is not None:
             await link.close()
@@ -227,6 +285,7 @@ class GsmModem:
 
     def _send_line(self, command: str) -> None:
         link = self._ready_link()
+        self._take_indications(link.buffer)
         link.buffer.clear()  # whatever came before (unsolicited codes, late answers) is not ours
         log.debug("-> %s", command)
         self._write(command.encode("latin-1") + b"\r")
@@ -255,6 +314,9 @@ class GsmModem:
                 del buffer[: end + 1]
                 if line:
                     log.debug("<- %s", line)
+                    if line.startswith("+CMTI:"):  # never an answer: note it, read it later
+                        self._note_indication(line)
+                        continue
                     return line
                 continue
             if len(buffer) > _BUFFER_LIMIT:
@@ -326,6 +388,9 @@ class GsmModem:
         if mode != "1" and self.info is not None:
             log.warning("GSM modem left SMS text mode (restarted?); setting it again")
             await self._command("AT+CMGF=1", "AT+CMGF=1 (SMS text mode)")
+            if self._on_sms is not None:  # a restart forgets the indications too
+                await self._set_up_receiving()
+                self._next_sweep = 0.0
 
     @staticmethod
     def _unsolicited(line: str) -> bool:
@@ -413,3 +478,161 @@ class GsmModem:
             raise ModemTimeout(
                 f"the modem did not confirm the SMS within {self.send_timeout:g} s; it may or may not have been sent"
             ) from None
+
+    # -- receiving ------------------------------------------------------------------------
+
+    async def _try(self, command: str, label: str, **options) -> list[str] | None:
+        """The answer, or None when the modem refuses the command (it may not know it);
+        a lost port or a modem that stopped answering still raises."""
+        try:
+            return await self._command(command, label, **options)
+        except (ModemDisconnected, ModemTimeout):
+            raise
+        except ModemError as error:
+            log.info("GSM modem: %s", error)
+            return None
+
+    async def _set_up_receiving(self) -> None:
+        """Read from where the modem stores what arrives, have it announce each stored SMS
+        with +CMTI, and show <fo> and <dcs> in +CMGR. Called with the lock held."""
+        lines = await self._try("AT+CPMS?", "AT+CPMS? (SMS memories)", expect="+CPMS:")
+        try:
+            memories = parse_cpms(lines[0]) if lines else ()
+        except GsmCodecError as error:
+            log.info("GSM modem: its +CPMS answer makes no sense: %s", error)
+            memories = ()
+        self._memory = memories[0] if memories else None
+        if len(memories) == 3 and memories[2] != memories[0]:
+            await self._select_memory(memories[2])
+        # mode 2 keeps indications while the modem is busy (at the "> " prompt) and sends
+        # them after; mode 1, which some modems have instead, drops them: the sweep finds those
+        for command in ("AT+CNMI=2,1,0,0,0", "AT+CNMI=1,1,0,0,0"):
+            if await self._try(command, f"{command} (announce new SMS)") is not None:
+                break
+        else:
+            log.warning("GSM modem does not announce new SMS; the hub looks for them every %g s", self.inbox_sweep_s)
+        await self._try("AT+CSDH=1", "AT+CSDH=1 (show SMS header values)")
+
+    async def _select_memory(self, memory: str) -> None:
+        if await self._try(f'AT+CPMS="{memory}"', "AT+CPMS (SMS memory)", expect="+CPMS:") is not None:
+            self._memory = memory
+
+    def _note_indication(self, line: str) -> None:
+        if self._on_sms is None:
+            return
+        try:
+            new = parse_cmti(line)
+        except GsmCodecError as error:
+            log.info("GSM modem: an SMS indication makes no sense: %s", error)
+            return
+        self._announced.setdefault(new.index, new.memory)
+        self._mail.set()
+
+    def _take_indications(self, buffer: bytearray) -> int:
+        """Note every +CMTI among the whole lines in `buffer`; the length of those lines."""
+        end = max(buffer.rfind(b"\r"), buffer.rfind(b"\n")) + 1
+        if self._on_sms is not None:
+            for raw in bytes(buffer[:end]).splitlines():
+                line = raw.decode("latin-1").strip()
+                if line.startswith("+CMTI:"):
+                    log.debug("<- %s", line)
+                    self._note_indication(line)
+        return end
+
+    async def _stop_inbox(self) -> None:
+        task, self._inbox = self._inbox, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _read_inbox(self) -> None:
+        """Until the port goes away: list at once (what came while the hub was away),
+        then read each announced message, and list again every `inbox_sweep_s`."""
+        loop = asyncio.get_running_loop()
+        self._next_sweep = loop.time()
+        while self._link is not None:
+            try:
+                await self._wait_for_mail()
+                if loop.time() >= self._next_sweep:
+                    self._next_sweep = loop.time() + self.inbox_sweep_s
+                    await self._sweep()
+                while self._announced:
+                    index = next(iter(self._announced))
+                    await self._take(index, self._announced.pop(index))
+            except ModemDisconnected:
+                log.debug("GSM modem: the port went away; SMS are read again after reconnecting")
+                return
+            except ModemError as error:  # a message that failed stays in the modem: the next sweep
+                log.warning("GSM modem: reading SMS failed: %s", error)
+
+    async def _wait_for_mail(self) -> None:
+        """Until a message is announced or the next sweep is due. An indication that
+        comes while no command runs is taken from the buffer here."""
+        loop = asyncio.get_running_loop()
+        while not self._announced and loop.time() < self._next_sweep:
+            link = self._ready_link()
+            if self._take_indications(link.buffer):
+                async with self._lock:  # after any command that is reading these lines
+                    del link.buffer[: self._take_indications(link.buffer)]
+                continue
+            self._mail.clear()
+            waits = [
+                asyncio.ensure_future(link.wait(self._next_sweep - loop.time())),
+                asyncio.ensure_future(self._mail.wait()),
+            ]
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                        await waiting
+
+    async def _sweep(self) -> None:
+        async with self._lock:
+            await self._command(f'AT+CSCS="{READ_CHARSET}"', f'AT+CSCS="{READ_CHARSET}"')
+            lines = await self._try('AT+CMGL="ALL"', "AT+CMGL (list SMS)", expect="+CMGL:")
+            if lines is None:
+                # some firmware wants string parameters in the TE character set too
+                lines = await self._command(
+                    f'AT+CMGL="{ucs2_encode("ALL")}"', "AT+CMGL (list SMS, in UCS2)", expect="+CMGL:"
+                )
+        try:
+            listed = parse_cmgl(lines)
+        except GsmCodecError as error:
+            raise ModemError(f"the modem's +CMGL answer makes no sense: {error}") from None
+        for sms in listed:
+            if sms.received and sms.index not in self._unreadable:
+                self._announced.setdefault(sms.index, self._memory)
+
+    async def _take(self, index: int, memory: str | None) -> None:
+        """Read the message at `index`, hand it over, and delete it once the hub has it."""
+        assert self._on_sms is not None
+        async with self._lock:
+            if memory is not None and memory != self._memory:
+                await self._select_memory(memory)
+            await self._command(f'AT+CSCS="{READ_CHARSET}"', f'AT+CSCS="{READ_CHARSET}"')
+            # an empty place answers OK alone or +CMS ERROR: 321: taken already
+            lines = await self._try(f"AT+CMGR={index}", "AT+CMGR (read SMS)", expect="+CMGR:", plain_info=True)
+        if not lines:
+            return
+        try:
+            sms = parse_cmgr(lines, READ_CHARSET)
+        except GsmCodecError as error:
+            if index not in self._unreadable:
+                self._unreadable.add(index)
+                log.warning("GSM modem: the SMS at %d cannot be read (%s); it is left in the modem", index, error)
+            return
+        incoming = IncomingSms(sms.number, sms.text, sms.received_at, index, sms.part)
+        log.debug("SMS received at %d from %s: %r", index, incoming.number, incoming.text)
+        try:
+            await self._on_sms(incoming)
+        except Exception as error:  # the hub could not keep it: it stays in the modem
+            log.warning("GSM modem: the hub did not take the SMS at %d (%s); it is handed over again later",
+                        index, type(error).__name__)
+            log.debug("the hub did not take the SMS at %d", index, exc_info=True)
+            return
+        async with self._lock:
+            await self._command(f"AT+CMGD={index}", "AT+CMGD (delete SMS)")
+        log.info("SMS received and handed over")
