@@ -13,17 +13,14 @@ from care_service import changes
 from care_service.call_invitations import callable_contacts
 from care_service.call_rooms import StateRefused
 from care_service.call_signaling import CALLS_KEY, caller_url, change_state, home_url, origin_of
-from care_service.fhir_api import FhirProblem, hub_of
+from care_service.fhir_api import FhirProblem, hub_of, json_body
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("answered", "declined", "missed")
 
 
 async def _body(request: web.Request) -> dict:
-    try:
-        body = json.loads(await request.text())
-    except json.JSONDecodeError as exc:
-        raise FhirProblem(400, "structure", f"the body is not JSON: {exc}") from None
+    body = json_body(request)  # read, bounded and parsed once for every hub endpoint (fhir_api.hub_bodies)
     if not isinstance(body, dict):
         raise FhirProblem(400, "structure", "the body must be a JSON object")
     return body
