@@ -1,9 +1,10 @@
 """The console's doors, over real HTTP on 127.0.0.1: no session no page, no state
-change without the session's CSRF token, cookies a script cannot read, lockout that
-ends; and the alarm desk's rules (who may move an alarm where)."""
+change without the session's CSRF token, cookies a script cannot read, holds after
+failures that end; and the alarm desk's rules (who may move an alarm where)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -12,7 +13,8 @@ import requests
 from care_service_helpers import RunningService
 
 from care_service.alarm_desk import AlarmDesk, DeskError
-from care_service.console.sessions import MAX_FAILURES, LockedOut, LoginRefused, SessionBook
+from care_service.console.sessions import HeldBack, LoginRefused, SessionBook
+from care_service.console.throttle import FREE_FAILURES
 from care_service.storage import ServiceStore
 from sync import fhir_mapping as fm
 
@@ -92,27 +94,33 @@ def test_a_wrong_login_says_nothing_about_which_part_was_wrong(running):
     assert "Feil brukernavn eller passord." in unknown.text and "Feil brukernavn eller passord." in wrong.text
 
 
-def test_the_lockout_ends_and_a_good_login_clears_the_count(tmp_path):
+def test_a_hold_after_failures_ends_and_a_good_login_clears_the_count(tmp_path):
     now = [datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)]
     store = ServiceStore(tmp_path / "s.db")
     store.add_nurse(NURSE, PASSWORD)
     book = SessionBook(store, clock=lambda: now[0])
-    for _ in range(MAX_FAILURES - 1):
-        with pytest.raises(LoginRefused):
-            book.log_in(NURSE, "wrong")
-    book.log_in(NURSE, PASSWORD)  # resets the count
-    for _ in range(MAX_FAILURES - 1):
-        with pytest.raises(LoginRefused):
-            book.log_in(NURSE, "wrong")
-    with pytest.raises(LockedOut):
-        book.log_in(NURSE, "wrong")
-    with pytest.raises(LockedOut):
-        book.log_in(NURSE, PASSWORD)
-    now[0] += timedelta(minutes=16)
-    token, session = book.log_in(NURSE, PASSWORD)
-    assert book.session(token) == session
+
+    async def attempts():
+        async def log_in(password):
+            return await book.log_in(NURSE, password, "192.0.2.7")
+
+        for _ in range(FREE_FAILURES - 1):
+            with pytest.raises(LoginRefused):
+                await log_in("wrong")
+        await log_in(PASSWORD)  # resets the count
+        for _ in range(FREE_FAILURES + 1):  # the last one starts a hold
+            with pytest.raises(LoginRefused):
+                await log_in("wrong")
+        with pytest.raises(HeldBack):
+            await log_in(PASSWORD)  # not even tried while held
+        now[0] += timedelta(seconds=2)
+        return await log_in(PASSWORD)
+
+    logged_in = asyncio.run(attempts())
+    assert book.session(logged_in.token) == logged_in.session
     now[0] += timedelta(hours=13)  # longer than a shift
-    assert book.session(token) is None
+    assert book.session(logged_in.token) is None
+    book.close()
     store.close()
 
 

@@ -84,7 +84,7 @@ async def guard(request: web.Request, handler):
             raise web.HTTPSeeOther("/console/login")
         request[NURSE_KEY] = session
         # A live list ends when its session does (logged out, or past its shift).
-        request[changes.STILL_VALID_KEY] = lambda: book.session(token) is not None
+        request[changes.STILL_VALID_KEY] = lambda: book.alive(token)
         if request.method not in ("GET", "HEAD"):
             offered = request.headers.get("X-CSRF-Token")
             if offered is None:
