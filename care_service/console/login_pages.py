@@ -24,8 +24,8 @@ MAX_SLOWED = 1000
 SLOWED_KEY = web.AppKey("logins_slowed", list)  # [how many held-back answers are pausing now]
 
 i18n.add({
-    "login_held": ("For mange forsøk. Vent {seconds} sekunder og prøv igjen.",
-                   "Too many attempts. Wait {seconds} seconds and try again."),
+    # (a no-break space: the number and its unit on one line)
+    "login_held": ("For mange forsøk. Prøv igjen om {seconds}\u00a0s.", "Too many attempts. Try again in {seconds}\u00a0s."),
     "login_busy": ("Mange logger inn akkurat nå. Prøv igjen om et øyeblikk.",
                    "Many are logging in just now. Try again in a moment."),
 })
