@@ -30,11 +30,14 @@ from care_service.storage import ServiceStore
 NURSE, PASSWORD = "nina", "korrekt-hest-batteri"
 
 
-def log_in(service, username, password, source="127.0.0.1", cookies=None):
-    """A login from `source` with the browser's `cookies`: (status, headers, cookies set)."""
+def log_in(service, username, password, source="127.0.0.1", cookies=None, forwarded_for=None):
+    """A login from `source` with the browser's `cookies` (through a proxy on this machine
+    when `forwarded_for`): (status, headers, cookies set)."""
     connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=20, source_address=(source, 0))
     try:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
         connection.request("POST", "/console/login", urlencode({"username": username, "password": password}), headers)
@@ -156,6 +159,14 @@ def test_an_outsider_is_held_back_but_the_nurse_gets_in_from_her_own_browser(ser
     assert held and all(int(headers["Retry-After"]) >= 1 for headers in held)  # not even tried
     # Her own browser, with the right password: in, however the outsider fares.
     assert log_in(service, NURSE, PASSWORD, "127.0.0.1", her_browser)[0] == 303
+
+
+def test_behind_a_proxy_each_client_is_held_on_its_own(service):
+    # What the client wrote itself comes first; the proxy adds the address it saw last.
+    answers = [log_in(service, secrets.token_hex(4), "x" * 12, forwarded_for=f"198.51.100.{n}, 203.0.113.9")[0]
+               for n in range(FREE_FAILURES + 4)]
+    assert answers[:FREE_FAILURES + 1] == [401] * (FREE_FAILURES + 1) and 429 in answers
+    assert log_in(service, secrets.token_hex(4), "x" * 12, forwarded_for="203.0.113.9, 198.51.100.1")[0] == 401
 
 
 def test_the_name_under_attack_is_held_for_strangers_only_and_holds_grow(tmp_path):
