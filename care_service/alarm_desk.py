@@ -11,7 +11,7 @@ written when resolving goes to the hub as well. Nothing here deletes an alarm.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -59,6 +59,8 @@ class Alarm:
     acknowledged_by: str | None
     resolved_by: str | None
     note: str
+    on_the_way: str = ""  # a relative or neighbour who answered the hub's SMS "yes" ("Ola Nordmann (son)")
+    on_the_way_at: str = ""  # when they answered
 
     def json(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,14 +105,40 @@ class AlarmDesk:
                                 f"{mine} ORDER BY s.resolved_at DESC, s.resource_id DESC LIMIT :limit OFFSET :offset",
                                 {**args, "since": include_resolved_since, "offset": resolved_offset,
                                  "limit": -1 if resolved_limit is None else resolved_limit})  # -1: no limit
-        return out
+        return self._with_who_is_coming(out)
 
     def alarm(self, resource_id: str) -> Alarm:
         """The one alarm, by its id here, whatever its age or state."""
         found = self._select(f"WHERE r.id = :id AND {_IS_ALARM}", {"id": resource_id, "alarm_codes": fm.ALARM_CODES})
         if not found:  # no such resource, or a DetectedIssue that is not an alarm
             raise DeskError(f"no alarm {resource_id}")
-        return found[0]
+        return self._with_who_is_coming(found)[0]
+
+    def _with_who_is_coming(self, alarms: list[Alarm]) -> list[Alarm]:
+        """Each alarm not resolved, with the relative or neighbour who answered its SMS "yes"
+        (the hub's `alarm_taken_by_contact` step). Such steps come after their alarm, so only
+        the DetectedIssues stored since the oldest of these alarms are read (by the index on
+        type and time)."""
+        waiting = {a.uid: a for a in alarms if a.uid and a.state != "resolved"}
+        if not waiting:
+            return alarms
+        oldest = min(a.raised_at for a in waiting.values()).replace("Z", "+00:00")
+        try:
+            since = (datetime.fromisoformat(oldest) - timedelta(minutes=5)).isoformat(timespec="milliseconds")
+        except ValueError:
+            since = ""
+        coming: dict[str, tuple[str, str]] = {}
+        for body, in self.store.db.conn.execute(
+                "SELECT body FROM resources r WHERE r.type = 'DetectedIssue' AND r.last_updated >= ? "
+                "AND json_extract(r.body, '$.implicated') IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(r.body, "
+                "'$.code.coding') WHERE json_extract(value, '$.code') = 'alarm_taken_by_contact') "
+                "ORDER BY r.last_updated", (since.replace("+00:00", "Z"),)):
+            step = json.loads(body)
+            alarm_uid = step["implicated"][0].get("identifier", {}).get("value", "").removeprefix("urn:uuid:")
+            if alarm_uid in waiting:
+                coming[alarm_uid] = (step.get("detail", ""), step.get("identifiedDateTime", ""))
+        return [replace(a, on_the_way=coming[a.uid][0], on_the_way_at=coming[a.uid][1]) if a.uid in coming else a
+                for a in alarms]
 
     def _select(self, where: str, args: dict[str, Any]) -> list[Alarm]:
         out = []

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from devices.framed_device import SILENT_AFTER_HEARTBEATS, DeviceError, DeviceNotConnected, DeviceStatus, Identity
-from devices.modem import GsmModem, ModemDisconnected, ModemError, ModemInfo, Registration, SignalQuality
+from devices.modem import GsmModem, ModemDisconnected, ModemError, ModemInfo, OnSms, Registration, SignalQuality
 from vocabulary import Event, EventKind, utc_now
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,10 @@ class ModemDevice:
         check_interval_s: int = CHECK_INTERVAL_S,
         backoff_max: float = 30.0,
         command_timeout: float = 10.0,
+        on_sms: OnSms | None = None,
     ) -> None:
         self.port = port
+        self._on_sms = on_sms  # incoming SMS, handed over once stored (replies to an alarm's SMS)
         self._on_event = on_event
         self._on_status = on_status
         self._clock = clock
@@ -67,7 +69,7 @@ class ModemDevice:
         backoff = 0.5
         try:
             while True:
-                modem = GsmModem(self.port, command_timeout=self._timeout)
+                modem = GsmModem(self.port, command_timeout=self._timeout, on_sms=self._on_sms)
                 try:
                     info = await modem.open()
                     self._modem = modem

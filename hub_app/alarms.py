@@ -34,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import CarePlan
+from hub_app.sms_replies import read_reply, same_number, short_code
 from hub_app.store import AuditEntry, Store, StoreWriteError
 from vocabulary import PERSON_ALARM_KINDS, Event, EventKind
 
@@ -69,7 +70,12 @@ class AlarmView:
 
     @property
     def active(self) -> bool:
-        return self.state in ("countdown", "raised", "escalating")
+        return self.state in ("countdown", "raised", "escalating", "taken")
+
+    @property
+    def taken_by(self) -> str:
+        """The relative or neighbour who answered "yes" to the alarm's SMS and is on the way."""
+        return str(self.detail.get("taken_by", {}).get("name", "")) if self.state == "taken" else ""
 
 
 @dataclass(frozen=True)
@@ -375,7 +381,7 @@ class Alarms:
         row = self._row(uid)
         if row is None:
             raise AlarmError(f"no alarm {uid}")
-        if row["state"] not in ("raised", "escalating", "top_of_ladder"):
+        if row["state"] not in ("raised", "escalating", "taken", "top_of_ladder"):
             return self.view(row)  # acknowledged already (a repeat), or cancelled
         self._put(uid, type=row["type"], source=row["source"], state="acknowledged", step=row["step"],
                               next_at=None, detail=row["detail"], acknowledged_by=by, ended=True,
@@ -393,6 +399,73 @@ class Alarms:
         self._update_detail(uid, lambda detail: {**detail, "resolution": {"by": by, "note": note}},
                                         audit=AuditEntry("nurse", "alarm.resolved", subject=uid, detail={"by": by}))
         log.info("Alarm %s resolved by the care service", uid)
+
+    # -- a relative or neighbour answers the alarm's SMS ---------------------------------
+
+    async def sms_reply(self, number: str, text: str) -> str:
+        """An SMS to the hub: "JA" takes the alarm (the ladder waits for them, the resident is
+        told who is coming, the care service sees it, they get a word back), "NEI" moves the
+        ladder on at once. A sender not told of an open alarm is ignored (and audited): the
+        outcome says which ("taken", "declined", "unclear", "ambiguous", "ignored")."""
+        reply = read_reply(text)
+        candidates = []
+        for view in self.active():
+            for rung in view.detail.get("ladder", []):
+                if (rung.get("to") == "sms" and rung.get("name") != "on-call" and rung.get("name") in view.told
+                        and same_number(rung["phone"], number)):
+                    candidates.append((view, rung))
+        if reply.code:
+            candidates = [(view, rung) for view, rung in candidates if short_code(view.uid) == reply.code]
+        if not candidates:
+            self._store.audit(AuditEntry("system", "sms.reply_ignored",
+                                         detail={"reason": "not told of an open alarm", "answer": reply.answer}))
+            log.info("An SMS came from a number not told of an open alarm; ignored")
+            return "ignored"
+        name = candidates[0][1]["name"]
+        if reply.answer is None or len(candidates) > 1:
+            codes = " eller ".join(f"JA {short_code(view.uid)}" for view, _ in candidates)
+            self._spawn(self._tell(number, f"Vi forsto ikke svaret. Svar {codes} hvis du drar til {self._name} nå, "
+                                           f"eller NEI og koden hvis du ikke kan." if len(candidates) > 1 else
+                                           f"Vi forsto ikke svaret. Svar JA hvis du drar til {self._name} nå, NEI hvis "
+                                           f"du ikke kan."))
+            return "ambiguous" if len(candidates) > 1 else "unclear"
+        view, rung = candidates[0]
+        row = self._row(view.uid)
+        assert row is not None
+        contact = next((c for c in (self.plan.contacts if self.plan else ()) if c.name == name), None)
+        relation = contact.relation if contact else ""
+        if reply.answer == "no":
+            self._update_detail(view.uid, lambda d: d, events=[self._marker(
+                view.uid, row["type"], row["source"], "alarm_declined_by_contact", {"by": name})],
+                audit=AuditEntry("system", "alarm.declined_by_contact", subject=view.uid, detail={"by": name}),
+                outbox_priority=ALARM_PRIORITY)
+            log.info("Alarm %s: a contact cannot come; the next step now", view.uid)
+            current = self._row(view.uid)
+            ladder = current["detail"].get("ladder", [])
+            if current["step"] < len(ladder) and ladder[current["step"]].get("name") == name and \
+                    view.state in ("escalating", "taken"):
+                await self._climb(current)  # their step: the next one now, not after the wait
+            return "declined"
+        now = self._clock()
+        taken_minutes = self.plan.taken_minutes if self.plan else 45
+        detail = {**row["detail"], "taken_by": {"name": name, "relation": relation, "at": now.isoformat()}}
+        self._put(view.uid, type=row["type"], source=row["source"], state="taken", step=row["step"],
+                  next_at=now + timedelta(minutes=taken_minutes), detail=detail,
+                  events=[self._marker(view.uid, row["type"], row["source"], "alarm_taken_by_contact",
+                                       {"by": name, "relation": relation})],
+                  outbox_priority=ALARM_PRIORITY,
+                  audit=AuditEntry("system", "alarm.taken_by_contact", subject=view.uid, detail={"by": name}))
+        log.info("Alarm %s taken by a contact, who is on the way", view.uid)
+        self._on_change(self.get(view.uid))
+        self._spawn(self._tell(number, f"Takk, {name}. Hjemmetjenesten vet at du drar til {self._name}. "
+                                       f"Ring 113 hvis det haster."))
+        return "taken"
+
+    async def _tell(self, number: str, text: str) -> None:
+        try:
+            await self._send_sms(number, text)
+        except Exception as exc:  # a word back that cannot go is said; the alarm is what matters
+            log.warning("An SMS answer to a contact could not be sent: %s", exc)
 
     # -- time ----------------------------------------------------------------------------
 
@@ -450,7 +523,7 @@ class Alarms:
 
     # -- SMS -----------------------------------------------------------------------------
 
-    def _text(self, alarm_type: str, raised_at: datetime) -> str:
+    def _text(self, alarm_type: str, raised_at: datetime, code: str = "") -> str:
         what = {"help_button": "trykket på alarmknappen", "fall": "kan ha falt", "out_of_bed_at_night":
                 "har vært oppe av sengen lenge i natt", "inactivity": "har ikke vært aktiv på lenge",
                 "door_open_at_night": "har åpnet ytterdøra i natt og er kanskje ute",
@@ -461,6 +534,9 @@ class Alarms:
                 "store_replaced": "har en hub som måtte starte med nytt lager (det gamle var skadet eller borte)",
                 "storage_low": "har en hub som snart er full (lite ledig lagringsplass)"}.get(alarm_type, "har en alarm")
         local = raised_at.astimezone(self._zone)
+        if code:  # a relative or neighbour on the ladder: they can take the alarm by answering (one SMS long)
+            return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Svar JA {code} hvis du drar til "
+                    f"{self._name} nå, NEI {code} hvis du ikke kan. Hjemmetjenesten er varslet.")
         return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
                 f"Kan du, ring {self._name} eller hjemmetjenesten.")
 
@@ -482,7 +558,8 @@ class Alarms:
             assert row is not None
             raised = datetime.fromisoformat(row["detail"].get("raised_at", row["created_at"]))
             try:
-                await self._send_sms(phone, self._text(alarm_type, raised))
+                code = short_code(uid) if name != "on-call" else ""
+                await self._send_sms(phone, self._text(alarm_type, raised, code))
             except Exception as exc:  # no modem, no network: said once, tried again later
                 reason = str(exc) or type(exc).__name__
                 if name in row["detail"].get("sms_failed", []):

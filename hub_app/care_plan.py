@@ -105,6 +105,7 @@ class CarePlan:
     limits: dict[str, Limits] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     night: Night = field(default_factory=Night)
     inactivity_hours: float = 4.0  # no activity for this long in the day: an alarm
+    taken_minutes: int = 45  # an alarm a relative took ("JA") and nobody closed this long climbs on
     consent: dict[str, Consent] = field(default_factory=dict)
 
     def consented(self, feature: str) -> bool:
@@ -127,6 +128,7 @@ class CarePlan:
             "check_in": items(self.check_ins), "contact": items(self.contacts),
             "limits": {m: {"green": list(lim.green), "yellow": list(lim.yellow)} for m, lim in self.limits.items()},
             "night": _plain(asdict(self.night)), "inactivity": {"hours": self.inactivity_hours},
+            **({"ladder": {"taken_minutes": self.taken_minutes}} if self.taken_minutes != 45 else {}),
             "consent": {f: asdict(entry) for f, entry in self.consent.items()},
         }
 
@@ -226,7 +228,7 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     """A valid CarePlan from a plan document, or PlanError listing every problem."""
     c = _Checker()
     top = c.table(raw, "the plan", ("version", "medication", "measurement", "check_in", "contact", "limits", "night",
-                                    "inactivity", "consent"), required=("version",))
+                                    "inactivity", "ladder", "consent"), required=("version",))
     if top is None:
         raise PlanError(source, c.problems)
     version = c.integer(top, "version", "the plan", 1, 2**31)
@@ -337,6 +339,11 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     if raw_inactivity is not None and c.table(raw_inactivity, "[inactivity]", ("hours",)) is not None:
         inactivity = c.number(raw_inactivity, "hours", "[inactivity]", 0.5, 24, 4.0)
 
+    taken_minutes = 45
+    raw_ladder = top.get("ladder")
+    if raw_ladder is not None and c.table(raw_ladder, "[ladder]", ("taken_minutes",)) is not None:
+        taken_minutes = c.integer(raw_ladder, "taken_minutes", "[ladder]", 5, 240, 45)
+
     consent: dict[str, Consent] = {}
     raw_consent = top.get("consent", {})
     if c.table(raw_consent, "[consent]", CONSENT_FEATURES) is not None:
@@ -366,7 +373,8 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
         raise PlanError(source, c.problems)
     return CarePlan(version=version, medications=tuple(medications), measurements=tuple(measurements),
                     check_ins=tuple(check_ins), contacts=tuple(sorted(contacts, key=lambda x: x.order)),
-                    limits=limits, night=night, inactivity_hours=inactivity, consent=consent)
+                    limits=limits, night=night, inactivity_hours=inactivity, consent=consent,
+                    taken_minutes=taken_minutes)
 
 
 def _slug(text: str) -> str:

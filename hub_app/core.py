@@ -17,6 +17,7 @@ import concurrent.futures
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -141,6 +142,7 @@ UNREACHABLE_ALARM_AFTER = timedelta(minutes=30)  # a configured care service sil
 WAKE_AT_LEAST_S = 0.05  # a wake-up never comes at once: a look that wakes itself must not spin
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 SYNC_BATCH = 100  # outbox items a batch Bundle carries
+SMS_NAMESPACE = uuid.UUID("5b1f6c2e-8d7a-4e90-a3c1-6f2d9e4b7a15")  # an incoming SMS's identity, once stored
 REACTION_RETRY_S = 2.0  # a reaction that failed is tried again this soon (and at every look)
 
 
@@ -306,6 +308,7 @@ class Core:
             store,
             on_event=self._device_event,
             on_unstored=self._device_event_unstored,
+            on_sms=self._modem_sms,
             on_problems=self._apply_problems,
             device_options=self._device_options,
             outbox_priority=self._outbox_priority,
@@ -984,6 +987,29 @@ class Core:
             await running.alarms.start(alarm_type, event.source, detail, key=f"device/{event.uid}")
         elif event.kind == EventKind.ACTIVITY:
             self._spawn(self.tick())  # not awaited: a look redoing this reaction holds the look's lock
+
+    async def _modem_sms(self, sms) -> None:
+        """The modem's incoming SMS (devices.modem.IncomingSms). Each part of a long one is
+        kept; an answer ("JA", "NEI") is in the first, so only that one is read."""
+        if sms.part is not None and sms.part.sequence > 1:
+            await self.sms_received(sms.number, sms.text, sms.received_at, read=False)
+        else:
+            await self.sms_received(sms.number, sms.text, sms.received_at)
+
+    async def sms_received(self, number: str, text: str, received_at: datetime, read: bool = True) -> str:
+        """An SMS the modem received: kept first (the modem deletes it only after this
+        returns), once however often the modem hands it over, then read as an answer to
+        an alarm. The number and text stay out of the log above debug."""
+        uid = str(uuid.uuid5(SMS_NAMESPACE, f"{number}/{received_at.isoformat()}/{text}"))
+        event = Event(EventKind.DEVICE, "sms_received", "modem", received_at, {"from": number, "text": text}, uid=uid)
+        _stored, new = self._store().record_event_once(event)
+        if not new:
+            return "seen"
+        log.info("An SMS came in")
+        if not read:
+            return "kept"
+        log.debug("SMS from %s: %r", number, text)
+        return await self._running.alarms.sms_reply(number, text)
 
     async def _missed_dose(self, event: Event) -> None:
         await self._running.alarms.start("missed_dose", event.source, {"dose": event.uid,

@@ -57,9 +57,15 @@ def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[s
         # each as a DetectedIssue naming the alarm it is about.
         alarm_type = event.data.get("alarm_type", event.type)
         detail = event.type.replace("_", " ") if "alarm" in event.data else ""
+        if event.type == "alarm_taken_by_contact":  # what the nurse reads on the alarm: who is coming
+            relation = f" ({event.data['relation']})" if event.data.get("relation") else ""
+            detail = f"{event.data.get('by', '')}{relation}"
         issue = fm.detected_issue(event.uid, alarm_type, event.occurred_at, where.patient, where.hub, detail)
         if "alarm" in event.data:
             issue["implicated"] = [{"identifier": fm.identifier(event.data["alarm"])}]
+            # Which step of the alarm's story this is, in words a reader can search for.
+            issue["code"]["coding"].append({"system": fm.EVENT_CODES, "code": event.type,
+                                            "display": event.type.replace("_", " ")})
         return [issue]
     # Reminders and everything else that reaches the outbox: the service's record of what happened.
     return [fm.detected_issue(event.uid, event.type, event.occurred_at, where.patient, where.hub,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
@@ -68,10 +68,12 @@ class SerialDevices:
         device_options: dict | None = None,
         outbox_priority: Callable[[Event], int | None] = lambda event: None,
         on_unstored: Callable[[Event], None] = lambda event: None,
+        on_sms: Callable[[Any], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._on_event = on_event
         self._on_unstored = on_unstored
+        self._on_sms = on_sms  # the modem's incoming SMS
         self._on_problems = on_problems
         self._outbox_priority = outbox_priority
         self._options = device_options or {}
@@ -96,6 +98,7 @@ class SerialDevices:
         options = dict(self._options)
         if kind == "gsm_modem":
             options.pop("retry_base", None)  # the framing's retransmission: not AT commands
+            options["on_sms"] = self._on_sms
         if kind == "sensor_receiver":
             options["on_sensors"] = lambda sensors: self._refresh_problems()
         return DEVICE_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **options)

@@ -3,6 +3,9 @@ a clock the test moves, and a simulated modem and sensor receiver on pseudo-term
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
 from plan_helpers import PLANS, Clock, start_core, store_rows, wait_as_time_passes, wait_for
 
@@ -581,3 +584,95 @@ def test_a_neighbour_the_plan_asks_first_for_a_fall_comes_before_the_son_for_a_f
     ladders = {a.type: [r.get("name", r["to"]) for r in a.detail["ladder"]] for a in (fall, help_press)}
     assert ladders == {"fall": ["care_service", "Nabo Berit", "Ola Nordmann", "on-call"],
                        "help_button": ["care_service", "Ola Nordmann", "Nabo Berit", "on-call"]}
+
+
+# -- a relative answers the alarm's SMS -------------------------------------------------------------
+
+OLA = "+4791234567"
+
+
+def ola_told(home, core, clock):
+    """Help pressed, the service reached and silent for five minutes: Ola gets the SMS."""
+    core.care_link = CareLinkState(reachable=True, reason="")
+    uid = core.call(core.raise_help_alarm, "screen").uid
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    wait_for(lambda: active(core)[0].told == ("Ola Nordmann",), what="Ola's SMS")
+    return uid
+
+
+def test_a_relative_who_answers_ja_takes_the_alarm_and_everyone_knows(home, clock):
+    from hub_app.sms_replies import short_code
+
+    core = home.start()
+    uid = ola_told(home, core, clock)
+    [sms] = home.sms_to(OLA)
+    assert f"Svar JA {short_code(uid)} hvis du drar til Kari nå, NEI {short_code(uid)} hvis du ikke kan." in sms.text
+    assert core.call(core.sms_received, "+47 912 34 567", "  ja!! ", clock.now) == "taken"
+    [alarm] = active(core)
+    assert alarm.state == "taken" and alarm.taken_by == "Ola Nordmann"
+    wait_for(lambda: len(home.sms_to(OLA)) == 2, what="Ola's word back")
+    assert home.sms_to(OLA)[1].text.startswith("Takk, Ola Nordmann. Hjemmetjenesten vet at du drar til Kari.")
+    taken = [e for e in core.call(core.recent_events, 20) if e.type == "alarm_taken_by_contact"]
+    assert [e.data for e in taken] == [{"alarm": uid, "alarm_type": "help_button", "by": "Ola Nordmann", "relation": "son"}]
+    clock.advance(minutes=30)  # the ladder waits for him: nobody else is bothered
+    core.call(core.tick)
+    assert home.sms_to(ON_CALL) == [] and active(core)[0].state == "taken"
+    clock.advance(minutes=15)  # not closed in the plan's 45 minutes: it climbs on as before
+    core.call(core.tick)
+    wait_for(lambda: len(home.sms_to(ON_CALL)) == 1, what="the on-call phone, as the ladder goes on")
+    assert core.call(core.acknowledge_alarm, uid, "Sykepleier Nina").state == "acknowledged"  # the nurse takes over
+
+
+def test_nei_moves_the_ladder_on_at_once(home, clock):
+    core = home.start()
+    ola_told(home, core, clock)
+    assert core.call(core.sms_received, OLA, "Nei, kan ikke", clock.now) == "declined"
+    wait_for(lambda: len(home.sms_to(ON_CALL)) == 1, what="the next step at once")
+    assert active(core)[0].step == 2
+
+
+@pytest.mark.parametrize("number,text", [("+4798765432", "JA"), ("+4722222222", "ja")])
+def test_a_ja_from_a_number_not_told_of_the_alarm_changes_nothing(home, clock, number, text):
+    core = home.start()
+    ola_told(home, core, clock)  # Berit has no consent, so she was never told; a stranger neither
+    assert core.call(core.sms_received, number, text, clock.now) == "ignored"
+    assert active(core)[0].state == "escalating"
+    assert "sms.reply_ignored" in [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
+
+
+def test_a_ja_after_the_alarm_is_closed_changes_nothing_and_an_sms_is_kept_once(home, clock):
+    core = home.start()
+    uid = ola_told(home, core, clock)
+    core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")
+    assert core.call(core.sms_received, OLA, "JA", clock.now) == "ignored"
+    assert core.call(core.sms_received, OLA, "JA", clock.now) == "seen"  # handed over twice: kept once
+    assert store_rows(core, "SELECT count(*) AS n FROM events WHERE type = 'sms_received'") == [{"n": 1}]
+
+
+def test_with_two_alarms_open_the_code_says_which_one_and_without_it_ola_is_asked(home, clock):
+    from hub_app.sms_replies import short_code
+
+    core = home.start()
+    first = ola_told(home, core, clock)
+    second = core.call(core.raise_help_alarm, "screen").uid
+    clock.advance(minutes=5)
+    core.call(core.tick)
+    wait_for(lambda: all("Ola Nordmann" in a.told for a in active(core)), what="Ola's second SMS recorded")
+    assert core.call(core.sms_received, OLA, "ja", clock.now) == "ambiguous"
+    wait_for(lambda: len(home.sms_to(OLA)) == 3, what="the question back")
+    assert f"JA {short_code(first)}" in home.sms_to(OLA)[2].text and f"JA {short_code(second)}" in home.sms_to(OLA)[2].text
+    assert core.call(core.sms_received, OLA, f"ja {short_code(second).lower()}", clock.now + timedelta(seconds=1)) == "taken"
+    states = {a.uid: a.state for a in active(core)}
+    assert states == {first: "escalating", second: "taken"}
+
+
+def test_ola_answers_from_his_phone_through_the_modem_and_the_sms_is_deleted_once_kept(home, clock):
+    core = home.start()
+    uid = ola_told(home, core, clock)
+    home.host.call(home.modem.deliver_sms, OLA, "Ja, jeg kommer!")
+    wait_for(lambda: active(core)[0].state == "taken", timeout=15, what="the modem's SMS read as Ola's answer")
+    assert active(core)[0].taken_by == "Ola Nordmann" and active(core)[0].uid == uid
+    wait_for(lambda: home.host.call(lambda: not home.modem.stored), what="the SMS deleted from the modem")
+    kept = store_rows(core, "SELECT data FROM events WHERE type = 'sms_received'")
+    assert [json.loads(row["data"]) for row in kept] == [{"from": OLA, "text": "Ja, jeg kommer!"}]

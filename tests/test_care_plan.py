@@ -88,7 +88,7 @@ def test_a_plan_needs_a_version_and_known_sections():
         parse_plan({"medicaton": []})
     assert caught.value.problems == [
         "the plan: unknown key 'medicaton' (allowed: version, medication, measurement, check_in, contact, limits, "
-        "night, inactivity, consent)", "the plan: 'version' is missing", "the plan.version = None: must be a whole "
+        "night, inactivity, ladder, consent)", "the plan: 'version' is missing", "the plan.version = None: must be a whole "
         "number from 1 to 2147483648"]
 
 

@@ -45,6 +45,7 @@ i18n.add({
     "note": ("Hva ble gjort", "What was done"), "no_alarms": ("Ingen alarmer nå.", "No alarms now."),
     "resident": ("Bruker", "Resident"), "kind": ("Hva", "What"), "age": ("Siden", "Since"),
     "state": ("Status", "State"), "taken_by": ("Tatt av {name}", "Taken by {name}"),
+    "on_the_way": ("{who} er på vei, {time}", "{who} is on the way, {time}"),
     "resolved_by": ("Løst av {name}", "Resolved by {name}"),
     "live_lost": ("Mistet forbindelsen – prøver igjen …", "Connection lost – trying again …"),
     "sound_on": ("Slå på lyd", "Turn sound on"), "sound_is_on": ("Lyd er på", "Sound is on"),
@@ -78,7 +79,8 @@ async def alarm_list(request: web.Request) -> web.Response:
     lang = i18n.language_of(request)
     words = {k: v for k, v in i18n.catalogue(lang).items()
              if k.startswith(("kind.", "state.")) or k in ("escalated", "acknowledge", "resolve", "note", "no_alarms",
-                                                          "taken_by", "resolved_by", "live_lost", "minutes_ago",
+                                                          "taken_by", "on_the_way", "resolved_by", "live_lost",
+                                                          "minutes_ago",
                                                           "just_now", "sound_is_on", "call.incoming", "call.join")}
     return render(request, "alarms.html", alarms=listed, calls=call_pages.calling_now(request),
                   words=json.dumps(words), resolved_page=page,

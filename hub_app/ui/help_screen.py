@@ -42,6 +42,10 @@ class HelpScreen(QWidget):
             self.title.setText(self.tr("Help is on the way: {name}").format(name=alarm.acknowledged_by))
             self.body.setText(self.tr("{name} has your alarm and will contact you.\n\n"
                                       "If you can, sit down and stay where you are.").format(name=alarm.acknowledged_by))
+        elif alarm.state == "taken":
+            self.title.setText(self.tr("{name} is coming").format(name=alarm.taken_by))
+            self.body.setText(self.tr("{name} answered the message and is on the way. The home-care service knows.\n\n"
+                                      "If you can, sit down and stay where you are.").format(name=alarm.taken_by))
         elif alarm.state == "top_of_ladder":
             self.title.setText(self.tr("Nobody has answered yet"))
             self.body.setText(self.tr("If you can, phone the home-care service, or 113 if it is an emergency."))

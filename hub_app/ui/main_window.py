@@ -188,6 +188,8 @@ class MainWindow(QStackedWidget):
         raised = datetime.fromisoformat(alarm.detail.get("raised_at")) if alarm.detail.get("raised_at") else None
         self.help.show_alarm(alarm, (raised or datetime.now(self._zone)).astimezone(self._zone))
         self.setCurrentWidget(self.help)
+        if alarm.state == "taken":  # a relative or neighbour answered "yes": said aloud too
+            self.speaker.say(self.help.title.text())
 
     # -- messages from the home-care service ----------------------------------------------
 

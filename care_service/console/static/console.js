@@ -49,6 +49,12 @@ function card(alarm, words) {
   let state = say(words, "state." + alarm.state);
   if (alarm.escalated && alarm.state === "open") state += " · " + words.escalated;
   if (alarm.state === "acknowledged") state += " · " + say(words, "taken_by", {name: alarm.acknowledged_by});
+  if (alarm.on_the_way && alarm.state !== "resolved") {
+    const at = new Date(alarm.on_the_way_at);
+    const time = isNaN(at) ? "" : at.toLocaleTimeString(document.documentElement.lang || undefined,
+                                                        {hour: "2-digit", minute: "2-digit"});
+    state += " · " + say(words, "on_the_way", {who: alarm.on_the_way, time: time});
+  }
   const node = element("article", {class: classes.join(" "), "data-id": alarm.id},
     element("div", {class: "what"}, element("strong", {}, say(words, alarm.kind_key)), " ", link),
     element("div", {class: "when"}, element("time", {datetime: alarm.raised_at}, age(words, alarm.raised_at))),

@@ -332,6 +332,18 @@ If you can, sit down and stay where you are.</source>
 Hvis du kan, sett deg ned og bli der du er.</translation>
     </message>
     <message>
+        <source>{name} is coming</source>
+        <translation>{name} kommer</translation>
+    </message>
+    <message>
+        <source>{name} answered the message and is on the way. The home-care service knows.
+
+If you can, sit down and stay where you are.</source>
+        <translation>{name} har svart på meldingen og er på vei. Hjemmetjenesten vet om det.
+
+Hvis du kan, sett deg ned og bli der du er.</translation>
+    </message>
+    <message>
         <source>Nobody has answered yet</source>
         <translation>Ingen har svart ennå</translation>
     </message>
