@@ -5,6 +5,7 @@
   add-nurse USERNAME --data-dir DIR                 a nurse (asks for the password twice)
   add-hub RESIDENT-NAME --data-dir DIR              a resident and their hub: prints the
                                                     hub's credential (once) and the resident's id
+  revoke-hub RESIDENT-ID --data-dir DIR             the resident's hub credential refused from now on
 """
 
 from __future__ import annotations
@@ -45,8 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     nurse.add_argument("username")
     nurse.add_argument("--name", default="", help='the name residents are told ("Sykepleier Nina"); default the user name')
     nurse.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    nurse.add_argument("--reset-password", action="store_true",
+                       help="the nurse exists: give her a new password (her name stays unless --name is given)")
     hub = commands.add_parser("add-hub", parents=[data], help="add a resident and their hub; prints the credential")
     hub.add_argument("resident_name", metavar="RESIDENT-NAME")
+    hub.add_argument("--same-name", action="store_true",
+                     help="add this resident although one with the same name is there (two people may share a name)")
+    revoke = commands.add_parser("revoke-hub", parents=[data],
+                                 help="revoke a resident's hub credential (a lost or stolen tablet): refused at once")
+    revoke.add_argument("resident_id", metavar="RESIDENT-ID", help="the resident's id, as add-hub printed it")
     return parser
 
 
@@ -114,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, sqlite3.Error) as problem:
         return _failed(f"the data folder {args.data_dir} cannot be used ({_why(problem)}); nothing was changed.")
     try:
+        if args.command == "add-nurse" and store.nurse_exists(args.username) and not args.reset_password:
+            return _failed(f"a nurse {args.username} exists already; nothing was changed. To give her a new "
+                           "password, add --reset-password.")
+        if args.command == "add-nurse" and args.reset_password and not store.nurse_exists(args.username):
+            return _failed(f"there is no nurse {args.username} to give a new password; nothing was changed.")
         if args.command == "add-nurse":
             if args.password_stdin:
                 password = sys.stdin.readline().rstrip("\n")
@@ -132,10 +145,25 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"welfare-care-service: a password needs at least {MIN_PASSWORD} characters; nothing was changed.",
                       file=sys.stderr)
                 return EXIT_FAILED
+            if args.reset_password:
+                store.set_nurse_password(args.username, password, args.name)
+                print(f"nurse {args.username} has a new password")
+                return EXIT_OK
             store.add_nurse(args.username, password, args.name)
             print(f"nurse {args.username} added")
             return EXIT_OK
-        token, patient_id = store.add_hub(args.resident_name)
+        if args.command == "revoke-hub":
+            if not store.revoke_hub_of(args.resident_id):
+                return _failed(f"no hub credential in use for the resident {args.resident_id}; nothing was changed.")
+            print(f"the hub credential of resident {args.resident_id} is revoked: refused from now on")
+            return EXIT_OK
+        name = " ".join(args.resident_name.split())
+        if not name:
+            return _failed("a resident needs a name; nothing was added.")
+        if store.residents_named(name) and not args.same_name:
+            return _failed(f"a resident named {name!r} is there already; nothing was added. If this is another "
+                           "person with the same name, add --same-name.")
+        token, patient_id = store.add_hub(name)
         print(f"resident id: {patient_id}")
         print(f"hub credential (shown once; put it in the hub's credential file): {token}")
         return EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import uuid
@@ -92,7 +93,15 @@ class Hub:
 class ServiceStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Residents' health data: the folder closed to others, the database (and the WAL
+        # SQLite makes with its mode) readable by the service's user only, whatever the umask.
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.path.parent, 0o700)
+        try:
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        os.chmod(self.path, 0o600)
         conn = sqlite3.connect(self.path, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.db.conn.execute("PRAGMA journal_mode=WAL")
@@ -114,6 +123,19 @@ class ServiceStore:
         self.db.conn.close()
 
     # -- residents, hubs, nurses -----------------------------------------------------------
+
+    def residents_named(self, name: str) -> list[str]:
+        """The ids of the residents with this name (two people may share one)."""
+        return [row[0] for row in self.db.conn.execute("SELECT id FROM patients WHERE name = ?", (name,))]
+
+    def nurse_exists(self, username: str) -> bool:
+        return self.db.conn.execute("SELECT 1 FROM nurses WHERE username = ?", (username,)).fetchone() is not None
+
+    def set_nurse_password(self, username: str, password: str, display_name: str = "") -> None:
+        """A new password for a nurse who exists; her name stays unless a new one is given."""
+        with self.db.conn:
+            self.db.conn.execute("UPDATE nurses SET password_hash = ?, display_name = coalesce(?, display_name) "
+                                 "WHERE username = ?", (_hasher.hash(password), display_name.strip() or None, username))
 
     def add_hub(self, resident_name: str) -> tuple[str, str]:
         """A resident and their hub: (the hub's credential, shown once; the resident's id)."""
