@@ -221,3 +221,27 @@ def test_a_fall_from_the_sensor_reaches_the_console_and_the_nurse_answer_reaches
         host.run(receiver.stop())
         receiver.port.close()
         host.stop()
+
+
+def test_the_list_says_who_is_on_the_way_and_a_session_ended_elsewhere_goes_to_the_login(browser, home):
+    from hub_app.outbound import Addresses, resources_for
+    from vocabulary import Event, EventKind
+
+    service, core, _changes = home
+    page = page_for(browser)
+    log_in(page, service.url, NURSE, PASSWORD)
+    page.wait_for_selector("body[data-alarms-shown='0']", state="attached")
+    event = core.call(core.raise_help_alarm, "pendant")
+    page.locator("article.alarm.open").wait_for(timeout=5000)
+    # Ola answered the hub's SMS "JA": the step the hub sends, as the service keeps it.
+    [patient] = [p["id"] for p in service.store.patients()]
+    taken = Event(EventKind.ALARM, "alarm_taken_by_contact", "hub", core.clock(),
+                  {"alarm": event.uid, "alarm_type": "help_button", "by": "Ola Nordmann", "relation": "sønn"})
+    [issue] = resources_for(taken, core.plan, Addresses(patient=f"Patient/{patient}", hub=f"Device/hub-{patient}"))
+    service.on_service(lambda: service.store.create(issue, patient, "urn:ietf:rfc:3986|" + issue["identifier"][0]["value"]))
+    page.wait_for_selector("article.alarm.open >> text=Ola Nordmann (sønn) er på vei", timeout=5000)
+    shot(page, "console-alarm-relative-on-the-way-nb")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    page.context.request.post(f"{service.url}/console/logout", form={"csrf": csrf})  # the same browser, elsewhere
+    page.wait_for_url(f"{service.url}/console/login", timeout=10000)
+    page.context.close()

@@ -131,7 +131,14 @@ function liveAlarms() {
   });
   const callList = document.getElementById("call-list");
   source.addEventListener("calls", event => showCalls(callList, JSON.parse(event.data), words));
-  source.onerror = () => { document.getElementById("live-lost").hidden = false; };
+  source.onerror = () => {
+    document.getElementById("live-lost").hidden = false;
+    // The list also ends when the session does (logged out elsewhere, the shift over):
+    // then the login page, not "trying again" for ever on a shared screen.
+    fetch("/console", {headers: {Accept: "application/json"}, redirect: "manual"}).then(answer => {
+      if (answer.status === 401 || answer.type === "opaqueredirect") location.assign("/console/login");
+    }).catch(() => {});
+  };
   list.addEventListener("submit", event => { event.preventDefault(); act(event.target); });
   setInterval(() => list.querySelectorAll("time").forEach(node => {
     node.textContent = age(words, node.getAttribute("datetime"));
