@@ -676,3 +676,16 @@ def test_ola_answers_from_his_phone_through_the_modem_and_the_sms_is_deleted_onc
     wait_for(lambda: home.host.call(lambda: not home.modem.stored), what="the SMS deleted from the modem")
     kept = store_rows(core, "SELECT data FROM events WHERE type = 'sms_received'")
     assert [json.loads(row["data"]) for row in kept] == [{"from": OLA, "text": "Ja, jeg kommer!"}]
+
+
+def test_a_long_answer_in_two_parts_is_read_from_its_first(home, clock):
+    core = home.start()
+    ola_told(home, core, clock)
+    text = "JA, jeg kommer så fort jeg kan. " + "Jeg er i bilen nå og er der om et kvarter, kanskje litt mer. " * 3
+    assert len(home.host.call(home.modem.deliver_sms, OLA, text)) == 2  # the phone sent it in two parts
+    wait_for(lambda: active(core)[0].state == "taken", timeout=15, what="the answer read from the first part")
+    wait_for(lambda: len(store_rows(core, "SELECT uid FROM events WHERE type = 'sms_received'")) == 2,
+             what="both parts kept")
+    wait_for(lambda: len(home.sms_to(OLA)) == 2, what="the word back to Ola")
+    core.call(core.tick)
+    assert [sms.text[:4] for sms in home.sms_to(OLA)] == ["Tryg", "Takk"]  # the second part asked nothing back
