@@ -98,6 +98,7 @@ OnSms = Callable[[IncomingSms], Awaitable[None]]
 # The character set the hub reads in: every text comes as one line of hex, so a reply
 # "OK" is never taken for a result code and spacing survives (doc, section 10).
 READ_CHARSET = "UCS2"
+IDLE_LOOK_S = 0.25  # how often the idle modem's input is looked at for a new-SMS indication
 
 
 class ModemError(Exception):
@@ -577,17 +578,12 @@ class GsmModem:
                     del link.buffer[: self._take_indications(link.buffer)]
                 continue
             self._mail.clear()
-            waits = [
-                asyncio.ensure_future(link.wait(self._next_sweep - loop.time())),
-                asyncio.ensure_future(self._mail.wait()),
-            ]
-            try:
-                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for waiting in waits:
-                    waiting.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                        await waiting
+            # Looked at again every IDLE_LOOK_S: waiting on the link itself from a second
+            # task lost a wakeup now and then (bytes that came before that wait began, or
+            # the command reader's own wait clearing it), and an SMS then waited for the sweep.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._mail.wait(),
+                                       timeout=max(min(IDLE_LOOK_S, self._next_sweep - loop.time()), 0.0))
 
     async def _sweep(self) -> None:
         async with self._lock:

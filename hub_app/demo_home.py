@@ -42,7 +42,8 @@ kind = "blood_pressure"
 times = ["08:30"]
 
 [[contact]]
-name = "Ola (sønn)"
+name = "Ola Nordmann"
+relation = "sønn"
 phone = "+4791234567"
 consent = true
 

@@ -238,16 +238,31 @@ class Scenario:
         self.clock.advance(minutes=5)
         self.home.heard_from_all()  # the devices went on talking during those minutes
         self.tick()
-        self.until(lambda: len(self.home.sms()) > sent_before + 1, "the next rung of the ladder")
-        self.timeline(f"5 minutes and no acknowledgement: the ladder climbs; SMS to {self.home.sms()[-1].number} "
+        # Ola's SMS for this fall (the red reading's ladder may be sending at the same time).
+        self.until(lambda: any("Svar JA" in s.text and "kan ha falt" in s.text for s in self.home.sms()[sent_before:]),
+                   "the next rung of the ladder")
+        to_ola = next(s for s in self.home.sms()[sent_before:] if "Svar JA" in s.text and "kan ha falt" in s.text)
+        self.timeline(f"5 minutes and no acknowledgement: the ladder climbs; SMS to {to_ola.number} "
                       "(Ola, who consented)")
         self.shot("fall-escalating", f"resident told: \"{w.help.title.text()}\" \"{w.help.body.text()}\"")
+        self.until(lambda: any("Ola Nordmann" in a.told for a in self.core.call(self.core.active_alarms)
+                               if a.type == "fall"), "Ola's SMS recorded with the alarm")
+        code = to_ola.text.split("Svar JA ", 1)[1].split()[0]  # he has had more than one alarm's SMS today
+        answer = f"Ja {code}, jeg kommer"
+        home.host.call(home.modem.deliver_sms, to_ola.number, answer)
+        self.until(lambda: w.help.title.text().startswith("Ola"), "Ola's answer on the resident's screen")
+        self.timeline(f"Ola answers \"{answer}\" from his phone; the hub reads it through the modem, the "
+                      f"ladder waits for him, and the resident is told (aloud too): \"{w.help.title.text()}\"")
+        self.shot("fall-ola-coming", f"resident told: \"{w.help.title.text()}\"")
         self.service.start()
         self.timeline("the care service is back; the hub hears it at its next heartbeat and sends what waited, "
                       "alarms first")
         uid = next(a.uid for a in self.core.call(self.core.active_alarms) if a.type == "fall")
         alarm = self.at_console(uid)
-        self.console_shot("console-fall", "the fall on the nurse's console after the outage", "article.alarm.open")
+        wait(lambda: next(a for a in self.nurse.alarms() if a["uid"] == uid)["on_the_way"], "Ola's answer at the service")
+        coming = next(a for a in self.nurse.alarms() if a["uid"] == uid)["on_the_way"]
+        self.console_shot("console-fall", f"the fall on the nurse's console after the outage: {coming} is on the way",
+                          "article.alarm.open >> text=er på vei")
         self.nurse.acknowledge(alarm["id"])
         # The hub's event channel reconnects after the outage with its backoff (at most 30 s).
         self.until(lambda: w.help.title.text().endswith(NURSE_NAME), "the acknowledgement", timeout=45)

@@ -49,6 +49,8 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
                  "stored: dose dose_taken from dispenser:OD2400117", 'DOSE_TAKEN ends the reminder: "Takk.',
                  "stored: alarm fall from sensor:00D4E5F6", '"Går det bra?"', 'resident pressed "I\'m OK"',
                  "the simulated modem sent an SMS to +4740000113", "SMS to +4791234567 (Ola, who consented)",
+                 "from his phone; the hub reads it through the modem", '"Ola Nordmann kommer"',
+                 "Ola Nordmann (sønn) is on the way",
                  'the planned video check-in rings: "Sykepleier Nina" "Avtalt videosamtale, 12:00"',
                  "both sides connected on 127.0.0.1", "the nurse hung up: the hub went home by itself",
                  "the care service goes down (an outage)", "the care service is back",
@@ -68,7 +70,7 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
         "nurse-message.png", "measure-guide.png", "measure-live.png",
         "measure-result.png", "measure-history.png", "measure-oxygen.png", "measure-red.png", "reminder-morning.png",
         "reminder-taken.png", "fall-are-you-ok.png", "check-in-ringing.png", "check-in-call.png",
-        "console-check-in-call.png", "fall-raised.png", "fall-escalating.png", "console-fall.png", "reminder-evening.png",
+        "console-check-in-call.png", "fall-raised.png", "fall-escalating.png", "fall-ola-coming.png", "console-fall.png", "reminder-evening.png",
         "technician-pin.png", "technician-system.png", "technician-wired-devices.png"]
     # What the hub said aloud, and the reminder chimes.
     assert len(list(shots.glob("speech-*.wav"))) >= 8 and len(list(shots.glob("chime-*.wav"))) >= 5  # the nurse's message, morning medicine, measurement, evening, and the check-in's ringing
