@@ -19,15 +19,13 @@ DEVICES = ("dispenser", "sensors", "modem")
 
 
 def run_simulator(device: str, script_path: Path | None, link: Path | None, state: Path | None, stop_after_script: bool) -> int:
-    if device == "modem" and script_path is not None:
-        print("welfare-hub: error: the modem simulator takes no script", file=sys.stderr)
-        return 2
     try:
         script = load_script(script_path) if script_path else None
     except ScriptError as exc:
         print(f"welfare-hub: error: {exc}", file=sys.stderr)
         return 2
-    if script is not None and {"dispenser": "dispenser", "sensors": "sensor_receiver"}[device] != script.device:
+    if script is not None and {"dispenser": "dispenser", "sensors": "sensor_receiver", "modem": "gsm_modem"}[device] \
+            != script.device:
         print(f"welfare-hub: error: {script_path} is a script for a {script.device}, not for {device}", file=sys.stderr)
         return 2
     if link is not None:
@@ -52,14 +50,10 @@ async def _serve(device, script, link, state, stop_after_script) -> int:
         simulator = ModemSimulator(port, on_sms=lambda sms: print(f"SMS to {sms.number} ({sms.encoding}): {sms.text}", flush=True))
         simulator.start(loop)
         print(f"modem {simulator.imei} on {port.path}", flush=True)
-        try:
-            await stop.wait()
-        finally:
-            simulator.stop()
-        return 0
-    simulator = make_simulator(script or device, port, state_file=state)
-    await simulator.start()
-    print(f"{simulator.kind} {simulator.serial} on {port.path}", flush=True)
+    else:
+        simulator = make_simulator(script or device, port, state_file=state)
+        await simulator.start()
+        print(f"{simulator.kind} {simulator.serial} on {port.path}", flush=True)
     try:
         if script is not None:
             zone = ZoneInfo(script.time_zone)
@@ -78,6 +72,8 @@ async def _serve(device, script, link, state, stop_after_script) -> int:
         print(f"welfare-hub: error: {exc}", file=sys.stderr)
         return 1
     finally:
-        await simulator.stop()
+        stopped = simulator.stop()  # the modem's stop is plain, a framed device's a coroutine
+        if asyncio.iscoroutine(stopped):
+            await stopped
         port.close()
     return 0

@@ -689,3 +689,20 @@ def test_a_long_answer_in_two_parts_is_read_from_its_first(home, clock):
     wait_for(lambda: len(home.sms_to(OLA)) == 2, what="the word back to Ola")
     core.call(core.tick)
     assert [sms.text[:4] for sms in home.sms_to(OLA)] == ["Tryg", "Takk"]  # the second part asked nothing back
+
+
+def test_a_modem_scenario_file_delivers_olas_answer_on_cue(home, clock, tmp_path):
+    from devices.simulators.script import ScriptError, load_script, parse_script, run_script
+
+    core = home.start()
+    uid = ola_told(home, core, clock)
+    script = tmp_path / "ola.toml"
+    script.write_text('device = "modem"\n[[step]]\nafter = "100ms"\ndo = "sms"\nnumber = "+4791234567"\n'
+                      'text = "JA"\n', encoding="utf-8")
+    home.host.run(run_script(load_script(script), home.modem))
+    wait_for(lambda: active(core)[0].state == "taken", timeout=15, what="the scripted answer read")
+    assert active(core)[0].uid == uid
+    with pytest.raises(ScriptError, match="phone number"):
+        parse_script({"device": "modem", "step": [{"do": "sms", "number": "Ola", "text": "JA"}]})
+    with pytest.raises(ScriptError, match="unplug_mid_frame"):  # the line protocol's faults are not the modem's
+        parse_script({"device": "modem", "step": [{"do": "unplug_mid_frame"}]})

@@ -97,6 +97,8 @@ _CSMP = re.compile(r"^AT\+CSMP=(\d+),(\d+),(\d+),(\d+)$", re.IGNORECASE)
 
 
 class ModemSimulator:
+    kind = "gsm_modem"  # as scripts name the device they drive (devices/simulators/script.py)
+
     def __init__(
         self,
         port: PtyPort,

@@ -28,7 +28,7 @@ runs, and then lists steps, each one thing the device does or suffers::
 
 Top-level keys:
 
-- ``device`` (required): ``dispenser``, or ``sensors`` / ``sensor_receiver``.
+- ``device`` (required): ``dispenser``, ``sensors`` / ``sensor_receiver``, or ``modem``.
 - ``start``: ``"HH:MM"`` or ``"HH:MM:SS"`` (or a TOML time). With ``start`` (or a
   ``speed`` other than 1) the script owns the device's clock: event times (``at``,
   ``due``) are simulated, and a ``TIME`` from the hub is acknowledged but does not move
@@ -63,6 +63,10 @@ Dispenser: ``dose_due``, ``dose_taken``, ``dose_missed``, ``early_attempt``, ``j
 (``comp``); ``take_dose`` (the resident takes the open dose, or tries too early);
 ``low_stock`` (``left``); ``empty``; ``refilled`` (``doses``); ``lid_open``;
 ``power`` (``source`` = ``mains`` or ``battery``); ``battery`` (``level``).
+
+Modem (``device = "modem"``): ``sms`` (``number``, ``text``): an SMS arrives from that
+phone, stamped with the script's time (a relative answering an alarm: ``text = "JA"``);
+``unplug`` and ``replug``. The line protocol's faults are not the modem's.
 
 Sensors: ``fall``, ``help_button``, ``bed_exit``, ``bed_return``, ``door_open``,
 ``door_close``, ``silence_sensor``, ``resume_sensor`` (``sensor``);
@@ -100,7 +104,8 @@ from drivers.serial.messages import SENSOR_KINDS
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 DEFAULT_TIME_ZONE = "Europe/Oslo"
 DEFAULT_NOISE = b"\x00\xffnoise$12 BROKEN*0000\r\n"
-DEVICES = {"dispenser": "dispenser", "sensors": "sensor_receiver", "sensor_receiver": "sensor_receiver"}
+DEVICES = {"dispenser": "dispenser", "sensors": "sensor_receiver", "sensor_receiver": "sensor_receiver",
+           "modem": "gsm_modem"}
 TOP_KEYS = ("device", "start", "date", "time_zone", "speed", "sensors", "step")
 
 
@@ -130,6 +135,13 @@ COMMON_ACTIONS = {
     "wait_idle": Action("wait_until_idle", {"timeout": Param(float, required=False, low=0, default=30.0)}),
 }
 DEVICE_ACTIONS = {
+    "gsm_modem": {
+        "sms": Action("deliver_sms", {"number": Param(str, pattern=r"\+?[0-9]{3,15}",
+                                                      form="a phone number like \"+4791234567\""),
+                                      "text": Param(str)}),
+        "unplug": Action("unplug"),
+        "replug": Action("plug"),
+    },
     "dispenser": {
         "dose_due": Action("dose_due", {"comp": COMP}),
         "dose_taken": Action("dose_taken", {"comp": COMP}),
@@ -227,9 +239,9 @@ def parse_script(raw: dict[str, Any], path: Path | None = None) -> Script:
             raise fail(f"unknown key '{key}' (known: {', '.join(TOP_KEYS)})")
     device_name = raw.get("device")
     if device_name is None:
-        raise fail("key 'device' is missing: say \"dispenser\" or \"sensors\"")
+        raise fail("key 'device' is missing: say \"dispenser\", \"sensors\" or \"modem\"")
     if device_name not in DEVICES:
-        raise fail(f"key 'device': {device_name!r} is not one of dispenser, sensors")
+        raise fail(f"key 'device': {device_name!r} is not one of dispenser, sensors, modem")
     device = DEVICES[device_name]
 
     time_zone = raw.get("time_zone", DEFAULT_TIME_ZONE)
@@ -263,7 +275,7 @@ def parse_script(raw: dict[str, Any], path: Path | None = None) -> Script:
         raise fail("there are no steps: add [[step]] tables")
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         raise fail("key 'step' must be [[step]] tables")
-    actions = {**COMMON_ACTIONS, **DEVICE_ACTIONS[device]}
+    actions = _actions(device)
     steps = []
     sim_time: datetime | None = None
     script_start = None
@@ -348,6 +360,11 @@ class ScriptClock:
         return max(0.0, (moment - self()).total_seconds() / self.speed)
 
 
+def _actions(device: str) -> dict[str, Action]:
+    # The modem speaks AT commands, not the line protocol: the framing's faults are not its own.
+    return dict(DEVICE_ACTIONS[device]) if device == "gsm_modem" else {**COMMON_ACTIONS, **DEVICE_ACTIONS[device]}
+
+
 def make_simulator(script_or_device: Script | str, port: PtyPort, **options: Any) -> FramedDeviceSimulator:
     """The simulator a script (or a device name: dispenser, sensors) needs, on `port`.
 
@@ -389,9 +406,10 @@ async def run_script(script: Script, simulator: FramedDeviceSimulator, *,
                 simulator.add_sensor(sensor_id, kind)
 
     clock = ScriptClock(script.start_moment(), script.speed)
-    if script.owns_clock:
+    modem = script.device == "gsm_modem"  # started by its owner; its SMS carry the script's time
+    if script.owns_clock and not modem:
         simulator.use_clock(clock)
-    if not simulator.running:
+    if not modem and not simulator.running:
         await simulator.start()
     previous = clock()
     for step in script.steps:
@@ -409,7 +427,7 @@ async def run_script(script: Script, simulator: FramedDeviceSimulator, *,
         late = (clock() - target).total_seconds()
         if (step.at is not None or step.after is not None) and 0 <= late <= 0.5 * script.speed:
             clock.pinned = target
-        when = simulator.now() if script.owns_clock else clock()
+        when = simulator.now() if script.owns_clock and not modem else clock()
         try:
             await _perform(step, simulator, clock)
         except (ValueError, TimeoutError, asyncio.TimeoutError, RuntimeError, OSError) as exc:
@@ -433,7 +451,10 @@ async def _perform(step: Step, simulator: FramedDeviceSimulator, clock: ScriptCl
             data = DEFAULT_NOISE
         simulator.send_garbage(data)
         return
-    actions = {**COMMON_ACTIONS, **DEVICE_ACTIONS[simulator.kind]}
+    actions = _actions(simulator.kind)
+    if step.do == "sms":  # stamped with the script's time, as the service centre would
+        simulator.deliver_sms(args["number"], args["text"], at=clock().replace(microsecond=0))
+        return
     if step.do == "enrol":  # the script says sensor=, like every other sensor step
         args["sensor_id"] = args.pop("sensor")
     if step.do == "wait_idle":
