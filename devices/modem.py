@@ -286,8 +286,11 @@ class GsmModem:
 
     def _send_line(self, command: str) -> None:
         link = self._ready_link()
-        self._take_indications(link.buffer)
+        end = self._take_indications(link.buffer)
+        tail = bytes(link.buffer[end:]).lstrip(b"\r\n")
         link.buffer.clear()  # whatever came before (unsolicited codes, late answers) is not ours
+        if tail and (tail.startswith(b"+CMTI") or b"+CMTI".startswith(tail)):
+            link.buffer.extend(tail)  # ...but an SMS indication still arriving is: kept, and noted when whole
         log.debug("-> %s", command)
         self._write(command.encode("latin-1") + b"\r")
 

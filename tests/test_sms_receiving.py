@@ -436,3 +436,26 @@ def test_the_simulator_answers_as_a_modem_does(tmp_path):
         assert sim.deleted == [1]
 
     run(scenario, tmp_path, on_sms="none")
+
+
+def test_every_sms_is_read_at_once_not_at_the_next_sweep_also_while_the_hub_talks_to_the_modem(tmp_path):
+    # An indication that came as the hub sent a command, or just before the reader began
+    # to wait on the port, was lost now and then: the SMS waited for the sweep (here 30 s).
+    async def scenario(modem, sim, inbox, port):
+        await modem.open()
+
+        async def busy() -> None:
+            while True:
+                await modem.signal_quality()
+
+        chatter = asyncio.create_task(busy())
+        try:
+            for number in range(40):
+                await asyncio.sleep(0.003 * (number % 5))  # in any phase of a command or a wait
+                sim.deliver_sms(RELATIVE, f"Ja {number}", at=AT)
+                await until(lambda: len(inbox.taken) == number + 1, timeout=2.0)
+        finally:
+            chatter.cancel()
+        assert inbox.texts == [f"Ja {number}" for number in range(40)]
+
+    run(scenario, tmp_path, timeout=120)
