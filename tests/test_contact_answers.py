@@ -28,6 +28,7 @@ def test_olas_ja_reaches_the_nurses_alarm_list(tmp_path, service):
     core.start()
     try:
         core.call(core.assign_serial, modem.port.path, "gsm_modem")
+        wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the modem")
         uid = core.call(core.raise_help_alarm, "screen").uid
         wait_for(lambda: any(a.uid == uid for a in service.desk.alarms()), what="the alarm at the service")
         clock.advance(minutes=5)  # nobody at the desk took it: Ola is next on Kari's ladder
