@@ -318,14 +318,18 @@ def number_type(number: str) -> int:
 # -- answers -----------------------------------------------------------------------------
 
 
-def _fields(line: str, prefix: str) -> list[str]:
-    line = line.strip()
-    if not line.startswith(prefix):
+def _values(line: str, prefix: str) -> str:
+    """What follows `prefix` on an answer line; a clear error when it is not that line."""
+    if not isinstance(line, str) or not line.strip().startswith(prefix):
         raise GsmCodecError(f"expected a {prefix} line")
-    rest = line[len(prefix) :].strip()
+    rest = line.strip()[len(prefix) :].strip()
     if not rest:
         raise GsmCodecError(f"the {prefix} line has no values")
-    return [field.strip() for field in rest.split(",")]
+    return rest
+
+
+def _fields(line: str, prefix: str) -> list[str]:
+    return [field.strip() for field in _values(line, prefix).split(",")]
 
 
 def _int(field: str, what: str) -> int:
@@ -618,15 +622,7 @@ def _split_fields(rest: str, what: str) -> list[str]:
 
 
 def _header(line: str, prefix: str) -> list[str]:
-    if not isinstance(line, str):
-        raise GsmCodecError(f"expected a {prefix} line")
-    line = line.strip()
-    if not line.startswith(prefix):
-        raise GsmCodecError(f"expected a {prefix} line")
-    rest = line[len(prefix) :].strip()
-    if not rest:
-        raise GsmCodecError(f"the {prefix} line has no values")
-    return _split_fields(rest, prefix)
+    return _split_fields(_values(line, prefix), prefix)
 
 
 def parse_cmti(line: str) -> NewMessage:
