@@ -395,6 +395,7 @@ class FramedDevice(abc.ABC):
         # A device that never answers since the hub started is silent as well: counted
         # from the start, with the usual heartbeat until it has told us its own.
         started = self._clock()
+        past_limit = False
         while True:
             await asyncio.sleep(1.0)
             identity = self.status.identity
@@ -402,7 +403,10 @@ class FramedDevice(abc.ABC):
             if self.status.silent:
                 continue
             limit = SILENT_AFTER_HEARTBEATS * (identity.heartbeat_s if identity else DEFAULT_HEARTBEAT_S)
-            if (self._clock() - last).total_seconds() > limit:
+            # Past the limit at two looks in a row: a wall clock that jumps forward puts a
+            # device past it at once, and the word it sends just after must clear that.
+            was_past, past_limit = past_limit, (self._clock() - last).total_seconds() > limit
+            if past_limit and was_past:
                 self._set_status(silent=True)
                 log.warning("%s on %s is silent (nothing for %d s)", self.KIND, self.port, limit)
                 await self._record(EventKind.DEVICE, "device_silent", {"after_s": limit})

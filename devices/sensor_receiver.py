@@ -116,12 +116,17 @@ class SensorReceiver(FramedDevice):
             self._supervisor = self._spawn(self._supervise())
 
     async def _supervise(self) -> None:
+        past_limit: set[str] = set()  # sensors past the limit at the last look
         while True:
             await asyncio.sleep(1.0)
             limit = SILENT_AFTER_INTERVALS * self.supervision_s
             now = self._clock()
+            was_past, past_limit = past_limit, {
+                sensor_id for sensor_id, state in self.sensors.items()
+                if not state.silent and state.last_seen and (now - state.last_seen).total_seconds() > limit}
             for sensor_id, state in list(self.sensors.items()):
-                if not state.silent and state.last_seen and (now - state.last_seen).total_seconds() > limit:
+                # Two looks in a row, as for the receiver itself: a jump of the wall clock is no silence.
+                if sensor_id in past_limit and sensor_id in was_past:
                     self.sensors[sensor_id] = replace(state, silent=True)
                     self._publish()
                     await self._sensor_event("sensor_silent", sensor_id, after_s=int(limit))
