@@ -238,10 +238,6 @@ class Alarms:
             log.info("Alarm %s, held in memory, is stored now", uid)
         return written
 
-    @property
-    def holding(self) -> bool:
-        return bool(self._held)
-
     def held_outbox(self) -> list[Event]:
         """What the held alarms have for the care service and it has not yet had from
         here: sent straight from memory while the store cannot write."""

@@ -47,9 +47,11 @@ class BleDevices:
         on_live: Callable[[str, str, dict], None] = lambda address, profile, value: None,
         on_paired: Callable[[tuple[str, ...]], None] = lambda profiles: None,
         outbox_priority: Callable[[Event], int | None] = lambda event: None,
+        reacts: Callable[[Event], bool] = lambda event: False,
         device_options: dict | None = None,
     ) -> None:
         self._outbox_priority = outbox_priority
+        self._reacts = reacts  # whether the core must react (a pending reaction, stored with the event)
         self._store = store
         self._on_event = on_event
         self._on_problems = on_problems
@@ -105,7 +107,7 @@ class BleDevices:
         self._refresh_problems()
 
     async def _store_reading(self, event: Event) -> None:
-        stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=True)
+        stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=self._reacts(event))
         if new:
             log.info("Reading stored from %s", stored.source)
             log.debug("Reading %s: %s %s", stored.uid, stored.type, stored.data)

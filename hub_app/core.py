@@ -143,6 +143,8 @@ WAKE_AT_LEAST_S = 0.05  # a wake-up never comes at once: a look that wakes itsel
 READING_PRIORITY = 2  # outbox: readings after alarms (0) and doses (1)
 SYNC_BATCH = 100  # outbox items a batch Bundle carries
 SMS_NAMESPACE = uuid.UUID("5b1f6c2e-8d7a-4e90-a3c1-6f2d9e4b7a15")  # an incoming SMS's identity, once stored
+REACTING_DEVICE_EVENTS = ("device_silent", "battery_low", "sensor_silent")  # each one an alarm
+DOSE_ENDINGS = ("dose_taken", "dose_missed")  # the dispenser's word that ends a reminder
 REACTION_RETRY_S = 2.0  # a reaction that failed is tried again this soon (and at every look)
 
 
@@ -160,6 +162,7 @@ class _Running:
     stop: asyncio.Event
     reactions: set[asyncio.Task[Any]] = field(default_factory=set)
     reacting: set[str] = field(default_factory=set)  # uids of the events being reacted to now
+    retrying: set[str] = field(default_factory=set)  # uids of the events with a retry waiting
     reaction_failures: dict[str, int] = field(default_factory=dict)  # uid -> failed attempts since start
     failing_parts: set[str] = field(default_factory=set)  # parts of the look failing now (said once)
     sender: Any = None  # sync.sender.Sender, when a care service is configured
@@ -312,11 +315,13 @@ class Core:
             on_problems=self._apply_problems,
             device_options=self._device_options,
             outbox_priority=self._outbox_priority,
+            reacts=self._needs_reaction,
         )
         ble = BleDevices(store, on_event=self._device_event,
                          on_problems=self._apply_problems,
                          on_live=lambda address, profile, value: self._emit(LiveValue(address, profile, value)),
                          on_paired=self._set_measures, outbox_priority=self._outbox_priority,
+                         reacts=self._needs_reaction,
                          time_zone=self.config.resident.time_zone, device_options=self._ble_options)
         zone = self.config.resident.time_zone
         alarms_config = self.config.alarms
@@ -850,12 +855,26 @@ class Core:
         running.reactions.add(task)
         task.add_done_callback(running.reactions.discard)
 
+    def _needs_reaction(self, event: Event) -> bool:
+        """Whether a device's event must lead to something (an alarm, a reminder ended): then
+        a pending reaction is stored with it. A reading only when it is red, so the readings
+        of a normal day cost no second write."""
+        if event.kind == EventKind.READING:
+            band = self.assess(event).band
+            return band is not None and band.value == "red"
+        return (event.kind == EventKind.ALARM or (event.kind == EventKind.DOSE and event.type in DOSE_ENDINGS)
+                or (event.kind == EventKind.DEVICE and event.type in REACTING_DEVICE_EVENTS))
+
     def _device_event(self, event: Event) -> None:
-        """A new event from a device, stored already with its reaction pending: tell the
-        screens, then react."""
+        """A new event from a device, stored already (with its reaction pending when it
+        needs one): tell the screens, then react."""
         self._emit(EventRecorded(event))
-        if self._running is not None:
+        if self._running is None:
+            return
+        if self._needs_reaction(event):
             self._spawn(self._react_once(event))
+        elif event.kind == EventKind.ACTIVITY:
+            self._spawn(self.tick())  # the bed, the door: the look works out what they mean
 
     def _device_event_unstored(self, event: Event) -> None:
         """A device's event the store could not take (the disk full, read-only, failing):
@@ -943,15 +962,18 @@ class Core:
                 running.store.reaction_failed(event.uid, type(exc).__name__)
             except Exception:  # the store itself is failing: the row stays pending all the same
                 log.debug("Counting the failed reaction failed too", exc_info=True)
-            if not running.stop.is_set():
+            if not running.stop.is_set() and event.uid not in running.retrying:
+                running.retrying.add(event.uid)  # one retry waiting per event, whoever failed
                 asyncio.get_running_loop().call_later(REACTION_RETRY_S, self._retry_reaction, event)
         finally:
             running.reacting.discard(event.uid)
 
     def _retry_reaction(self, event: Event) -> None:
         running = self._running
-        if running is not None and not running.stop.is_set():
-            self._spawn(self._react_once(event))
+        if running is not None:
+            running.retrying.discard(event.uid)
+            if not running.stop.is_set():
+                self._spawn(self._react_once(event))
 
     async def _redo_reactions(self, running: _Running) -> None:
         """Reactions left pending by a hub that died after storing an event, or by an
@@ -979,22 +1001,17 @@ class Core:
                 await running.alarms.start("vital_sign_red", event.source, {"reading": event.uid,
                                                                              "type": event.type},
                                            key=f"red/{event.uid}")
-        elif event.kind == EventKind.DEVICE and event.type in ("device_silent", "battery_low", "sensor_silent"):
+        elif event.kind == EventKind.DEVICE and event.type in REACTING_DEVICE_EVENTS:
             # A pendant or fall sensor gone quiet is as serious as a silent device: the
             # resident believes it works. Its kind goes along, so the nurse knows which.
             alarm_type = "device_silent" if event.type == "sensor_silent" else event.type
             detail = {"sensor_kind": event.data["sensor_kind"]} if "sensor_kind" in event.data else {}
             await running.alarms.start(alarm_type, event.source, detail, key=f"device/{event.uid}")
-        elif event.kind == EventKind.ACTIVITY:
-            self._spawn(self.tick())  # not awaited: a look redoing this reaction holds the look's lock
 
     async def _modem_sms(self, sms) -> None:
         """The modem's incoming SMS (devices.modem.IncomingSms). Each part of a long one is
         kept; an answer ("JA", "NEI") is in the first, so only that one is read."""
-        if sms.part is not None and sms.part.sequence > 1:
-            await self.sms_received(sms.number, sms.text, sms.received_at, read=False)
-        else:
-            await self.sms_received(sms.number, sms.text, sms.received_at)
+        await self.sms_received(sms.number, sms.text, sms.received_at, read=sms.part is None or sms.part.sequence == 1)
 
     async def sms_received(self, number: str, text: str, received_at: datetime, read: bool = True) -> str:
         """An SMS the modem received: kept first (the modem deletes it only after this

@@ -67,6 +67,7 @@ class SerialDevices:
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None],
         device_options: dict | None = None,
         outbox_priority: Callable[[Event], int | None] = lambda event: None,
+        reacts: Callable[[Event], bool] = lambda event: False,
         on_unstored: Callable[[Event], None] = lambda event: None,
         on_sms: Callable[[Any], Awaitable[None]] | None = None,
     ) -> None:
@@ -76,6 +77,7 @@ class SerialDevices:
         self._on_sms = on_sms  # the modem's incoming SMS
         self._on_problems = on_problems
         self._outbox_priority = outbox_priority
+        self._reacts = reacts  # whether the core must react (a pending reaction, stored with the event)
         self._options = device_options or {}
         self.devices: dict[str, FramedDevice | ModemDevice] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -110,7 +112,7 @@ class SerialDevices:
 
     async def _store_event(self, event: Event) -> None:
         try:
-            stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=True)
+            stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=self._reacts(event))
         except StoreWriteError:
             # Not stored, so not acknowledged: the device repeats it until it is. An alarm
             # goes out all the same, from memory (its uid keeps the repeats one alarm).

@@ -75,7 +75,8 @@ def open_store(path: Path, now: datetime | None = None) -> tuple[Store, StoreInc
         store = Store(path)
         incident = StoreIncident("damaged", str(exc).split(". It ")[0], aside, False)
     if incident is None:
-        store.keep_setup_copy()  # a hub from before the copy existed gets one at once
+        if copy is None:
+            store.keep_setup_copy()  # a hub from before the copy existed gets one at once
         return store, None
     restored = False
     if copy is not None:
