@@ -895,13 +895,12 @@ class Core:
 
     def _store_problem(self, problem: str | None) -> None:
         """The store stopped (a problem) or started again (None) being able to write."""
-        if problem == "busy":  # another writer held it too long: tried again, nothing to tell
-            return
+        if problem == "busy" or (problem is None and self._store_trouble is None):
+            return  # a lock held too long and then let go: tried again, nothing to tell
         if problem == "full" and self._space is not None and self._space.release_reserve():
             self._spawn(self.tick())  # what was refused is tried again now, in the space freed
         if problem is None:
-            if self._store_trouble is not None:
-                log.warning("The hub's store can write again")
+            log.warning("The hub's store can write again")
             self._store_trouble = None
             self._apply_problems({DeviceKind.HUB: None})
         else:
