@@ -18,7 +18,10 @@ from typing import Any
 from care_service.storage import ServiceStore, now_iso
 from sync import fhir_mapping as fm
 
+# The alarm a step of an alarm's story names (escalated, SMS sent, a relative on the way).
+_IMPLICATED = "json_extract(body, '$.implicated[0].identifier.value')"
 SCHEMA = (
+    f"CREATE INDEX IF NOT EXISTS resources_implicated ON resources ({_IMPLICATED}) WHERE type = 'DetectedIssue'",
     "CREATE TABLE IF NOT EXISTS alarm_states (resource_id TEXT PRIMARY KEY REFERENCES resources(id), "
     "state TEXT NOT NULL, escalated_at TEXT, acknowledged_by TEXT, acknowledged_at TEXT, "
     "resolved_by TEXT, resolved_at TEXT, note TEXT NOT NULL DEFAULT '')",
@@ -112,31 +115,26 @@ class AlarmDesk:
         found = self._select(f"WHERE r.id = :id AND {_IS_ALARM}", {"id": resource_id, "alarm_codes": fm.ALARM_CODES})
         if not found:  # no such resource, or a DetectedIssue that is not an alarm
             raise DeskError(f"no alarm {resource_id}")
-        return self._with_who_is_coming(found)[0]
+        return found[0]
 
     def _with_who_is_coming(self, alarms: list[Alarm]) -> list[Alarm]:
         """Each alarm not resolved, with the relative or neighbour who answered its SMS "yes"
-        (the hub's `alarm_taken_by_contact` step). Such steps come after their alarm, so only
-        the DetectedIssues stored since the oldest of these alarms are read (by the index on
-        type and time)."""
-        waiting = {a.uid: a for a in alarms if a.uid and a.state != "resolved"}
-        if not waiting:
-            return alarms
-        oldest = min(a.raised_at for a in waiting.values()).replace("Z", "+00:00")
-        try:
-            since = (datetime.fromisoformat(oldest) - timedelta(minutes=5)).isoformat(timespec="milliseconds")
-        except ValueError:
-            since = ""
+        (the hub's `alarm_taken_by_contact` step), found by the alarm each step names
+        (an index on it): however old the alarm, only its own steps are read."""
+        waiting = {f"urn:uuid:{a.uid}": a.uid for a in alarms if a.uid and a.state != "resolved"}
         coming: dict[str, tuple[str, str]] = {}
-        for body, in self.store.db.conn.execute(
-                "SELECT body FROM resources r WHERE r.type = 'DetectedIssue' AND r.last_updated >= ? "
-                "AND json_extract(r.body, '$.implicated') IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(r.body, "
-                "'$.code.coding') WHERE json_extract(value, '$.code') = 'alarm_taken_by_contact') "
-                "ORDER BY r.last_updated", (since.replace("+00:00", "Z"),)):
-            step = json.loads(body)
-            alarm_uid = step["implicated"][0].get("identifier", {}).get("value", "").removeprefix("urn:uuid:")
-            if alarm_uid in waiting:
-                coming[alarm_uid] = (step.get("detail", ""), step.get("identifiedDateTime", ""))
+        names = list(waiting)
+        for first in range(0, len(names), 500):  # a page of alarms per query, well inside SQLite's limits
+            chunk = names[first:first + 500]
+            for body, in self.store.db.conn.execute(
+                    # Named: on a young database the planner would walk every DetectedIssue.
+                    f"SELECT body FROM resources INDEXED BY resources_implicated WHERE type = 'DetectedIssue' "
+                    f"AND {_IMPLICATED} IN "
+                    f"({', '.join('?' for _ in chunk)}) ORDER BY last_updated", chunk):
+                step = json.loads(body)
+                if any(c.get("code") == "alarm_taken_by_contact" for c in step.get("code", {}).get("coding", [])):
+                    uid = waiting[step["implicated"][0]["identifier"]["value"]]
+                    coming[uid] = (step.get("detail", ""), step.get("identifiedDateTime", ""))
         return [replace(a, on_the_way=coming[a.uid][0], on_the_way_at=coming[a.uid][1]) if a.uid in coming else a
                 for a in alarms]
 
