@@ -63,11 +63,20 @@ def _help(script: Script) -> list[str]:
 
 
 def _printer(timestamps: bool) -> Callable[[str], None]:
-    if not timestamps:
-        return lambda text: print(text, flush=True)
-    # CLOCK_MONOTONIC, which every process on the machine shares: another program
-    # (a benchmark) can line its own time.monotonic() up with these lines
-    return lambda text: print(f"[{time.monotonic():.6f}] {text}", flush=True)
+    # the script's thread and the typed steps both say things: print() writes the text and
+    # its newline apart, so two threads could run their lines together; one write per line
+    lock = threading.Lock()
+
+    def say(text: str) -> None:
+        if timestamps:
+            # CLOCK_MONOTONIC, which every process on the machine shares: another program
+            # (a benchmark) can line its own time.monotonic() up with these lines
+            text = f"[{time.monotonic():.6f}] {text}"
+        with lock:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+
+    return say
 
 
 def _play(script: Script, standin, say: Callable[[str], None], stop: threading.Event, failed: threading.Event) -> None:
@@ -122,14 +131,14 @@ def main(argv: list[str] | None = None) -> int:
             if words[0] in ("quit", "exit"):
                 break
             if words[0] == "help":
-                print("\n".join(_help(script)), flush=True)
+                say("\n".join(_help(script)))
                 continue
             try:
                 table = {"do": words[0], **{k: _value(v) for k, v in (w.split("=", 1) for w in words[1:])}}
                 step = parse_step(table, "input", {p.address: p for p, _ in script.peripherals})
                 run_step(step, standin, say=say)
             except (ScriptError, ValueError, KeyError, StopIteration) as problem:
-                print(f"? {problem or 'no such peripheral'}", flush=True)
+                say(f"? {problem or 'no such peripheral'}")
         else:
             if not sys.stdin.isatty():
                 stop.wait()  # stdin closed (not a terminal): keep serving until Ctrl-C
