@@ -32,25 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", parents=[common], help="start the hub (the resident's screen)")
     run.add_argument("--headless", action="store_true", help="run the core only, without any screen")
 
-    demo = commands.add_parser("demo", parents=[common], help="start a simulated home with its own data")
-    demo.add_argument("--offscreen", action="store_true",
-                      help="run the scripted scenario offscreen even when a display exists")
-    demo.add_argument("--screenshots", type=Path, metavar="DIR",
-                      help="folder for the screenshots (default: inside the demo's data folder)")
-
     check = commands.add_parser("check-config", help="validate a configuration file without starting")
     check.add_argument("file", type=Path, metavar="FILE")
 
     pin = commands.add_parser("set-pin", parents=[common], help="set the technician PIN (4 to 8 digits)")
     pin.add_argument("--stdin", action="store_true", help="read the PIN from standard input (for install scripts)")
-
-    simulate = commands.add_parser("simulate", help="run a simulated serial device and print its port's path")
-    simulate.add_argument("device", choices=("dispenser", "sensors", "modem"))
-    simulate.add_argument("--script", type=Path, metavar="FILE", help="a scenario to play (docs/simulators.md)")
-    simulate.add_argument("--link", type=Path, metavar="PATH", help="a stable path for the port, like a udev name")
-    simulate.add_argument("--state", type=Path, metavar="FILE",
-                          help="keep the device's numbering and unsent events here, across restarts")
-    simulate.add_argument("--exit", action="store_true", help="stop when the script has run")
 
     ble = commands.add_parser("ble", help="Bluetooth tools for technicians")
     ble_commands = ble.add_subparsers(dest="ble_command", metavar="TOOL", required=True)
@@ -100,13 +86,6 @@ def display_available() -> bool:
     return True
 
 
-def shows_a_screen() -> bool:
-    """A display a person looks at: Qt's offscreen and minimal platforms draw nowhere (a
-    windowed demo there would play in real time, for ever, unseen)."""
-    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
-    return display_available() and platform not in ("offscreen", "minimal")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -130,18 +109,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "ble":
         return _ble_decode(args.uuid, " ".join(args.hex))
-    if args.command == "simulate":
-        from hub_app.simulate import run_simulator
-
-        return run_simulator(args.device, args.script, args.link, args.state, args.exit)
     if args.command == "check-config":
         return _check_config(args.file)
     if args.command == "schedule":
         return _schedule_preview(args)
-    if args.command == "demo":
-        from hub_app.demo import run_demo
-
-        return run_demo(offscreen=args.offscreen or not shows_a_screen(), screenshots=args.screenshots)
 
     from hub_app import startup
     from hub_app.store import StoreError

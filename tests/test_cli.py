@@ -53,6 +53,11 @@ def hub(env: dict[str, str], *args: str, stdin: str | None = None, timeout: floa
     )
 
 
+def simulate(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "simulators", *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=15)
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -77,8 +82,10 @@ def sha256(path: Path) -> str:
 def test_help_lists_the_commands(cli_env):
     result = hub(cli_env, "--help")
     assert result.returncode == 0
-    for command in ("run", "demo", "check-config", "set-pin", "settings"):
+    for command in ("run", "check-config", "set-pin", "settings"):
         assert command in result.stdout
+    # the simulated home and the simulators are test equipment with commands of their own
+    assert "demo" not in result.stdout and "simulate" not in result.stdout
     assert "--config" in result.stdout and "--data-dir" in result.stdout
 
 
@@ -396,17 +403,17 @@ def test_set_pin_without_a_terminal_says_so_in_one_sentence(cli_env, tmp_path):
 
 def test_simulate_refuses_a_link_that_is_not_its_own_and_leaves_it_alone(cli_env, tmp_path):
     precious = write(tmp_path / "notes.txt", "the technician's notes\n")
-    result = hub(cli_env, "simulate", "sensors", "--link", str(precious), "--exit", timeout=15)
+    result = simulate(cli_env, "sensors", "--link", str(precious), "--exit")
     assert result.returncode == 2
     assert "exists and is not a simulated port's link" in result.stderr and "Traceback" not in result.stderr
     assert precious.read_text() == "the technician's notes\n"
-    missing = hub(cli_env, "simulate", "sensors", "--link", str(tmp_path / "no-such-folder" / "ttyRX"), timeout=15)
+    missing = simulate(cli_env, "sensors", "--link", str(tmp_path / "no-such-folder" / "ttyRX"))
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_the_simulators_own_link_is_replaced_and_removed_when_it_stops(tmp_path):
-    from devices.simulators.pty import PtyPort
+    from simulators.pty import PtyPort
 
     link = tmp_path / "ttyRX"
     first = PtyPort(link)
@@ -423,7 +430,7 @@ def test_the_simulators_own_link_is_replaced_and_removed_when_it_stops(tmp_path)
     ("offscreen", "", False), ("minimal", "", False), ("offscreen", ":0", False), ("xcb", ":0", True),
     ("", ":0", True), ("", "", False)])
 def test_the_demo_plays_offscreen_where_qt_draws_nowhere(monkeypatch, platform, display, screen):
-    from hub_app.cli import shows_a_screen
+    from demo.cli import shows_a_screen
 
     for name, value in (("QT_QPA_PLATFORM", platform), ("DISPLAY", display), ("WAYLAND_DISPLAY", "")):
         monkeypatch.setenv(name, value) if value else monkeypatch.delenv(name, raising=False)

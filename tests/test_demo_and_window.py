@@ -1,4 +1,4 @@
-"""`welfare-hub demo` and `welfare-hub run` as a person starts them: real subprocesses."""
+"""`welfare-demo` and `welfare-hub run` as a person starts them: real subprocesses."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def hub_env(**changes):
 
 def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
     shots = tmp_path / "shots"
-    result = subprocess.run([sys.executable, "-m", "hub_app", "demo", "--screenshots", str(shots)],
+    result = subprocess.run([sys.executable, "-m", "demo", "--screenshots", str(shots)],
                             capture_output=True, text=True, timeout=120, env=hub_env(), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     out = result.stdout

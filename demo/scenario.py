@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hub_app.demo_home import DemoClock, SimulatedHome, wait
-from hub_app.demo_service import NURSE_NAME, ConsoleCamera, ConsoleNurse, DemoCareService
+from demo.home import DemoClock, SimulatedHome, wait
+from demo.service import NURSE_NAME, ConsoleCamera, ConsoleNurse, DemoCareService
 
 DEMO_PIN = "2468"
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from devices.simulators.pty import PtyPort
+from simulators.pty import PtyPort
 from drivers.serial.gsm import (
     CME_MEANINGS,
     CMS_MEANINGS,
@@ -97,7 +97,7 @@ _CSMP = re.compile(r"^AT\+CSMP=(\d+),(\d+),(\d+),(\d+)$", re.IGNORECASE)
 
 
 class ModemSimulator:
-    kind = "gsm_modem"  # as scripts name the device they drive (devices/simulators/script.py)
+    kind = "gsm_modem"  # as scripts name the device they drive (simulators/script.py)
 
     def __init__(
         self,

@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from devices.simulators.framed import FramedDeviceSimulator
-from devices.simulators.pty import PtyPort
+from simulators.framed import FramedDeviceSimulator
+from simulators.pty import PtyPort
 from drivers.serial.framing import encode_frame
 from drivers.serial.messages import (
     SENSOR_KINDS,

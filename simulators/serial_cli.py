@@ -1,38 +1,53 @@
-"""`welfare-hub simulate dispenser|sensors|modem`: one simulated device on a
-pseudo-terminal, so that a technician can try the hub (or a serial terminal) without
-hardware. Prints the port's path, then what the device does, until Ctrl-C or SIGTERM.
+"""`welfare-simulate dispenser|sensors|modem` (or `python -m simulators`): one simulated
+device on a pseudo-terminal, so that a technician can try the hub (or a serial terminal)
+without hardware. Prints the port's path, then what the device does, until Ctrl-C or
+SIGTERM.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import signal
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import LinkError, PtyPort, check_link
-from devices.simulators.script import ScriptError, load_script, make_simulator, run_script
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import LinkError, PtyPort, check_link
+from simulators.script import ScriptError, load_script, make_simulator, run_script
 
 DEVICES = ("dispenser", "sensors", "modem")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="welfare-simulate",
+                                     description="Run a simulated serial device and print its port's path.")
+    parser.add_argument("device", choices=DEVICES)
+    parser.add_argument("--script", type=Path, metavar="FILE", help="a scenario to play (docs/simulators.md)")
+    parser.add_argument("--link", type=Path, metavar="PATH", help="a stable path for the port, like a udev name")
+    parser.add_argument("--state", type=Path, metavar="FILE",
+                        help="keep the device's numbering and unsent events here, across restarts")
+    parser.add_argument("--exit", action="store_true", help="stop when the script has run")
+    args = parser.parse_args(argv)
+    return run_simulator(args.device, args.script, args.link, args.state, args.exit)
 
 
 def run_simulator(device: str, script_path: Path | None, link: Path | None, state: Path | None, stop_after_script: bool) -> int:
     try:
         script = load_script(script_path) if script_path else None
     except ScriptError as exc:
-        print(f"welfare-hub: error: {exc}", file=sys.stderr)
+        print(f"welfare-simulate: error: {exc}", file=sys.stderr)
         return 2
     if script is not None and {"dispenser": "dispenser", "sensors": "sensor_receiver", "modem": "gsm_modem"}[device] \
             != script.device:
-        print(f"welfare-hub: error: {script_path} is a script for a {script.device}, not for {device}", file=sys.stderr)
+        print(f"welfare-simulate: error: {script_path} is a script for a {script.device}, not for {device}", file=sys.stderr)
         return 2
     if link is not None:
         try:
             check_link(link)
         except LinkError as exc:
-            print(f"welfare-hub: error: {exc}", file=sys.stderr)
+            print(f"welfare-simulate: error: {exc}", file=sys.stderr)
             return 2
     try:
         return asyncio.run(_serve(device, script, link, state, stop_after_script))
@@ -69,7 +84,7 @@ async def _serve(device, script, link, state, stop_after_script) -> int:
         if not (stop_after_script and script is not None):
             await stop.wait()
     except ScriptError as exc:
-        print(f"welfare-hub: error: {exc}", file=sys.stderr)
+        print(f"welfare-simulate: error: {exc}", file=sys.stderr)
         return 1
     finally:
         stopped = simulator.stop()  # the modem's stop is plain, a framed device's a coroutine

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from devices.simulators.pty import PtyPort
+from simulators.pty import PtyPort
 from drivers.serial.framing import MAX_SEQ, Frame, FrameError, FrameReader, decode_frame, encode_frame
 from drivers.serial.messages import (
     ERROR_CODES,

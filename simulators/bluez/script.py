@@ -113,11 +113,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devices.simulators.bluez import health_kinds
-from devices.simulators.bluez.gatt import BASE_UUID_TAIL, CHARACTERISTIC_FLAGS, Characteristic, Service, normalize_uuid
-from devices.simulators.bluez.peripheral import SimulatedPeripheral, normalize_address
-from devices.simulators.bluez.standin import BluezStandin
-from devices.simulators.script_values import Fail, Param, check_argument, duration
+from simulators.bluez import health_kinds
+from simulators.bluez.gatt import BASE_UUID_TAIL, CHARACTERISTIC_FLAGS, Characteristic, Service, normalize_uuid
+from simulators.bluez.peripheral import SimulatedPeripheral, normalize_address
+from simulators.bluez.standin import BluezStandin
+from simulators.script_values import Fail, Param, check_argument, duration
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 

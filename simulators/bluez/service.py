@@ -37,8 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from devices.simulators.bluez.dbus_tree import BluezError, Call, DBusObject, ObjectTree
-from devices.simulators.bluez.gatt import (
+from simulators.bluez.dbus_tree import BluezError, Call, DBusObject, ObjectTree
+from simulators.bluez.gatt import (
     CCCD_UUID,
     AttError,
     Characteristic,
@@ -47,7 +47,7 @@ from devices.simulators.bluez.gatt import (
     normalize_uuid,
     table_signature,
 )
-from devices.simulators.bluez.interfaces import (
+from simulators.bluez.interfaces import (
     ADAPTER,
     AGENT_MANAGER,
     DEVICE,
@@ -56,7 +56,7 @@ from devices.simulators.bluez.interfaces import (
     GATT_SERVICE,
     OBJECT_MANAGER,
 )
-from devices.simulators.bluez.peripheral import SimulatedPeripheral, Write, normalize_address
+from simulators.bluez.peripheral import SimulatedPeripheral, Write, normalize_address
 
 if TYPE_CHECKING:
     from dbus_fast.aio import MessageBus

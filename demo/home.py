@@ -106,13 +106,13 @@ class SimulatedHome:
     LAST_WEEK = ((134, 84, 70), (129, 81, 66), (142, 90, 72), (131, 83, 69), (127, 80, 65), (138, 86, 71), (133, 85, 68))
 
     def __init__(self, folder: Path, clock: DemoClock) -> None:
-        from devices.simulators.bluez import BluezStandin
-        from devices.simulators.dispenser_sim import DispenserSimulator
-        from devices.simulators.health_peripherals import BloodPressureCuff, Oximeter
-        from devices.simulators.host import SimulatorHost
-        from devices.simulators.modem_sim import ModemSimulator
-        from devices.simulators.pty import PtyPort
-        from devices.simulators.receiver_sim import SensorReceiverSimulator
+        from simulators.bluez import BluezStandin
+        from simulators.dispenser_sim import DispenserSimulator
+        from simulators.health_peripherals import BloodPressureCuff, Oximeter
+        from simulators.host import SimulatorHost
+        from simulators.modem_sim import ModemSimulator
+        from simulators.pty import PtyPort
+        from simulators.receiver_sim import SensorReceiverSimulator
 
         folder.mkdir(parents=True, exist_ok=True)
         self.clock = clock

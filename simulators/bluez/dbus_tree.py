@@ -23,7 +23,7 @@ from typing import Any
 from dbus_fast import Message, MessageFlag, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
-from devices.simulators.bluez.interfaces import (
+from simulators.bluez.interfaces import (
     INTERFACES,
     INTROSPECTABLE,
     OBJECT_MANAGER,

@@ -10,11 +10,11 @@ backend runs unchanged against it when the process has
 - `service.Timing`: how long the simulated radio takes.
 """
 
-from devices.simulators.bluez.bus import PrivateBus
-from devices.simulators.bluez.gatt import AttError, Characteristic, Descriptor, Service, normalize_uuid
-from devices.simulators.bluez.peripheral import SimulatedPeripheral, Write
-from devices.simulators.bluez.service import Timing
-from devices.simulators.bluez.standin import BluezStandin
+from simulators.bluez.bus import PrivateBus
+from simulators.bluez.gatt import AttError, Characteristic, Descriptor, Service, normalize_uuid
+from simulators.bluez.peripheral import SimulatedPeripheral, Write
+from simulators.bluez.service import Timing
+from simulators.bluez.standin import BluezStandin
 
 __all__ = [
     "AttError",

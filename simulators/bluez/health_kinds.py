@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from devices.simulators.health_peripherals import (
+from simulators.health_peripherals import (
     BloodPressureCuff,
     GlucoseMeter,
     HealthPeripheral,
@@ -25,7 +25,7 @@ from devices.simulators.health_peripherals import (
     Scale,
     Thermometer,
 )
-from devices.simulators.script_values import Fail, Param, duration
+from simulators.script_values import Fail, Param, duration
 from drivers.ble import uuids as u
 from drivers.ble.battery import BatteryLevel, encode_battery_level
 from drivers.ble.units import FAHRENHEIT, KG_PER_L, KPA, POUND

@@ -1,4 +1,4 @@
-"""`welfare-hub demo`: a simulated home with its own temporary data folder.
+"""`welfare-demo` (`./dev demo`): a simulated home with its own temporary data folder.
 
 With a display, the hub opens its window and a person can try it (the day starts at
 07:58, so the morning reminder comes two minutes later). Without one (or with
@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hub_app.demo_home import DEMO_PLAN, ON_CALL, DemoClock, SimulatedHome
-from hub_app.demo_scenario import DEMO_PIN
-from hub_app.demo_service import NURSE_PASSWORD, NURSE_USER, DemoCareService
+from demo.home import DEMO_PLAN, ON_CALL, DemoClock, SimulatedHome
+from demo.scenario import DEMO_PIN
+from demo.service import NURSE_PASSWORD, NURSE_USER, DemoCareService
 
 DEMO_CONFIG = f"""\
 # The demo home. Every setting: welfare-hub settings
@@ -152,7 +152,7 @@ def _print_events(timeline: Callable[[str], None], zone: str):
 
 
 def run_scenario(core, home, service, clock, shots: Path, timeline: Callable[[str], None]) -> int:
-    from hub_app.demo_scenario import Scenario
+    from demo.scenario import Scenario
 
     scenario = Scenario(core, home, service, clock, shots, timeline)
     try:

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from devices.simulators.bluez.gatt import Characteristic, Service
-from devices.simulators.bluez.peripheral import SimulatedPeripheral
+from simulators.bluez.gatt import Characteristic, Service
+from simulators.bluez.peripheral import SimulatedPeripheral
 from drivers.ble import uuids as u
 from vocabulary import utc_now
 from drivers.ble.battery import BatteryLevel, encode_battery_level

@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from devices.simulators.framed import FramedDeviceSimulator
-from devices.simulators.pty import PtyPort
+from simulators.framed import FramedDeviceSimulator
+from simulators.pty import PtyPort
 from drivers.serial.messages import (
     Battery,
     DoseDue,

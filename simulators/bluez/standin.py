@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 
 from dbus_fast.aio import MessageBus
 
-from devices.simulators.bluez.bus import ENV_NAME, PrivateBus
-from devices.simulators.bluez.peripheral import SimulatedPeripheral, normalize_address
-from devices.simulators.bluez.service import BluezService, Timing
-from devices.simulators.host import SimulatorHost
+from simulators.bluez.bus import ENV_NAME, PrivateBus
+from simulators.bluez.peripheral import SimulatedPeripheral, normalize_address
+from simulators.bluez.service import BluezService, Timing
+from simulators.host import SimulatorHost
 
 T = TypeVar("T")
 
@@ -219,7 +219,7 @@ class BluezStandin:
     def notify_sessions(self, address: str, uuid: str | int) -> int:
         """How many clients hold a StartNotify session on a characteristic (active or
         waiting for the next connection): each active one gets every notification."""
-        from devices.simulators.bluez.gatt import normalize_uuid
+        from simulators.bluez.gatt import normalize_uuid
 
         def count() -> int:
             device = self._service().adapter.devices.get(normalize_address(address))

@@ -93,12 +93,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from devices.simulators.dispenser_sim import DispenserSimulator
-from devices.simulators.framed import FramedDeviceSimulator
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
-from devices.simulators.script_values import Param, check_argument, day as _day, duration as _duration
-from devices.simulators.script_values import time_of_day as _time_of_day
+from simulators.dispenser_sim import DispenserSimulator
+from simulators.framed import FramedDeviceSimulator
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
+from simulators.script_values import Param, check_argument, day as _day, duration as _duration
+from simulators.script_values import time_of_day as _time_of_day
 from drivers.serial.messages import SENSOR_KINDS
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from devices.simulators.bluez.gatt import Characteristic, Service, layout, normalize_uuid
+from simulators.bluez.gatt import Characteristic, Service, layout, normalize_uuid
 
 if TYPE_CHECKING:
-    from devices.simulators.bluez.standin import BluezStandin
+    from simulators.bluez.standin import BluezStandin
 
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""Run the BlueZ stand-in by hand: ``python -m devices.simulators.bluez [SCRIPT]``.
+"""Run the BlueZ stand-in by hand: ``python -m simulators.bluez [SCRIPT]``.
 
 It starts a private bus, serves org.bluez on it with the script's peripherals
 (default: scripts/home.toml, a blood-pressure cuff and a heart-rate strap), prints
@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.simulators.bluez import health_kinds
-from devices.simulators.bluez.script import (
+from simulators.bluez import health_kinds
+from simulators.bluez.script import (
     ACTIONS,
     SCRIPTS,
     Script,
@@ -88,9 +88,9 @@ def _play(script: Script, standin, say: Callable[[str], None], stop: threading.E
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devices.simulators.bluez", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m simulators.bluez", description=__doc__.split("\n\n")[0])
     parser.add_argument("script", nargs="?", type=Path, default=SCRIPTS / "home.toml",
-                        help="peripherals and steps (TOML; see devices/simulators/bluez/script.py)")
+                        help="peripherals and steps (TOML; see simulators/bluez/script.py)")
     parser.add_argument("--bus", metavar="ADDRESS", help="serve on this D-Bus instead of a private one")
     parser.add_argument("--no-adapter", action="store_true", help="no Bluetooth adapter at all")
     parser.add_argument("--powered-off", action="store_true", help="the adapter is switched off")

@@ -1,0 +1,5 @@
+import sys
+
+from simulators.serial_cli import main
+
+sys.exit(main())
