@@ -58,9 +58,9 @@ from care_service.changes import announce  # noqa: E402
 from care_service.console.web import COOKIE, DESK_KEY  # noqa: E402
 from care_service.fhir_api import STORE_KEY  # noqa: E402
 from care_service.threaded import ServiceThread  # noqa: E402
-from devices.simulators.host import SimulatorHost  # noqa: E402
-from devices.simulators.pty import PtyPort  # noqa: E402
-from devices.simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
+from simulators.host import SimulatorHost  # noqa: E402
+from simulators.pty import PtyPort  # noqa: E402
+from simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
 from hub_app.config import load_config  # noqa: E402
 from hub_app.core import AlarmChanged, Core  # noqa: E402
 from hub_app.secret_files import write_secret  # noqa: E402

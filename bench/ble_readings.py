@@ -1,7 +1,7 @@
 """Bluetooth reading benchmark, through real bleak and the BlueZ stand-in. Prints JSON.
 
 The pulse sensor and the BlueZ stand-in run in a process of their own, as a
-technician runs them (`python -m devices.simulators.bluez SCRIPT --exit --timestamps`
+technician runs them (`python -m simulators.bluez SCRIPT --exit --timestamps`
 with a script this benchmark writes), so that everything this process spends is the
 hub's.
 
@@ -134,7 +134,7 @@ def main() -> None:
         script = Path(tmp) / "pulse.toml"
         script.write_text(scenario(args.samples, args.minutes), encoding="utf-8")
         process = subprocess.Popen(
-            [sys.executable, "-m", "devices.simulators.bluez", str(script), "--exit", "--timestamps"],
+            [sys.executable, "-m", "simulators.bluez", str(script), "--exit", "--timestamps"],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, text=True)
         standin = StandIn(process)

@@ -20,13 +20,13 @@ from pathlib import Path
 
 from devices.ble_health import READING_NAMESPACE
 from devices.framed_device import EVENT_NAMESPACE
-from devices.simulators.bluez import BluezStandin
-from devices.simulators.dispenser_sim import DispenserSimulator
-from devices.simulators.health_peripherals import GlucoseMeter
-from devices.simulators.host import SimulatorHost
-from devices.simulators.modem_sim import ModemSimulator, SentSms
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
+from simulators.bluez import BluezStandin
+from simulators.dispenser_sim import DispenserSimulator
+from simulators.health_peripherals import GlucoseMeter
+from simulators.host import SimulatorHost
+from simulators.modem_sim import ModemSimulator, SentSms
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
 
 HELP_PENDANT, FALL_SENSOR = "00A1B2C3", "00D4E5F6"
 ALARMS = ("help_button", "fall")

@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from percentiles import figures  # noqa: E402  (bench/, the script's own folder)
 
-from devices.simulators.host import SimulatorHost  # noqa: E402
-from devices.simulators.pty import PtyPort  # noqa: E402
-from devices.simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
+from simulators.host import SimulatorHost  # noqa: E402
+from simulators.pty import PtyPort  # noqa: E402
+from simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
 from hub_app.care_plan import CarePlan, Medication  # noqa: E402
 from hub_app.config import load_config  # noqa: E402
 from hub_app.core import AlarmChanged, Core, ReminderChanged  # noqa: E402

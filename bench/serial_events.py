@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from percentiles import percentile  # noqa: E402  (bench/, the script's own folder)
 
-from devices.simulators.pty import PtyPort  # noqa: E402
+from simulators.pty import PtyPort  # noqa: E402
 from drivers.serial.framing import Frame, FrameReader, encode_frame  # noqa: E402
 from drivers.serial.messages import from_frame  # noqa: E402
 from hub_app.config import HubConfig  # noqa: E402

@@ -121,7 +121,7 @@ def technician_tab(qtbot):
 def air(request, monkeypatch):
     """The BlueZ stand-in on a private D-Bus, given to bleak as the system bus. Its
     options (`adapter=False`, `powered=False`) by indirect parametrization."""
-    from devices.simulators.bluez import BluezStandin
+    from simulators.bluez import BluezStandin
 
     standin = BluezStandin(**getattr(request, "param", {}))
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", standin.start())

@@ -10,9 +10,9 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-from devices.simulators.host import SimulatorHost
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
+from simulators.host import SimulatorHost
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.secret_files import write_secret
 from sync.fhir_mapping import ALARM_CODES
 

@@ -80,7 +80,7 @@ def store_rows(core, sql, *args):
 def running_on_a_host(simulator):
     """A framed-device simulator running on a simulator host of its own; stopped, its
     pseudo-terminal closed and the host stopped afterwards."""
-    from devices.simulators.host import SimulatorHost
+    from simulators.host import SimulatorHost
 
     host = SimulatorHost()
     host.run(simulator.start())

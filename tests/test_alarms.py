@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from plan_helpers import PLANS, Clock, start_core, store_rows, wait_as_time_passes, wait_for
 
-from devices.simulators.host import SimulatorHost
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
+from simulators.host import SimulatorHost
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.alarms import AlarmError, CareLinkState
 from hub_app.core import AlarmChanged
 from vocabulary import Event, EventKind
@@ -702,7 +702,7 @@ def test_a_long_answer_in_two_parts_is_read_from_its_first(home, clock):
 
 
 def test_a_modem_scenario_file_delivers_olas_answer_on_cue(home, clock, tmp_path):
-    from devices.simulators.script import ScriptError, load_script, parse_script, run_script
+    from simulators.script import ScriptError, load_script, parse_script, run_script
 
     core = home.start()
     uid = ola_told(home, core, clock)

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from ble_helpers import audit_rows, readings, wait_for
-from devices.simulators.health_peripherals import BloodPressureCuff, GlucoseMeter
+from simulators.health_peripherals import BloodPressureCuff, GlucoseMeter
 from hub_app.ble_devices import BleError
 from vocabulary import DeviceKind, Problem
 
@@ -43,7 +43,7 @@ def test_the_scan_lists_health_devices_only(air, ble_hub):
 
     from bleak import BleakScanner
 
-    from devices.simulators.bluez import Characteristic, Service, SimulatedPeripheral
+    from simulators.bluez import Characteristic, Service, SimulatedPeripheral
 
     cuff = air.add(BloodPressureCuff(rssi=-75))
     others = [  # all of them louder than the cuff
@@ -66,7 +66,7 @@ def test_the_scan_lists_health_devices_only(air, ble_hub):
 
 
 def test_a_scan_is_audited_without_the_devices_it_heard(air, ble_hub):
-    from devices.simulators.health_peripherals import Oximeter
+    from simulators.health_peripherals import Oximeter
 
     cuff, oximeter = air.add(BloodPressureCuff()), air.add(Oximeter())
     core = ble_hub()
@@ -173,7 +173,7 @@ def test_a_missing_adapter_is_a_plain_error_not_a_crash(air, ble_hub):
 
 
 def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air, ble_hub):
-    from devices.simulators.health_peripherals import PulseSensor
+    from simulators.health_peripherals import PulseSensor
     from drivers.ble.heart_rate import HeartRateMeasurement, encode_heart_rate_measurement
 
     sensor = air.add(PulseSensor(), paired=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from home_helpers import read_store
 from plan_helpers import wait_for
 
-from devices.simulators.health_peripherals import GlucoseMeter
+from simulators.health_peripherals import GlucoseMeter
 
 REPO = Path(__file__).resolve().parents[1]
 TECHNICIAN = REPO / "tests" / "helpers" / "technician.py"

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ble_helpers import readings, wait_for
-from devices.simulators.health_peripherals import (
+from simulators.health_peripherals import (
     BloodPressureCuff,
     GlucoseMeter,
     Oximeter,

@@ -1,5 +1,5 @@
 """BLE scenario scripts that name the six health devices by kind and tell them what to
-do in the product's words (devices/simulators/bluez/script.py, health_kinds.py;
+do in the product's words (simulators/bluez/script.py, health_kinds.py;
 docs/bluez-standin.md). Each kind is played on the BlueZ stand-in and heard through
 real bleak; what arrives is decoded with the hub's own codecs (drivers/ble) and must be
 what the script said. A malformed script is refused before anything runs, with the
@@ -25,8 +25,8 @@ from bleak import BleakClient, BleakScanner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devices.simulators.bluez.health_kinds import KINDS, kind_of
-from devices.simulators.bluez.script import SCRIPTS, ScriptError, load_script, parse_script, run_script, start_script
+from simulators.bluez.health_kinds import KINDS, kind_of
+from simulators.bluez.script import SCRIPTS, ScriptError, load_script, parse_script, run_script, start_script
 from drivers.ble.registry import decode
 
 REPO = Path(__file__).resolve().parents[1]
@@ -319,7 +319,7 @@ def test_the_examples_in_the_docs_load():
 
 
 def stand_in_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "devices.simulators.bluez", *args], input=stdin, cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "simulators.bluez", *args], input=stdin, cwd=REPO,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
 
 

@@ -19,7 +19,7 @@ from bleak.exc import BleakDBusError, BleakError
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
-from devices.simulators.bluez import (
+from simulators.bluez import (
     AttError,
     BluezStandin,
     Characteristic,
@@ -505,7 +505,7 @@ def test_a_temporary_device_goes_after_the_temporary_timeout():
 
 
 def test_the_example_home_script_answers_racp_and_is_checked_before_it_runs(tmp_path):
-    from devices.simulators.bluez.script import SCRIPTS, ScriptError, load_script, start_script
+    from simulators.bluez.script import SCRIPTS, ScriptError, load_script, start_script
 
     script = load_script(SCRIPTS / "home.toml")
     cuff_address = "C4:7C:8D:6A:1B:01"

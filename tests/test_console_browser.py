@@ -184,9 +184,9 @@ def test_a_care_plan_change_in_the_console_reaches_the_hub(browser, home):
 def test_a_fall_from_the_sensor_reaches_the_console_and_the_nurse_answer_reaches_the_resident(browser, tmp_path):
     """The whole way: a fall frame on the receiver's serial line, the hub, FHIR to the
     service, the live list in the browser, the nurse's click, the hub's alarm state."""
-    from devices.simulators.host import SimulatorHost
-    from devices.simulators.pty import PtyPort
-    from devices.simulators.receiver_sim import SensorReceiverSimulator
+    from simulators.host import SimulatorHost
+    from simulators.pty import PtyPort
+    from simulators.receiver_sim import SensorReceiverSimulator
 
     fall_sensor = "00D4E5F6"
     host = SimulatorHost()

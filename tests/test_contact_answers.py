@@ -8,9 +8,9 @@ from __future__ import annotations
 from home_helpers import hub_config
 from plan_helpers import PLANS, Clock, wait_for
 
-from devices.simulators.host import SimulatorHost
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
+from simulators.host import SimulatorHost
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
 from hub_app.config import load_config
 from hub_app.core import Core
 

@@ -14,7 +14,7 @@ import pytest
 
 from devices.dispenser import Dispenser, DoseSlot
 from devices.framed_device import CommandRefused, DeviceError
-from devices.simulators.pty import PtyPort
+from simulators.pty import PtyPort
 from drivers.serial.framing import Frame, FrameReader, encode_frame
 from vocabulary import EventKind
 

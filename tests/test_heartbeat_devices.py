@@ -8,8 +8,8 @@ import pytest
 import requests
 from plan_helpers import running_on_a_host, wait_for
 
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.config import load_config
 from hub_app.core import Core
 from hub_app.secret_files import write_secret

@@ -19,8 +19,8 @@ from devices.modem import (
     Registration,
     SignalQuality,
 )
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
 from drivers.serial.gsm import GsmCodecError
 
 KARI = "Kari (85) har trykket på hjelpeknappen. Ring henne på 22 33 44 55. Hilsen Ærlige Øyvind på Ås"

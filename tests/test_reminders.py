@@ -302,8 +302,8 @@ def test_a_new_plan_version_replaces_the_old_and_survives_a_restart(hub, clock, 
 
 @pytest.fixture
 def dispenser(tmp_path, clock):
-    from devices.simulators.dispenser_sim import DispenserSimulator
-    from devices.simulators.pty import PtyPort
+    from simulators.dispenser_sim import DispenserSimulator
+    from simulators.pty import PtyPort
 
     sim = DispenserSimulator(PtyPort(tmp_path / "ttyDOSE"), retry_base=0.05, clock=clock)
     sim.tick = 0.05

@@ -7,7 +7,7 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 from devices.sensor_receiver import SensorReceiver
-from devices.simulators.pty import PtyPort
+from simulators.pty import PtyPort
 from drivers.serial.framing import Frame, FrameReader, encode_frame
 from vocabulary import EventKind
 

@@ -15,11 +15,11 @@ from types import SimpleNamespace
 import pytest
 from plan_helpers import wait_as_time_passes, wait_for
 
-from devices.simulators.dispenser_sim import DispenserSimulator
-from devices.simulators.host import SimulatorHost
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
+from simulators.dispenser_sim import DispenserSimulator
+from simulators.host import SimulatorHost
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.config import HubConfig
 from hub_app.core import Core
 from hub_app.store import Store

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from devices.simulators.dispenser_sim import DispenserSimulator
-from devices.simulators.framed import HELLO_ECHO_WINDOW
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
-from devices.simulators.script import SCRIPTS, ScriptError, load_script, make_simulator, run_script
+from simulators.dispenser_sim import DispenserSimulator
+from simulators.framed import HELLO_ECHO_WINDOW
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
+from simulators.script import SCRIPTS, ScriptError, load_script, make_simulator, run_script
 from drivers.serial.framing import Frame, FrameReader, crc16, encode_frame
 from drivers.serial.messages import (
     Ack,

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from devices.modem import GsmModem, IncomingSms
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
 
 OSLO = ZoneInfo("Europe/Oslo")
 AT = datetime(2024, 3, 15, 14, 30, 45, tzinfo=OSLO)

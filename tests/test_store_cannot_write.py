@@ -22,8 +22,8 @@ import pytest
 from home_helpers import PENDANT, alarms_at, hub_config, pendant_on_a_receiver, read_store
 from plan_helpers import wait_for
 
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
 from hub_app.config import load_config
 from hub_app.core import Core
 from vocabulary import DeviceKind

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ble_helpers import audit_rows
-from devices.simulators.health_peripherals import BloodPressureCuff, Oximeter
+from simulators.health_peripherals import BloodPressureCuff, Oximeter
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from devices.simulators.health_peripherals import BloodPressureCuff, Oximeter
+from simulators.health_peripherals import BloodPressureCuff, Oximeter
 from hub_app.ui.theme import Theme
 
 LEFT = Qt.MouseButton.LeftButton

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from devices.simulators.dispenser_sim import DispenserSimulator
-from devices.simulators.host import SimulatorHost
-from devices.simulators.modem_sim import ModemSimulator
-from devices.simulators.pty import PtyPort
-from devices.simulators.receiver_sim import SensorReceiverSimulator
+from simulators.dispenser_sim import DispenserSimulator
+from simulators.host import SimulatorHost
+from simulators.modem_sim import ModemSimulator
+from simulators.pty import PtyPort
+from simulators.receiver_sim import SensorReceiverSimulator
 
 LEFT = Qt.MouseButton.LeftButton
 
