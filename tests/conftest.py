@@ -151,8 +151,8 @@ def ble_hub(air, tmp_path):
 
 @pytest.fixture
 def service(tmp_path):
-    """The reference care service running on 127.0.0.1 (tests/care_service_helpers.py)."""
-    from care_service_helpers import RunningService
+    """The reference care service running on 127.0.0.1 (tests/helpers/service.py)."""
+    from tests.helpers.service import RunningService
 
     running = RunningService(tmp_path / "service").start()
     yield running
