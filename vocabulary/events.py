@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from vocabulary.device_kinds import DeviceKind
+
 
 class EventKind(str, enum.Enum):
     """What family an event belongs to; `type` inside the family says exactly what."""
@@ -20,26 +22,6 @@ class EventKind(str, enum.Enum):
     ACTIVITY = "activity"  # bed and door: what the resident does, not an alarm by itself
     CALL = "call"  # a video call answered, declined or missed
     SYSTEM = "system"
-
-
-class DeviceKind(str, enum.Enum):
-    """Kinds of things in a home the resident may be told about in plain words."""
-
-    DISPENSER = "dispenser"
-    SENSOR_RECEIVER = "sensor_receiver"
-    GSM_MODEM = "gsm_modem"
-    BLOOD_PRESSURE_MONITOR = "blood_pressure_monitor"
-    PULSE_SENSOR = "pulse_sensor"
-    PULSE_OXIMETER = "pulse_oximeter"
-    THERMOMETER = "thermometer"
-    WEIGHT_SCALE = "weight_scale"
-    GLUCOSE_METER = "glucose_meter"
-    CARE_SERVICE_LINK = "care_service_link"
-    HUB = "hub"  # the hub itself (its store cannot write)
-    FALL_SENSOR = "fall_sensor"
-    HELP_PENDANT = "help_pendant"
-    BED_SENSOR = "bed_sensor"
-    DOOR_SENSOR = "door_sensor"
 
 
 @dataclass(frozen=True)
