@@ -18,11 +18,13 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from hub_app.vitals import DEFAULT_LIMITS, MEASURES, Limits
+from hub_app.vitals import DEFAULT_LIMITS, Limits
 from vocabulary import PERSON_ALARM_KINDS, overlapping_doses
+from vocabulary.device_kinds import PLANNED_MEASUREMENTS
+from vocabulary.measures import LIMITED_MEASURES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MEASUREMENT_KINDS = ("blood_pressure", "oximeter", "thermometer", "scale", "glucose")
+MEASUREMENT_KINDS = PLANNED_MEASUREMENTS  # the health profiles a resident measures with
 LOOPBACK_LINKS = ("http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/")  # demos, tests
 CONSENT_FEATURES = ("vital_sign_sharing", "bed_and_inactivity_monitoring", "auto_answer_calls", "relatives_told")
 PHONE = re.compile(r"\+?[0-9]{3,15}")
@@ -306,7 +308,7 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
 
     limits = dict(DEFAULT_LIMITS)
     raw_limits = top.get("limits", {})
-    if c.table(raw_limits, "[limits]", tuple(m for m in MEASURES if m != "weight")) is not None:
+    if c.table(raw_limits, "[limits]", LIMITED_MEASURES) is not None:
         for measure, spec in raw_limits.items():
             where = f"[limits.{measure}]"
             if measure not in limits or c.table(spec, where, ("green", "yellow"), required=("green", "yellow")) is None:

@@ -11,7 +11,7 @@ from typing import Any
 from hub_app.care_plan import CarePlan
 from hub_app.vitals import measured_values
 from sync import fhir_mapping as fm
-from vocabulary import Event, EventKind
+from vocabulary import READING_TYPES, Event, EventKind
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[s
     if event.kind == EventKind.READING:
         values = measured_values(event.type, event.data)
         found = [fm.observation(event.uid, event.type, values, event.occurred_at, where.patient, _device(event.source))]
-        if event.type in ("blood_pressure", "oxygen_saturation") and "pulse" in values:
+        reading = READING_TYPES.get(event.type)
+        if reading is not None and reading.pulse_apart and "pulse" in values:
             found.append(fm.pulse_observation(event.uid, values["pulse"], event.occurred_at, where.patient,
                                               _device(event.source)))
         return found

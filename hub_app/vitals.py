@@ -1,12 +1,13 @@
 """Vital signs against the resident's limits: green, yellow or red.
 
-A reading is stored as the device measured it (its own units); here it becomes the few
-numbers a resident and a nurse look at, in the units they use (mmHg, %, degrees
-Celsius, kg, mmol/L), and a band. Each measure has a green range and a wider yellow
-range; outside yellow is red. The resident's own limits come from the care plan; until
-one gives them, DEFAULT_LIMITS apply (the adult ranges of the NEWS2 early-warning
-score for pulse, oxygen and temperature, and the common home-measurement limits for
-blood pressure and blood sugar). Weight has no band: what matters there is change.
+A reading is stored as the device measured it (its own units); the measures' catalogue
+(vocabulary/measures.py) makes it the few numbers a resident and a nurse look at, in
+the units they use (mmHg, %, degrees Celsius, kg, mmol/L), and here they get a band.
+Each measure has a green range and a wider yellow range; outside yellow is red. The
+resident's own limits come from the care plan; until one gives them, DEFAULT_LIMITS
+apply, the catalogue's (the adult ranges of the NEWS2 early-warning score for pulse,
+oxygen and temperature, and the common home-measurement limits for blood pressure and
+blood sugar). Weight has no band: what matters there is change.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.ble import units
 from vocabulary import Event
+from vocabulary import measures as catalogue
 
 
 class Band(str, enum.Enum):
@@ -51,19 +52,9 @@ class Limits:
 
 
 # measure -> the unit it is shown and judged in
-MEASURES: dict[str, str] = {
-    "systolic": units.MMHG, "diastolic": units.MMHG, "pulse": units.PER_MINUTE, "spo2": units.PERCENT,
-    "temperature": units.CELSIUS, "weight": units.KILOGRAM, "glucose": units.MMOL_PER_L,
-}
+MEASURES: dict[str, str] = {m.name: m.unit for m in catalogue.MEASURES.values()}
 
-DEFAULT_LIMITS: dict[str, Limits] = {
-    "systolic": Limits(green=(100, 139), yellow=(90, 179)),
-    "diastolic": Limits(green=(60, 89), yellow=(50, 109)),
-    "pulse": Limits(green=(51, 90), yellow=(41, 130)),
-    "spo2": Limits(green=(96, 100), yellow=(92, 100)),
-    "temperature": Limits(green=(36.1, 38.0), yellow=(35.1, 39.0)),
-    "glucose": Limits(green=(4.0, 10.0), yellow=(3.5, 15.0)),
-}
+DEFAULT_LIMITS: dict[str, Limits] = {m.name: Limits(*m.limits) for m in catalogue.MEASURES.values() if m.limits}
 
 
 @dataclass(frozen=True)
@@ -79,28 +70,7 @@ class Assessment:
 
 def measured_values(reading_type: str, data: Mapping[str, Any]) -> dict[str, float]:
     """The numbers of a stored reading in display units; "no value" fields are left out."""
-    def put(out: dict[str, float], measure: str, value: float | None) -> None:
-        if value is not None:
-            out[measure] = round(value, 1)
-
-    out: dict[str, float] = {}
-    if reading_type == "blood_pressure":
-        unit = data.get("unit", units.MMHG)
-        put(out, "systolic", units.to_mmhg(data.get("systolic"), unit))
-        put(out, "diastolic", units.to_mmhg(data.get("diastolic"), unit))
-        put(out, "pulse", data.get("pulse_rate"))
-    elif reading_type == "oxygen_saturation":
-        put(out, "spo2", data.get("spo2"))
-        put(out, "pulse", data.get("pulse_rate"))
-    elif reading_type == "heart_rate":
-        put(out, "pulse", data.get("heart_rate"))
-    elif reading_type == "body_temperature":
-        put(out, "temperature", units.to_celsius(data.get("temperature"), data.get("unit", units.CELSIUS)))
-    elif reading_type == "body_weight":
-        put(out, "weight", units.to_kg(data.get("weight"), data.get("unit", units.KILOGRAM)))
-    elif reading_type == "blood_glucose":
-        put(out, "glucose", data.get("concentration_mmol_per_l"))
-    return out
+    return catalogue.values(reading_type, data)
 
 
 _NOTE_FLAGS = ("irregular_pulse", "cuff_too_loose", "body_movement", "improper_position",

@@ -11,17 +11,21 @@ node (VKP) takes them (STANDARDS.md section 5):
 Every resource carries the event's uid as its identifier (`urn:uuid:...`), and every
 Bundle entry a conditional create on it (`ifNoneExist`), so a retried upload is
 recognised and created once. Values arrive in the units the care service wants (the
-hub converts what its devices measured); this module only names and codes them.
+hub converts what its devices measured); this module only names and codes them. The
+codes, units and severities are the shared catalogues' (vocabulary/measures.py,
+vocabulary/alarm_kinds.py).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-LOINC, SNOMED, UCUM = "http://loinc.org", "http://snomed.info/sct", "http://unitsofmeasure.org"
+from vocabulary.alarm_kinds import ALARM_KINDS
+from vocabulary.codes import UCUM
+from vocabulary.measures import MEASURES, PULSE_READING_TYPE, READING_TYPES
+
 URI = "urn:ietf:rfc:3986"  # the identifier system for a value that is itself a URI (urn:uuid:...)
 CATEGORY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
                         "code": "vital-signs", "display": "Vital Signs"}]}
@@ -31,49 +35,6 @@ EVENT_CODES = "urn:welfare-hub:event-type"  # a record of what happened (a misse
 
 class MappingError(ValueError):
     """An event that has no FHIR form (a reading without the values its code needs)."""
-
-
-@dataclass(frozen=True)
-class Coding:
-    system: str
-    code: str
-    display: str
-
-    def json(self) -> dict[str, str]:
-        return {"system": self.system, "code": self.code, "display": self.display}
-
-
-@dataclass(frozen=True)
-class Measure:
-    codings: tuple[Coding, ...]
-    unit: str  # shown
-    ucum: str  # coded
-
-
-MEASURES: dict[str, Measure] = {
-    "systolic": Measure((Coding(LOINC, "8480-6", "Systolic blood pressure"),), "mmHg", "mm[Hg]"),
-    "diastolic": Measure((Coding(LOINC, "8462-4", "Diastolic blood pressure"),), "mmHg", "mm[Hg]"),
-    "pulse": Measure((Coding(LOINC, "8867-4", "Heart rate"), Coding(SNOMED, "364075005", "Heart rate")), "/min", "/min"),
-    # Both codings, as the node asks: the general one and the pulse-oximetry one.
-    "spo2": Measure((Coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood"),
-                     Coding(LOINC, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry"),
-                     Coding(SNOMED, "431314004", "Peripheral oxygen saturation")), "%", "%"),
-    "temperature": Measure((Coding(LOINC, "8310-5", "Body temperature"), Coding(SNOMED, "386725007", "Body temperature")),
-                           "Cel", "Cel"),
-    "weight": Measure((Coding(LOINC, "29463-7", "Body weight"), Coding(SNOMED, "27113001", "Body weight")), "kg", "kg"),
-    "glucose": Measure((Coding(LOINC, "15074-8", "Glucose [Moles/volume] in Blood"),
-                        Coding(SNOMED, "33747003", "Glucose measurement, blood")), "mmol/L", "mmol/L"),
-}
-BLOOD_PRESSURE_PANEL = (Coding(LOINC, "85354-9", "Blood pressure panel with all children optional"),
-                        Coding(SNOMED, "75367002", "Blood pressure"))
-# What an alarm is, for the nurse: SNOMED CT where a concept fits, the hub's own code always.
-ALARM_SNOMED = {"fall": Coding(SNOMED, "217082002", "Accidental fall"),
-                "missed_dose": Coding(SNOMED, "702565001", "Non-adherence to medication")}
-ALARM_SEVERITY = {"help_button": "high", "fall": "high", "out_of_bed_at_night": "high", "inactivity": "high",
-                  "door_open_at_night": "high",
-                  "vital_sign_red": "high", "missed_dose": "moderate",
-                  # The hub's alarms still arrive, from its memory, but nothing new is kept there.
-                  "hub_cannot_store": "moderate", "store_replaced": "moderate"}
 
 
 def identifier(uid: str) -> dict[str, str]:
@@ -99,16 +60,16 @@ def observation(uid: str, reading_type: str, values: dict[str, float], effective
                             "effectiveDateTime": _instant(effective)}
     if device:
         base["device"] = {"reference": device}
-    if reading_type == "blood_pressure":
-        if not {"systolic", "diastolic"} <= values.keys():
-            raise MappingError("a blood-pressure reading needs both pressures")
-        # The panel has no value of its own: the pressures are its components.
-        base["code"] = {"coding": [c.json() for c in BLOOD_PRESSURE_PANEL], "text": "Blood pressure"}
+    reading = READING_TYPES.get(reading_type)
+    if reading is not None and reading.panel:
+        if not set(reading.measures) <= values.keys():
+            raise MappingError(f"a {reading_type} reading needs {' and '.join(reading.measures)}")
+        # The panel has no value of its own: its measures are its components.
+        base["code"] = {"coding": [c.json() for c in reading.panel], "text": reading.panel_text}
         base["component"] = [{"code": {"coding": [c.json() for c in MEASURES[m].codings]},
-                              "valueQuantity": _quantity(m, values[m])} for m in ("systolic", "diastolic")]
+                              "valueQuantity": _quantity(m, values[m])} for m in reading.measures]
         return base
-    main = {"oxygen_saturation": "spo2", "heart_rate": "pulse", "body_temperature": "temperature",
-            "body_weight": "weight", "blood_glucose": "glucose"}.get(reading_type)
+    main = reading.measures[0] if reading is not None else None
     if main is None or main not in values:
         raise MappingError(f"a {reading_type} reading without its value has no Observation")
     base["code"] = {"coding": [c.json() for c in MEASURES[main].codings]}
@@ -119,18 +80,20 @@ def observation(uid: str, reading_type: str, values: dict[str, float], effective
 def pulse_observation(uid: str, pulse: float, effective: datetime, patient: str, device: str | None = None) -> dict[str, Any]:
     """The pulse a cuff or an oximeter measured with its reading, as an Observation of its
     own, with an identity derived from the reading's (so it too is created once)."""
-    return observation(str(uuid.uuid5(uuid.UUID(uid), "pulse")), "heart_rate", {"pulse": pulse}, effective, patient, device)
+    return observation(str(uuid.uuid5(uuid.UUID(uid), "pulse")), PULSE_READING_TYPE, {"pulse": pulse}, effective, patient,
+                       device)
 
 
 def detected_issue(uid: str, alarm_type: str, identified: datetime, patient: str, author: str | None = None,
                    detail: str = "", system: str = ALARM_CODES) -> dict[str, Any]:
     """An alarm (or a missed dose) for the nurse; with `system=EVENT_CODES`, a record
     of something that happened that is not itself an alarm."""
+    kind = ALARM_KINDS.get(alarm_type)
     codings = [{"system": system, "code": alarm_type, "display": alarm_type.replace("_", " ")}]
-    if alarm_type in ALARM_SNOMED:
-        codings.insert(0, ALARM_SNOMED[alarm_type].json())
+    if kind is not None and kind.snomed is not None:
+        codings.insert(0, kind.snomed.json())
     issue: dict[str, Any] = {"resourceType": "DetectedIssue", "identifier": [identifier(uid)], "status": "final",
-                             "code": {"coding": codings}, "severity": ALARM_SEVERITY.get(alarm_type, "low"),
+                             "code": {"coding": codings}, "severity": kind.severity if kind is not None else "low",
                              "patient": {"reference": patient}, "identifiedDateTime": _instant(identified)}
     if author:
         issue["author"] = {"reference": author}

@@ -18,28 +18,20 @@ from zoneinfo import ZoneInfo
 from care_service.alarm_desk import AlarmDesk
 from care_service.storage import ServiceStore
 from sync import fhir_mapping as fm
+from vocabulary.codes import LOINC
+from vocabulary.measures import LIMITED_MEASURES, MEASURE_OF_LOINC, MEASURES, READING_TYPES
 
 ZONE = ZoneInfo("Europe/Oslo")  # the homes' and the nurses' time zone (DESIGN.md: times)
-CHART_MEASURES = ("systolic", "diastolic", "pulse", "spo2", "temperature", "weight", "glucose")
-LIMITED_MEASURES = ("systolic", "diastolic", "pulse", "spo2", "temperature", "glucose")  # weight has no band
-UNITS = {"systolic": "mmHg", "diastolic": "mmHg", "pulse": "/min", "spo2": "%", "temperature": "°C", "weight": "kg",
-         "glucose": "mmol/L"}
-# The LOINC codes sync/fhir_mapping.py gives each measure (spo2 has two), and the panel
-# whose components are the two pressures.
-MEASURE_OF_CODE = {c.code: measure for measure, m in fm.MEASURES.items() for c in m.codings if c.system == fm.LOINC}
-BP_PANEL_CODE = fm.BLOOD_PRESSURE_PANEL[0].code
+CHART_MEASURES = tuple(MEASURES)  # LIMITED_MEASURES: those with a band (weight has none)
+UNITS = {m.name: m.shown for m in MEASURES.values()}
+# The LOINC codes each measure has (spo2 has two), and the panel whose components are the two pressures.
+MEASURE_OF_CODE = MEASURE_OF_LOINC
+BP_PANEL_CODE = READING_TYPES["blood_pressure"].panel[0].code
 
-# measure -> (green, yellow): these mirror the hub's documented defaults (docs/measuring.md,
-# "Limits: green, yellow, red"; hub_app/vitals.py DEFAULT_LIMITS), copied as numbers
-# because the service never imports the hub. Used where the resident's plan gives none.
+# measure -> (green, yellow): the hub's defaults too (docs/measuring.md, "Limits: green,
+# yellow, red"), from the shared catalogue. Used where the resident's plan gives none.
 DEFAULT_LIMITS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
-    "systolic": ((100, 139), (90, 179)),
-    "diastolic": ((60, 89), (50, 109)),
-    "pulse": ((51, 90), (41, 130)),
-    "spo2": ((96, 100), (92, 100)),
-    "temperature": ((36.1, 38.0), (35.1, 39.0)),
-    "glucose": ((4.0, 10.0), (3.5, 15.0)),
-}
+    m.name: m.limits for m in MEASURES.values() if m.limits is not None}
 WINDOWS = (7, 30)
 TIMELINE_LIMIT = 40
 CONSENT_FEATURES = ("vital_sign_sharing", "bed_and_inactivity_monitoring", "auto_answer_calls", "relatives_told")
@@ -217,14 +209,14 @@ def _measure_of(concept: Any) -> str | None:
     if not isinstance(concept, dict):
         return None
     for coding in _list(concept.get("coding")):
-        if isinstance(coding, dict) and coding.get("system") == fm.LOINC and coding.get("code") in MEASURE_OF_CODE:
+        if isinstance(coding, dict) and coding.get("system") == LOINC and coding.get("code") in MEASURE_OF_CODE:
             return MEASURE_OF_CODE[coding["code"]]
     return None
 
 
 def _quantity(measure: str, quantity: Any) -> float | None:
     """The value if it is in the unit the measure is judged in (never a number in another unit)."""
-    if not isinstance(quantity, dict) or quantity.get("code", fm.MEASURES[measure].ucum) != fm.MEASURES[measure].ucum:
+    if not isinstance(quantity, dict) or quantity.get("code", MEASURES[measure].ucum) != MEASURES[measure].ucum:
         return None
     return _number(quantity.get("value"))
 
