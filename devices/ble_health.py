@@ -35,7 +35,8 @@ from drivers.ble.current_time import CurrentTime, decode_current_time, encode_cu
 from drivers.ble.errors import BleCodecError
 from drivers.ble.racp import RacpNumberOfRecords, RacpResponse, decode_racp_response, report_all_records, report_records_from
 from drivers.ble.registry import decode, to_json
-from vocabulary import DeviceKind, Event, EventKind, utc_now
+from vocabulary import Event, EventKind, utc_now
+from vocabulary.device_kinds import BLE_PROFILES, profile_for
 
 log = logging.getLogger(__name__)
 
@@ -46,34 +47,10 @@ FAILURES_BEFORE_PROBLEM = 5  # connection errors in a row before the resident is
 BATTERY_LOW_PERCENT = 10
 
 
-@dataclass(frozen=True)
-class Profile:
-    """A SIG health profile: what to listen to, and what the hub calls its readings."""
-
-    name: str  # blood_pressure, pulse, oximeter, thermometer, scale, glucose
-    kind: DeviceKind
-    service: str
-    measurements: dict[str, str]  # characteristic -> reading type stored
-    live: tuple[str, ...] = ()  # shown while measuring, never stored (cuff pressure)
-
-
-PROFILES: dict[str, Profile] = {
-    "blood_pressure": Profile("blood_pressure", DeviceKind.BLOOD_PRESSURE_MONITOR, u.BLOOD_PRESSURE_SERVICE,
-                              {u.BLOOD_PRESSURE_MEASUREMENT: "blood_pressure"}, live=(u.INTERMEDIATE_CUFF_PRESSURE,)),
-    "pulse": Profile("pulse", DeviceKind.PULSE_SENSOR, u.HEART_RATE_SERVICE, {u.HEART_RATE_MEASUREMENT: "heart_rate"}),
-    "oximeter": Profile("oximeter", DeviceKind.PULSE_OXIMETER, u.PULSE_OXIMETER_SERVICE,
-                        {u.PLX_SPOT_CHECK_MEASUREMENT: "oxygen_saturation", u.PLX_CONTINUOUS_MEASUREMENT: "oxygen_saturation"}),
-    "thermometer": Profile("thermometer", DeviceKind.THERMOMETER, u.HEALTH_THERMOMETER_SERVICE,
-                           {u.TEMPERATURE_MEASUREMENT: "body_temperature"}),
-    "scale": Profile("scale", DeviceKind.WEIGHT_SCALE, u.WEIGHT_SCALE_SERVICE, {u.WEIGHT_MEASUREMENT: "body_weight"}),
-    "glucose": Profile("glucose", DeviceKind.GLUCOSE_METER, u.GLUCOSE_SERVICE, {u.GLUCOSE_MEASUREMENT: "blood_glucose"}),
-}
+# The SIG health profiles (what to listen to, what the readings are called): the
+# shared catalogue's, by their name.
+PROFILES = BLE_PROFILES
 HEALTH_SERVICES = [profile.service for profile in PROFILES.values()]
-
-
-def profile_for(service_uuids: list[str]) -> Profile | None:
-    wanted = {s.lower() for s in service_uuids}
-    return next((p for p in PROFILES.values() if p.service in wanted), None)
 
 
 _discovery_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()

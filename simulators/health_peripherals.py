@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from simulators.bluez.gatt import Characteristic, Service
 from simulators.bluez.peripheral import SimulatedPeripheral
 from drivers.ble import uuids as u
 from vocabulary import utc_now
+from vocabulary.device_kinds import BLE_PROFILES, BleProfile
 from drivers.ble.battery import BatteryLevel, encode_battery_level
 from drivers.ble.blood_pressure import (
     BloodPressureMeasurement,
@@ -51,10 +53,14 @@ UNSET_CLOCK = datetime(2000, 1, 1)  # where a device's clock starts when nobody 
 
 
 class HealthPeripheral(SimulatedPeripheral):
-    """Battery, device information and a settable clock (Current Time), shared by all."""
+    """Battery, device information and a settable clock (Current Time), shared by all.
+    Each speaks one of the hub's health profiles (vocabulary/device_kinds.py): it
+    advertises the profile's service."""
+
+    PROFILE: ClassVar[BleProfile]
 
     def __init__(self, address: str, *, name: str, model: str, serial: str, firmware: str = "1.0",
-                 services: Iterable[Service], advertised: str, battery: int = 90, clock_set: bool = True,
+                 services: Iterable[Service], battery: int = 90, clock_set: bool = True,
                  clock_offset: timedelta = timedelta(0), time_zone: str = "Europe/Oslo",
                  clock: Callable[[], datetime] = utc_now, **options) -> None:
         self._zone = ZoneInfo(time_zone)  # a device's clock shows the wall-clock time of the home
@@ -74,7 +80,7 @@ class HealthPeripheral(SimulatedPeripheral):
             Service(u.CURRENT_TIME_SERVICE, [Characteristic(u.CURRENT_TIME, ["read", "write"], on_read=self._read_clock,
                                                             on_write=self._write_clock)]),
         ]
-        super().__init__(address, name=name, services=[*services, *common], advertised_uuids=[advertised], **options)
+        super().__init__(address, name=name, services=[*services, *common], advertised_uuids=[self.PROFILE.service], **options)
 
     # the device's own clock: naive local time, as health devices keep it
     def _wall(self) -> datetime:
@@ -109,10 +115,12 @@ class BloodPressureCuff(HealthPeripheral):
     hands its stored records out (once) when the hub next subscribes. `kpa=True`: it
     measures and sends in kPa, as some cuffs can be set to."""
 
+    PROFILE = BLE_PROFILES["blood_pressure"]
+
     def __init__(self, address: str = "C4:7C:8D:6A:1B:01", *, name: str = "BP-7000", requires_pairing: bool = True,
                  kpa: bool = False, **options) -> None:
-        super().__init__(address, name=name, model="BP-7000", serial="BP70001234", advertised=u.BLOOD_PRESSURE_SERVICE,
-                         services=[Service(u.BLOOD_PRESSURE_SERVICE, [
+        super().__init__(address, name=name, model="BP-7000", serial="BP70001234",
+                         services=[Service(self.PROFILE.service, [
                              Characteristic(u.BLOOD_PRESSURE_MEASUREMENT, ["indicate"], on_subscribe=self._subscribed),
                              Characteristic(u.INTERMEDIATE_CUFF_PRESSURE, ["notify"]),
                              Characteristic(u.BLOOD_PRESSURE_FEATURE, ["read"], b"\x00\x00"),
@@ -166,9 +174,11 @@ class BloodPressureCuff(HealthPeripheral):
 
 
 class PulseSensor(HealthPeripheral):
+    PROFILE = BLE_PROFILES["pulse"]
+
     def __init__(self, address: str = "C4:7C:8D:6A:1B:02", *, name: str = "HR-Band", **options) -> None:
-        super().__init__(address, name=name, model="HR-Band", serial="HR0042", advertised=u.HEART_RATE_SERVICE,
-                         services=[Service(u.HEART_RATE_SERVICE, [Characteristic(u.HEART_RATE_MEASUREMENT, ["notify"])])],
+        super().__init__(address, name=name, model="HR-Band", serial="HR0042",
+                         services=[Service(self.PROFILE.service, [Characteristic(u.HEART_RATE_MEASUREMENT, ["notify"])])],
                          **options)
 
     def beat(self, bpm: int, rr_intervals: tuple[int, ...] = ()) -> bool:
@@ -177,9 +187,11 @@ class PulseSensor(HealthPeripheral):
 
 
 class Oximeter(HealthPeripheral):
+    PROFILE = BLE_PROFILES["oximeter"]
+
     def __init__(self, address: str = "C4:7C:8D:6A:1B:03", *, name: str = "Oxi-1", **options) -> None:
-        super().__init__(address, name=name, model="Oxi-1", serial="OX7781", advertised=u.PULSE_OXIMETER_SERVICE,
-                         services=[Service(u.PULSE_OXIMETER_SERVICE, [
+        super().__init__(address, name=name, model="Oxi-1", serial="OX7781",
+                         services=[Service(self.PROFILE.service, [
                              Characteristic(u.PLX_SPOT_CHECK_MEASUREMENT, ["indicate"]),
                              Characteristic(u.PLX_CONTINUOUS_MEASUREMENT, ["notify"])])], **options)
 
@@ -196,10 +208,12 @@ class Oximeter(HealthPeripheral):
 class Thermometer(HealthPeripheral):
     """`fahrenheit=True`: it measures and sends in degrees Fahrenheit, as many sold abroad do."""
 
+    PROFILE = BLE_PROFILES["thermometer"]
+
     def __init__(self, address: str = "C4:7C:8D:6A:1B:04", *, name: str = "Thermo", fahrenheit: bool = False,
                  **options) -> None:
-        super().__init__(address, name=name, model="Thermo", serial="TH1001", advertised=u.HEALTH_THERMOMETER_SERVICE,
-                         services=[Service(u.HEALTH_THERMOMETER_SERVICE, [
+        super().__init__(address, name=name, model="Thermo", serial="TH1001",
+                         services=[Service(self.PROFILE.service, [
                              Characteristic(u.TEMPERATURE_MEASUREMENT, ["indicate"])])], **options)
         self.unit = FAHRENHEIT if fahrenheit else CELSIUS
 
@@ -212,10 +226,12 @@ class Thermometer(HealthPeripheral):
 class Scale(HealthPeripheral):
     """`pounds=True`: it weighs in pounds."""
 
+    PROFILE = BLE_PROFILES["scale"]
+
     def __init__(self, address: str = "C4:7C:8D:6A:1B:05", *, name: str = "Scale", pounds: bool = False,
                  **options) -> None:
-        super().__init__(address, name=name, model="Scale", serial="SC0007", advertised=u.WEIGHT_SCALE_SERVICE,
-                         services=[Service(u.WEIGHT_SCALE_SERVICE, [Characteristic(u.WEIGHT_MEASUREMENT, ["indicate"])])],
+        super().__init__(address, name=name, model="Scale", serial="SC0007",
+                         services=[Service(self.PROFILE.service, [Characteristic(u.WEIGHT_MEASUREMENT, ["indicate"])])],
                          **options)
         self.unit = POUND if pounds else KILOGRAM
 
@@ -232,10 +248,12 @@ class GlucoseMeter(HealthPeripheral):
     records whatever it was asked for, as some meters do. `mg_dl=True`: it measures in
     mg/dL and sends kg/L, as meters sold where that is the unit do."""
 
+    PROFILE = BLE_PROFILES["glucose"]
+
     def __init__(self, address: str = "C4:7C:8D:6A:1B:06", *, name: str = "Gluco", mg_dl: bool = False,
                  **options) -> None:
-        super().__init__(address, name=name, model="Gluco", serial="GL5150", advertised=u.GLUCOSE_SERVICE,
-                         services=[Service(u.GLUCOSE_SERVICE, [
+        super().__init__(address, name=name, model="Gluco", serial="GL5150",
+                         services=[Service(self.PROFILE.service, [
                              Characteristic(u.GLUCOSE_MEASUREMENT, ["notify"]),
                              Characteristic(u.RECORD_ACCESS_CONTROL_POINT, ["write", "indicate"], on_write=self._racp),
                          ])], **options)

@@ -1,18 +1,30 @@
-"""The Bluetooth SIG UUIDs the hub uses, in one place, as bleak writes them (full
-128-bit, lower case), and the parsing of the short forms a technician types."""
+"""The Bluetooth SIG UUIDs the hub uses, as bleak writes them (full 128-bit, lower
+case), and the parsing of the short forms a technician types. The health services and
+the measurements the hub listens to are the profiles' (vocabulary/device_kinds.py)."""
 
 from __future__ import annotations
 
 import re
 
 from drivers.ble.errors import BleCodecError
-
-BASE_UUID = "0000{:04x}-0000-1000-8000-00805f9b34fb"
-
-
-def full_uuid(short: int) -> str:
-    """0x2A35 -> '00002a35-0000-1000-8000-00805f9b34fb'."""
-    return BASE_UUID.format(short)
+from vocabulary.device_kinds import (
+    BLOOD_PRESSURE_MEASUREMENT,
+    BLOOD_PRESSURE_SERVICE,
+    GLUCOSE_MEASUREMENT,
+    GLUCOSE_SERVICE,
+    HEALTH_THERMOMETER_SERVICE,
+    HEART_RATE_MEASUREMENT,
+    HEART_RATE_SERVICE,
+    INTERMEDIATE_CUFF_PRESSURE,
+    PLX_CONTINUOUS_MEASUREMENT,
+    PLX_SPOT_CHECK_MEASUREMENT,
+    PULSE_OXIMETER_SERVICE,
+    TEMPERATURE_MEASUREMENT,
+    WEIGHT_MEASUREMENT,
+    WEIGHT_SCALE_SERVICE,
+)
+from vocabulary.device_kinds import SIG_BASE_UUID as BASE_UUID
+from vocabulary.device_kinds import sig_uuid as full_uuid
 
 
 def short_uuid(text: str) -> int:
@@ -29,30 +41,16 @@ def short_uuid(text: str) -> int:
     return int(match.group(1), 16)
 
 
-# -- services -----------------------------------------------------------------------------
-BLOOD_PRESSURE_SERVICE = full_uuid(0x1810)
-HEART_RATE_SERVICE = full_uuid(0x180D)
-PULSE_OXIMETER_SERVICE = full_uuid(0x1822)
-HEALTH_THERMOMETER_SERVICE = full_uuid(0x1809)
-WEIGHT_SCALE_SERVICE = full_uuid(0x181D)
-GLUCOSE_SERVICE = full_uuid(0x1808)
+# -- services (the health services: vocabulary/device_kinds.py) ------------------------
 BATTERY_SERVICE = full_uuid(0x180F)
 DEVICE_INFORMATION_SERVICE = full_uuid(0x180A)
 CURRENT_TIME_SERVICE = full_uuid(0x1805)
 
-# -- characteristics ----------------------------------------------------------------------
-BLOOD_PRESSURE_MEASUREMENT = full_uuid(0x2A35)
-INTERMEDIATE_CUFF_PRESSURE = full_uuid(0x2A36)
+# -- characteristics (the health measurements: vocabulary/device_kinds.py) -------------
 BLOOD_PRESSURE_FEATURE = full_uuid(0x2A49)
-HEART_RATE_MEASUREMENT = full_uuid(0x2A37)
-PLX_SPOT_CHECK_MEASUREMENT = full_uuid(0x2A5E)
-PLX_CONTINUOUS_MEASUREMENT = full_uuid(0x2A5F)
 PLX_FEATURES = full_uuid(0x2A60)
-TEMPERATURE_MEASUREMENT = full_uuid(0x2A1C)
 INTERMEDIATE_TEMPERATURE = full_uuid(0x2A1E)
-WEIGHT_MEASUREMENT = full_uuid(0x2A9D)
 WEIGHT_SCALE_FEATURE = full_uuid(0x2A9E)
-GLUCOSE_MEASUREMENT = full_uuid(0x2A18)
 GLUCOSE_MEASUREMENT_CONTEXT = full_uuid(0x2A34)
 GLUCOSE_FEATURE = full_uuid(0x2A51)
 RECORD_ACCESS_CONTROL_POINT = full_uuid(0x2A52)

@@ -16,12 +16,13 @@ from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from drivers.ble.units import to_mmhg
 from hub_app.speech import Speaker
 from hub_app.ui.history_chart import HistoryChart, Series
 from hub_app.ui.theme import Theme
 from hub_app.vitals import Assessment, Band, Limits
-from vocabulary import Event
+from vocabulary import BLE_PROFILES, Event
+from vocabulary.device_kinds import PLANNED_MEASUREMENTS
+from vocabulary.measures import MMHG, to_mmhg
 
 PICTURES = Path(__file__).resolve().parent / "pictures"
 NO_READING_AFTER = timedelta(minutes=3)  # then the screen says what to check, and keeps waiting
@@ -34,13 +35,10 @@ class Guide:
     picture: str
 
 
-GUIDES: dict[str, Guide] = {  # the profiles a resident measures with (a pulse sensor just streams)
-    "blood_pressure": Guide("blood_pressure", "blood_pressure.svg"),
-    "oximeter": Guide("oxygen_saturation", "oximeter.svg"),
-    "thermometer": Guide("body_temperature", "device.svg"),
-    "scale": Guide("body_weight", "device.svg"),
-    "glucose": Guide("blood_glucose", "device.svg"),
-}
+OWN_PICTURES = {"blood_pressure": "blood_pressure.svg", "oximeter": "oximeter.svg"}  # the others: device.svg
+# The profiles a resident measures with (a pulse sensor just streams), and what each gives.
+GUIDES: dict[str, Guide] = {name: Guide(BLE_PROFILES[name].reading_type, OWN_PICTURES.get(name, "device.svg"))
+                            for name in PLANNED_MEASUREMENTS}
 BAND_SYMBOLS = {Band.GREEN: "●", Band.YELLOW: "▲", Band.RED: "■"}
 
 
@@ -224,7 +222,7 @@ class MeasureScreen(QWidget):
     def show_live(self, profile: str, value: dict) -> None:
         if profile != self.profile or self.pages.currentWidget() is not self.guide_page:
             return
-        pressure = to_mmhg(value.get("cuff_pressure"), value.get("unit", "mmHg"))
+        pressure = to_mmhg(value.get("cuff_pressure"), value.get("unit", MMHG))
         if pressure is not None:
             self.progress.setText(self.tr("Measuring... {pressure} mmHg").format(pressure=self._number(pressure)))
 

@@ -178,7 +178,6 @@ class Kind:
 
     name: str
     device: type[HealthPeripheral]
-    measurement: str  # the characteristic the hub listens to (wait_subscribed's default)
     actions: Callable[[str], dict[str, dict[str, Param]]]  # unit -> action -> its keys
     perform: dict[str, Callable[[Any, dict[str, Any], Callable[[str], None], threading.Event], None]]
     units: tuple[str, ...] = ()  # the script's words; the first is the default
@@ -187,12 +186,17 @@ class Kind:
     record: Callable[[str], dict[str, Param]] | None = None  # keys of [[peripheral.record]], by unit
     options: dict[str, Param] = field(default_factory=dict)  # keys only this kind has
 
+    @property
+    def measurement(self) -> str:
+        """The characteristic the hub listens to (wait_subscribed's default): its profile's."""
+        return self.device.PROFILE.measurement
+
     def does(self, unit: str) -> dict[str, dict[str, Param]]:
         return {**self.actions(unit), "battery": {"level": LEVEL}}
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("blood_pressure_cuff", BloodPressureCuff, u.BLOOD_PRESSURE_MEASUREMENT,
+    Kind("blood_pressure_cuff", BloodPressureCuff,
          lambda unit: {
              "measure": {"systolic": _pressure(unit), "diastolic": _pressure(unit), "pulse": PULSE,
                          "irregular_pulse": Param(bool, required=False, default=False)},
@@ -205,30 +209,30 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          unit_of=lambda device: "kPa" if device.unit == KPA else "mmHg",
          record=lambda unit: {"systolic": _pressure(unit), "diastolic": _pressure(unit), "pulse": PULSE,
                               "taken_at": TAKEN_AT}),
-    Kind("pulse", PulseSensor, u.HEART_RATE_MEASUREMENT,
+    Kind("pulse", PulseSensor,
          lambda unit: {"beat": {"bpm": Param(list, convert=number_or_numbers(20, 300, whole=True)),
                                 "count": COUNT, "every": EVERY_BEAT}},
          {"beat": _beat}),
-    Kind("oximeter", Oximeter, u.PLX_SPOT_CHECK_MEASUREMENT,
+    Kind("oximeter", Oximeter,
          lambda unit: {"spot_check": {"spo2": SPO2, "pulse": PULSE},
                        "stream": {"spo2": Param(list, convert=number_or_numbers(0, 100)),
                                   "pulse": Param(list, convert=number_or_numbers(0, 300)),
                                   "count": COUNT, "every": EVERY_BEAT}},
          {"spot_check": _heard(lambda device, args: device.spot_check(args["spo2"], args["pulse"])),
           "stream": _stream}),
-    Kind("thermometer", Thermometer, u.TEMPERATURE_MEASUREMENT,
+    Kind("thermometer", Thermometer,
          lambda unit: {"measure": {"temperature": _temperature(unit)}},
          {"measure": _heard(lambda device, args: device.measure(args["temperature"]))},
          units=("celsius", "fahrenheit"),
          unit_option=lambda unit: {"fahrenheit": unit == "fahrenheit"},
          unit_of=lambda device: "fahrenheit" if device.unit == FAHRENHEIT else "celsius"),
-    Kind("scale", Scale, u.WEIGHT_MEASUREMENT,
+    Kind("scale", Scale,
          lambda unit: {"weigh": {"weight": _weight(unit)}},
          {"weigh": _heard(lambda device, args: device.weigh(args["weight"]))},
          units=("kg", "lb"),
          unit_option=lambda unit: {"pounds": unit == "lb"},
          unit_of=lambda device: "lb" if device.unit == POUND else "kg"),
-    Kind("glucose_meter", GlucoseMeter, u.GLUCOSE_MEASUREMENT,
+    Kind("glucose_meter", GlucoseMeter,
          lambda unit: {"add_record": {"glucose": _glucose(unit), "taken_at": TAKEN_AT}},
          {"add_record": _add_record},
          units=("mmol/L", "mg/dL"),
@@ -237,8 +241,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          record=lambda unit: {"glucose": _glucose(unit), "taken_at": TAKEN_AT},
          options={"drop_after": Param(int, required=False, low=0, high=65535)}),
 )}
-ALIASES = {"blood_pressure": "blood_pressure_cuff", "cuff": "blood_pressure_cuff", "pulse_sensor": "pulse",
-           "heart_rate": "pulse", "glucose": "glucose_meter"}
+# A kind may also be called by its profile's name (the hub's word: blood_pressure, glucose).
+ALIASES = {**{kind.device.PROFILE.name: kind.name for kind in KINDS.values() if kind.device.PROFILE.name != kind.name},
+           "cuff": "blood_pressure_cuff", "pulse_sensor": "pulse", "heart_rate": "pulse"}
 
 # keys every kind takes besides the peripheral's own (address, name, rssi, pairing, ...)
 KIND_OPTIONS = {
