@@ -19,7 +19,8 @@ follows the same one): the care service, then each consenting relative or neighb
 in the plan's order, then the on-call number. Technical alarms (a device silent, a
 battery low, the care service unreachable) climb only to the on-call number. Every
 step is stored before it is acted on, and `due()` picks up whatever is due after a
-restart, so an alarm survives the hub stopping in the middle of its escalation.
+restart, so an alarm survives the hub stopping in the middle of its escalation; a
+state the store cannot write is held in memory meanwhile (hub_app/held_alarms.py).
 """
 
 from __future__ import annotations
@@ -29,26 +30,24 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import CarePlan
+from hub_app.held_alarms import AlarmRows
 from hub_app.sms_replies import read_reply, same_number, short_code
-from hub_app.store import AuditEntry, Store, StoreWriteError
-from vocabulary import PERSON_ALARM_KINDS, Event, EventKind
+from hub_app.store import AuditEntry, Store
+from vocabulary import Event, EventKind
+from vocabulary.alarm_kinds import RESIDENT_FACING  # noqa: F401  (the screens' name)
+from vocabulary.alarm_kinds import PERSON_ALARM_KINDS, alarm_sms, sms_not_understood, sms_thanks
 
 log = logging.getLogger(__name__)
 
-PERSON_ALARMS = PERSON_ALARM_KINDS
-TECHNICAL_ALARMS = ("device_silent", "battery_low", "care_service_unreachable", "sync_refused", "store_replaced",
-                    "storage_low")
-# The alarms the resident is in the middle of: their screen follows them. A red reading
-# and a missed dose are for the nurse (the resident has seen the result, or the reminder).
-RESIDENT_FACING = ("help_button", "fall", "out_of_bed_at_night", "door_open_at_night", "inactivity")
+# The kinds of alarm, what they are called and what their SMS say: vocabulary/alarm_kinds.py
+# (RESIDENT_FACING, the alarms the resident is in the middle of: the screens follow them).
 ALARM_PRIORITY = 0  # outbox: alarms go before everything else
 ALARM_NAMESPACE = uuid.UUID("0d7b1c55-2a8e-4f0e-8f43-7c1d5e2b9a60")
-FLUSH_RETRY_S = 2.0  # how soon alarms held in memory are tried again in the store
 
 
 class AlarmError(Exception):
@@ -87,23 +86,6 @@ class CareLinkState:
     unreachable_since: datetime | None = None  # set by the sync layer when a configured service stops answering
 
 
-@dataclass
-class _Held:
-    """An alarm whose latest state the store could not write (disk full, read-only, an I/O
-    error): kept here and acted on all the same (its screen, its SMS, its events sent
-    straight to the care service), and written to the store, whole, when it can write."""
-
-    row: dict[str, Any]  # as the store's alarms table holds it, detail read
-    events: list[tuple[Event, int | None]] = field(default_factory=list)  # to store, with their outbox priority
-    queue: list[str] = field(default_factory=list)  # events stored earlier, into the outbox
-    audits: list[AuditEntry] = field(default_factory=list)
-    sent: set[str] = field(default_factory=set)  # event uids the care service has had from here
-
-
-def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
-
-
 SmsSender = Callable[[str, str], Awaitable[None]]  # (number, text); raises with the reason when it cannot
 
 
@@ -126,8 +108,7 @@ class Alarms:
         # SMS go out in the background: the screen and the store never wait for a modem.
         self._spawn = spawn or (lambda coro: asyncio.get_running_loop().create_task(coro))
         self._sending: set[tuple[str, str]] = set()  # (alarm, rung) being sent now
-        self._held: dict[str, _Held] = {}
-        self._flush_timer: asyncio.TimerHandle | None = None
+        self._rows = AlarmRows(store, clock)
         self.plan: CarePlan | None = None
 
     # -- views ---------------------------------------------------------------------------
@@ -139,10 +120,7 @@ class Alarms:
                          tuple(row["detail"].get("told", [])), row["detail"])
 
     def active(self) -> list[AlarmView]:
-        rows = {row["uid"]: row for row in self._store.active_alarms()}
-        rows.update({uid: held.row for uid, held in self._held.items()})
-        return [self.view(row) for row in sorted(rows.values(), key=lambda row: row["created_at"])
-                if row["ended_at"] is None]
+        return [self.view(row) for row in self._rows.active()]
 
     def get(self, uid: str) -> AlarmView:
         row = self._row(uid)
@@ -151,120 +129,25 @@ class Alarms:
         return self.view(row)
 
     def _row(self, uid: str) -> dict[str, Any] | None:
-        held = self._held.get(uid)
-        return dict(held.row) if held is not None else self._store.alarm(uid)
+        return self._rows.row(uid)
 
     def event_of(self, uid: str) -> Event | None:
         """An alarm's own event, stored or held."""
-        held = self._held.get(uid)
-        for event, _priority in held.events if held else ():
-            if event.uid == uid:
-                return event
-        return self._store.event_by_uid(uid)
+        return self._rows.event_of(uid)
 
-    # -- writing, or holding what cannot be written ------------------------------------
-
-    def _put(self, uid: str, *, type: str, source: str, state: str, step: int, next_at: datetime | None,
-             detail: dict[str, Any], acknowledged_by: str = "", ended: bool = False, events: list[Event] | tuple = (),
-             audit: AuditEntry | None = None, outbox_priority: int | None = None, queue: list[str] | tuple = ()) -> None:
-        """An alarm's new state into the store; held in memory when the store cannot write
-        (and while an earlier state of it is held: states are written in their order)."""
-        if uid not in self._held:
-            try:
-                self._store.put_alarm(uid, type=type, source=source, state=state, step=step, next_at=next_at,
-                                      detail=detail, acknowledged_by=acknowledged_by, ended=ended, events=events,
-                                      audit=audit, outbox_priority=outbox_priority, queue=queue)
-                return
-            except StoreWriteError as exc:
-                self._hold(uid, exc, {"uid": uid, "type": type, "source": source, "created_at": _now_iso(),
-                                      "ended_at": None})
-        held = self._held[uid]
-        held.row.update(state=state, step=step, next_at=next_at.isoformat() if next_at else None,
-                        acknowledged_by=acknowledged_by, detail=detail, ended_at=_now_iso() if ended else None)
-        held.events += [(event, outbox_priority) for event in events]
-        held.queue += [q for q in queue if q not in held.queue]
-        if audit is not None:
-            held.audits.append(audit)
-
-    def _update_detail(self, uid: str, change: Callable[[dict[str, Any]], dict[str, Any]], events: list[Event] | tuple = (),
-                       audit: AuditEntry | None = None, outbox_priority: int | None = None) -> dict[str, Any]:
-        """Change only an alarm's detail (who was told, what is pending); held when it cannot be written."""
-        if uid not in self._held:
-            try:
-                return self._store.update_alarm_detail(uid, change, events=events, audit=audit,
-                                                       outbox_priority=outbox_priority)
-            except StoreWriteError as exc:
-                row = self._store.alarm(uid)
-                assert row is not None
-                self._hold(uid, exc, row)
-        held = self._held[uid]
-        held.row["detail"] = change(held.row["detail"])
-        held.events += [(event, outbox_priority) for event in events]
-        if audit is not None:
-            held.audits.append(audit)
-        return held.row["detail"]
-
-    def _hold(self, uid: str, exc: StoreWriteError, row: dict[str, Any]) -> None:
-        log.error("Alarm %s could not be stored (%s): it is held in memory and acted on all the same", uid, exc.problem)
-        self._held[uid] = _Held(row=dict(row))
-        self._flush_later()
-
-    def _flush_later(self) -> None:
-        if self._flush_timer is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                return  # not on the loop (a test's direct call): the next look flushes
-            self._flush_timer = loop.call_later(FLUSH_RETRY_S, self._flush_on_timer)
-
-    def _flush_on_timer(self) -> None:
-        self._flush_timer = None
-        self.flush()
-        if self._held:
-            self._flush_later()
+    # -- alarms held in memory while the store cannot write (hub_app/held_alarms.py) ----
 
     def flush(self) -> int:
-        """Write the held alarms to the store, each whole in one transaction, in the order
-        they were held; stop at the first the store still refuses. Returns how many were written."""
-        written = 0
-        for uid, held in list(self._held.items()):
-            events = [(e, p) for e, p in held.events if self._store.event_by_uid(e.uid) is None]
-            try:
-                self._store.put_held_alarm(held.row, events, held.queue, held.sent, held.audits)
-            except StoreWriteError:
-                break
-            del self._held[uid]
-            written += 1
-            log.info("Alarm %s, held in memory, is stored now", uid)
-        return written
+        """Write the held alarms to the store; how many were written."""
+        return self._rows.flush()
 
     def held_outbox(self) -> list[Event]:
-        """What the held alarms have for the care service and it has not yet had from
-        here: sent straight from memory while the store cannot write."""
-        out = []
-        for held in self._held.values():
-            mine = {event.uid: event for event, priority in held.events if priority is not None}
-            for uid in held.queue:
-                if uid not in mine:
-                    event = next((e for e, _p in held.events if e.uid == uid), None) or self._store.event_by_uid(uid)
-                    if event is not None:
-                        mine[uid] = event
-            out += [event for uid, event in mine.items() if uid not in held.sent]
-        return sorted(out, key=lambda event: event.occurred_at)
+        """What the held alarms have for the care service and it has not had from here."""
+        return self._rows.held_outbox()
 
     def held_delivered(self, event_uids: list[str]) -> None:
-        """The care service has these (sent from memory). One whose alarm was written to the
-        store meanwhile is marked sent in the outbox, so it is not sent again."""
-        stored = []
-        for uid in event_uids:
-            held = next((h for h in self._held.values()
-                         if uid in h.queue or any(e.uid == uid for e, _p in h.events)), None)
-            if held is not None:
-                held.sent.add(uid)
-            else:
-                stored.append(uid)
-        if stored:
-            self._store.outbox_sent_for(stored, self._clock())
+        """The care service has these (sent from memory)."""
+        self._rows.held_delivered(event_uids)
 
     # -- starting ------------------------------------------------------------------------
 
@@ -288,7 +171,7 @@ class Alarms:
             events.append(Event(EventKind.ALARM, alarm_type, source, occurred_at or now, dict(data or {}), uid=uid))
         detail = {"ladder": self._ladder(alarm_type), "told": [], "data": data or {}}
         if countdown > 0:
-            self._put(uid, type=alarm_type, source=source, state="countdown", step=0,
+            self._rows.put(uid, type=alarm_type, source=source, state="countdown", step=0,
                                   next_at=now + timedelta(seconds=countdown), detail=detail, events=events,
                                   outbox_priority=None,
                                   audit=AuditEntry(actor, "alarm.countdown", subject=uid, detail={"seconds": countdown}))
@@ -300,7 +183,7 @@ class Alarms:
 
     def _ladder(self, alarm_type: str) -> list[dict[str, str]]:
         rungs: list[dict[str, str]] = [{"to": "care_service"}]
-        if alarm_type in PERSON_ALARMS and self.plan is not None and self.plan.consented("relatives_told"):
+        if alarm_type in PERSON_ALARM_KINDS and self.plan is not None and self.plan.consented("relatives_told"):
             # Those the plan asks first for this kind of alarm (a neighbour for a fall), then the rest, each by order.
             for contact in sorted(self.plan.contacts, key=lambda c: (alarm_type not in c.first_for, c.order)):
                 if contact.consent:
@@ -327,7 +210,7 @@ class Alarms:
             # The service cannot be told now: a person on call is, at once (sent just after).
             detail["sms_pending"] = [*detail.get("sms_pending", []), {"name": "on-call", "phone": self._on_call}]
         # The alarm's own event goes to the care service now, not during the countdown.
-        self._put(uid, type=alarm_type, source=source, state="raised", step=0, next_at=now + self._wait,
+        self._rows.put(uid, type=alarm_type, source=source, state="raised", step=0, next_at=now + self._wait,
                               detail=detail, events=events, queue=[uid], outbox_priority=ALARM_PRIORITY,
                               audit=AuditEntry(actor, "alarm.raised", subject=uid))
         log.info("Alarm %s raised for the care service", uid)
@@ -348,7 +231,7 @@ class Alarms:
                 continue
             if any(rung["name"] == "on-call" for rung in view.detail.get("sms_pending", [])):
                 continue
-            detail = self._update_detail(view.uid, lambda d: {**d, "sms_pending": [
+            detail = self._rows.update_detail(view.uid, lambda d: {**d, "sms_pending": [
                 *d.get("sms_pending", []), {"name": "on-call", "phone": self._on_call}]})
             log.info("Alarm %s: the care service is out of reach; the on-call phone is told now", view.uid)
             self._send_pending(replace(view, detail=detail))
@@ -363,7 +246,7 @@ class Alarms:
         row = self._row(uid)
         if row is None or row["state"] != "countdown":
             raise AlarmError("only an alarm still counting down can be cancelled")
-        self._put(uid, type=row["type"], source=row["source"], state="cancelled", step=0, next_at=None,
+        self._rows.put(uid, type=row["type"], source=row["source"], state="cancelled", step=0, next_at=None,
                               detail=row["detail"], ended=True,
                               events=[self._marker(uid, row["type"], row["source"], "alarm_cancelled", {"by": by})],
                               audit=AuditEntry(by, "alarm.cancelled", subject=uid))
@@ -379,7 +262,7 @@ class Alarms:
             raise AlarmError(f"no alarm {uid}")
         if row["state"] not in ("raised", "escalating", "taken", "top_of_ladder"):
             return self.view(row)  # acknowledged already (a repeat), or cancelled
-        self._put(uid, type=row["type"], source=row["source"], state="acknowledged", step=row["step"],
+        self._rows.put(uid, type=row["type"], source=row["source"], state="acknowledged", step=row["step"],
                               next_at=None, detail=row["detail"], acknowledged_by=by, ended=True,
                               events=[self._marker(uid, row["type"], row["source"], "alarm_acknowledged", {"by": by})],
                               audit=AuditEntry("nurse", "alarm.acknowledged", subject=uid, detail={"by": by}))
@@ -392,7 +275,7 @@ class Alarms:
         """The nurse has finished with the alarm and written what was done: kept with it."""
         if self._row(uid) is None:
             raise AlarmError(f"no alarm {uid}")
-        self._update_detail(uid, lambda detail: {**detail, "resolution": {"by": by, "note": note}},
+        self._rows.update_detail(uid, lambda detail: {**detail, "resolution": {"by": by, "note": note}},
                                         audit=AuditEntry("nurse", "alarm.resolved", subject=uid, detail={"by": by}))
         log.info("Alarm %s resolved by the care service", uid)
 
@@ -419,11 +302,8 @@ class Alarms:
             return "ignored"
         name = candidates[0][1]["name"]
         if reply.answer is None or len(candidates) > 1:
-            codes = " eller ".join(f"JA {short_code(view.uid)}" for view, _ in candidates)
-            self._spawn(self._tell(number, f"Vi forsto ikke svaret. Svar {codes} hvis du drar til {self._name} nå, "
-                                           f"eller NEI og koden hvis du ikke kan." if len(candidates) > 1 else
-                                           f"Vi forsto ikke svaret. Svar JA hvis du drar til {self._name} nå, NEI hvis "
-                                           f"du ikke kan."))
+            codes = tuple(short_code(view.uid) for view, _ in candidates)
+            self._spawn(self._tell(number, sms_not_understood(self._name, codes)))
             return "ambiguous" if len(candidates) > 1 else "unclear"
         view, rung = candidates[0]
         row = self._row(view.uid)
@@ -431,7 +311,7 @@ class Alarms:
         contact = next((c for c in (self.plan.contacts if self.plan else ()) if c.name == name), None)
         relation = contact.relation if contact else ""
         if reply.answer == "no":
-            self._update_detail(view.uid, lambda d: d, events=[self._marker(
+            self._rows.update_detail(view.uid, lambda d: d, events=[self._marker(
                 view.uid, row["type"], row["source"], "alarm_declined_by_contact", {"by": name})],
                 audit=AuditEntry("system", "alarm.declined_by_contact", subject=view.uid, detail={"by": name}),
                 outbox_priority=ALARM_PRIORITY)
@@ -445,7 +325,7 @@ class Alarms:
         now = self._clock()
         taken_minutes = self.plan.taken_minutes if self.plan else 45
         detail = {**row["detail"], "taken_by": {"name": name, "relation": relation, "at": now.isoformat()}}
-        self._put(view.uid, type=row["type"], source=row["source"], state="taken", step=row["step"],
+        self._rows.put(view.uid, type=row["type"], source=row["source"], state="taken", step=row["step"],
                   next_at=now + timedelta(minutes=taken_minutes), detail=detail,
                   events=[self._marker(view.uid, row["type"], row["source"], "alarm_taken_by_contact",
                                        {"by": name, "relation": relation})],
@@ -453,8 +333,7 @@ class Alarms:
                   audit=AuditEntry("system", "alarm.taken_by_contact", subject=view.uid, detail={"by": name}))
         log.info("Alarm %s taken by a contact, who is on the way", view.uid)
         self._on_change(self.get(view.uid))
-        self._spawn(self._tell(number, f"Takk, {name}. Hjemmetjenesten vet at du drar til {self._name}. "
-                                       f"Ring 113 hvis det haster."))
+        self._spawn(self._tell(number, sms_thanks(name, self._name)))
         return "taken"
 
     async def _tell(self, number: str, text: str) -> None:
@@ -493,7 +372,7 @@ class Alarms:
             step += 1
         now = self._clock()
         if step >= len(ladder):
-            self._put(uid, type=row["type"], source=row["source"], state="top_of_ladder", step=step,
+            self._rows.put(uid, type=row["type"], source=row["source"], state="top_of_ladder", step=step,
                                   next_at=None, detail=detail, ended=False,
                                   events=[self._marker(uid, row["type"], row["source"], "alarm_unanswered",
                                                        {"told": detail.get("told", [])})],
@@ -506,7 +385,7 @@ class Alarms:
             detail = {**detail, "sms_pending": [*detail.get("sms_pending", []),
                                                 {"name": rung["name"], "phone": rung["phone"]}]}
         # Stored first: a restart in the middle goes on from this step, not from the last.
-        self._put(uid, type=row["type"], source=row["source"], state="escalating", step=step,
+        self._rows.put(uid, type=row["type"], source=row["source"], state="escalating", step=step,
                               next_at=now + self._wait, detail=detail,
                               events=[self._marker(uid, row["type"], row["source"], "alarm_escalated",
                                                    {"step": step, "to": rung.get("name", rung["to"])})],
@@ -518,23 +397,6 @@ class Alarms:
         self._send_pending(view)
 
     # -- SMS -----------------------------------------------------------------------------
-
-    def _text(self, alarm_type: str, raised_at: datetime, code: str = "") -> str:
-        what = {"help_button": "trykket på alarmknappen", "fall": "kan ha falt", "out_of_bed_at_night":
-                "har vært oppe av sengen lenge i natt", "inactivity": "har ikke vært aktiv på lenge",
-                "door_open_at_night": "har åpnet ytterdøra i natt og er kanskje ute",
-                "vital_sign_red": "har en måling langt utenfor grensene", "missed_dose": "har ikke tatt medisinen",
-                "device_silent": "har et utstyr som har sluttet å svare", "battery_low": "har et utstyr med lavt batteri",
-                "care_service_unreachable": "har en hub som ikke når hjemmetjenesten",
-                "sync_refused": "har en hub som hjemmetjenesten avviser data fra",
-                "store_replaced": "har en hub som måtte starte med nytt lager (det gamle var skadet eller borte)",
-                "storage_low": "har en hub som snart er full (lite ledig lagringsplass)"}.get(alarm_type, "har en alarm")
-        local = raised_at.astimezone(self._zone)
-        if code:  # a relative or neighbour on the ladder: they can take the alarm by answering (one SMS long)
-            return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Svar JA {code} hvis du drar til "
-                    f"{self._name} nå, NEI {code} hvis du ikke kan. Hjemmetjenesten er varslet.")
-        return (f"Trygghetsalarm: {self._name} {what} (kl. {local:%H:%M}). Hjemmetjenesten er varslet. "
-                f"Kan du, ring {self._name} eller hjemmetjenesten.")
 
     def _send_pending(self, view: AlarmView) -> None:
         for rung in view.detail.get("sms_pending", []):
@@ -555,19 +417,19 @@ class Alarms:
             raised = datetime.fromisoformat(row["detail"].get("raised_at", row["created_at"]))
             try:
                 code = short_code(uid) if name != "on-call" else ""
-                await self._send_sms(phone, self._text(alarm_type, raised, code))
+                await self._send_sms(phone, alarm_sms(alarm_type, self._name, raised.astimezone(self._zone), code))
             except Exception as exc:  # no modem, no network: said once, tried again later
                 reason = str(exc) or type(exc).__name__
                 if name in row["detail"].get("sms_failed", []):
                     return
                 log.warning("Alarm %s: the SMS to %s could not be sent (tried again later): %s", uid, name, reason)
-                self._update_detail(
+                self._rows.update_detail(
                     uid, lambda d: {**d, "sms_failed": [*d.get("sms_failed", []), name]},
                     events=[self._marker(uid, row["type"], row["source"], "alarm_sms_failed", {"to": name, "reason": reason})],
                     outbox_priority=ALARM_PRIORITY)
                 self._on_change(self.get(uid))
                 return
-            self._update_detail(
+            self._rows.update_detail(
                 uid, lambda d: {**d, "told": [*d.get("told", []), name],
                                 "sms_pending": [p for p in d.get("sms_pending", []) if p["name"] != name]},
                 events=[self._marker(uid, row["type"], row["source"], "alarm_sms_sent", {"to": name})],

@@ -15,6 +15,7 @@ from care_service import changes
 from care_service.alarm_desk import DeskError
 from care_service.console import call_pages, i18n
 from care_service.console.web import DESK_KEY, render, session_of, wants_json
+from vocabulary import ALARM_KINDS
 
 log = logging.getLogger(__name__)
 SHOW_RESOLVED = timedelta(hours=12)  # a shift's worth of what was done
@@ -22,21 +23,8 @@ SHOW_RESOLVED = timedelta(hours=12)  # a shift's worth of what was done
 # every alarm not resolved is on every page, however many there are.
 RESOLVED_PAGE = 50
 
-KINDS = {
-    "help_button": ("Trygghetsalarm", "Help button"), "fall": ("Fall", "Fall"),
-    "out_of_bed_at_night": ("Ute av sengen om natten", "Out of bed at night"),
-    "door_open_at_night": ("Døra åpnet om natten", "Door opened at night"),
-    "inactivity": ("Ingen aktivitet", "No activity"), "vital_sign_red": ("Måling i rødt", "Reading in the red"),
-    "missed_dose": ("Glemt medisin", "Missed dose"), "device_silent": ("Utstyr svarer ikke", "Device silent"),
-    "battery_low": ("Lavt batteri", "Battery low"),
-    "care_service_unreachable": ("Får ikke kontakt med tjenesten", "Cannot reach the service"),
-    "sync_refused": ("Data avvist", "Data refused"), "hub_silent": ("Huben er taus", "Hub silent"),
-    "sensor_silent": ("Sensor svarer ikke", "Sensor silent"),
-    "hub_cannot_store": ("Huben kan ikke lagre", "Hub cannot store"),
-    "storage_low": ("Huben har lite lagringsplass", "Hub storage low"),
-    "store_replaced": ("Hubens lager ble byttet ut", "Hub store replaced"),
-    "unknown": ("Ukjent alarm", "Unknown alarm"),
-}
+# The nurse's words for each kind of alarm are the catalogue's (vocabulary/alarm_kinds.py).
+KINDS = {**{kind.name: kind.nurse for kind in ALARM_KINDS.values()}, "unknown": ("Ukjent alarm", "Unknown alarm")}
 i18n.add({f"kind.{kind}": words for kind, words in KINDS.items()})
 i18n.add({
     "state.open": ("Ny", "New"), "state.acknowledged": ("Tatt", "Taken"), "state.resolved": ("Løst", "Resolved"),

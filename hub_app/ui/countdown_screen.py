@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from hub_app.alarms import AlarmView
 from hub_app.speech import Speaker
 from hub_app.ui.theme import Theme
+from vocabulary import ALARM_KINDS
+
+# What the screen says of each kind of alarm is the catalogue's (vocabulary/alarm_kinds.py,
+# `AlarmKind.resident`, in English); Qt Linguist finds the words to translate here.
+RESIDENT_WORDS = (
+    QT_TRANSLATE_NOOP("CountdownScreen", "The fall sensor noticed a fall."),
+    QT_TRANSLATE_NOOP("CountdownScreen", "You have been out of bed for a long time tonight."),
+    QT_TRANSLATE_NOOP("CountdownScreen", "The door is open. Are you outside?"),
+    QT_TRANSLATE_NOOP("CountdownScreen", "We have not noticed you moving for a long time."),
+)
 
 
 class CountdownScreen(QWidget):
@@ -49,12 +59,9 @@ class CountdownScreen(QWidget):
     def show_alarm(self, alarm: AlarmView) -> None:
         self.alarm = alarm
         self.ok_button.setEnabled(True)
-        self.reason.setText({
-            "fall": self.tr("The fall sensor noticed a fall."),
-            "out_of_bed_at_night": self.tr("You have been out of bed for a long time tonight."),
-            "door_open_at_night": self.tr("The door is open. Are you outside?"),
-            "inactivity": self.tr("We have not noticed you moving for a long time."),
-        }.get(alarm.type, self.tr("An alarm is about to be sent.")))
+        kind = ALARM_KINDS.get(alarm.type)
+        self.reason.setText(self.tr(kind.resident) if kind is not None and kind.resident
+                            else self.tr("An alarm is about to be sent."))
         self._refresh()
         self._tick.start()
         self._speaker.say(self.tr("Are you OK? Press the green button if you are."))
