@@ -11,6 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from hub_app.ui import i18n
+from hub_app.ui.countdown_screen import RESIDENT_WORDS
+from vocabulary import ALARM_KINDS
 
 UI = Path(i18n.__file__).parent
 
@@ -56,3 +58,17 @@ def test_ts_compiles_and_the_compiled_file_translates(qapp, tmp_path):
 
 def test_english_needs_no_translation_file(qapp):
     assert i18n.install(qapp, "en") == []
+
+
+def test_the_countdowns_words_for_each_alarm_kind_are_written_out_for_linguist_and_translated(qapp):
+    """The catalogue gives the resident's words (vocabulary/alarm_kinds.py); the screen
+    module writes the same words out for lupdate, and each has its bokmål."""
+    words = {kind.resident for kind in ALARM_KINDS.values() if kind.resident}
+    assert words == set(RESIDENT_WORDS)
+    installed = i18n.install(qapp, "nb")
+    try:
+        for text in words:
+            assert QCoreApplication.translate("CountdownScreen", text) != text, text
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
