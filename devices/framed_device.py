@@ -8,25 +8,33 @@ gone silent or whose battery is low, and reconnects with backoff when the port g
 away (an unplugged USB cable, a port error). It never raises out of `run()` for
 anything a device or a cable can do.
 
-Subclasses (dispenser, sensor receiver) say what the messages mean.
+Subclasses (dispenser, sensor receiver) say what the messages mean. The port itself is
+devices/frame_port.py; what every supervised device shares (status, identity, errors,
+backoff, the hub's own events about it) is devices/supervised_device.py.
 """
 
 from __future__ import annotations
 
 import abc
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import serial
-import serial_asyncio_fast
-
-from drivers.serial.framing import Frame, FrameReader, encode_frame
+from devices.frame_port import LineProtocol, close_frame_port, open_frame_port
+from devices.supervised_device import (
+    FIRST_BACKOFF_S,
+    SILENT_AFTER_HEARTBEATS,
+    DeviceError,
+    DeviceNotConnected,
+    DeviceStatus,
+    Identity,
+    SupervisedDevice,
+)
+from drivers.serial.framing import Frame, encode_frame
 from drivers.serial.messages import (
     PROTOCOL_VERSION,
     Ack,
@@ -50,57 +58,14 @@ log = logging.getLogger(__name__)
 EVENT_NAMESPACE = uuid.UUID("6f1d2c4e-8a5b-4f7e-9c3d-2b1a0e9f8d7c")
 HANDSHAKE_TIMEOUT = 3.0
 COMMAND_TRIES = 5
-SILENT_AFTER_HEARTBEATS = 3
 DEFAULT_HEARTBEAT_S = 30  # until a device has said its own in HELLO
 BATTERY_LOW, BATTERY_OK = 20, 30
-
-
-class DeviceError(Exception):
-    """A command could not be carried out; the message is for a technician."""
-
-
-class DeviceNotConnected(DeviceError):
-    pass
 
 
 class CommandRefused(DeviceError):
     def __init__(self, code: str, text: str) -> None:
         super().__init__(f"the device refused the command ({code}{': ' + text if text else ''})")
         self.code = code
-
-
-@dataclass(frozen=True)
-class Identity:
-    kind: str
-    model: str
-    serial: str
-    firmware: str
-    epoch: str
-    heartbeat_s: int
-
-    @classmethod
-    def from_hello(cls, hello: Hello) -> Identity:
-        return cls(hello.kind, hello.model, hello.serial, hello.fw, hello.epoch, hello.hb)
-
-    @property
-    def source(self) -> str:
-        return f"{self.kind}:{self.serial}"
-
-
-@dataclass(frozen=True)
-class DeviceStatus:
-    """What a technician (and the status line) needs to know, as one snapshot."""
-
-    port: str
-    kind: str
-    connected: bool = False
-    identity: Identity | None = None
-    last_contact: datetime | None = None
-    battery: int | None = None
-    power: str | None = None
-    silent: bool = False
-    problem: str = ""  # plain words for a technician when it is not working
-    bad_frames: int = 0
 
 
 def battery_watch(level: int | None, was_low: bool) -> tuple[bool, bool]:
@@ -114,32 +79,7 @@ def battery_watch(level: int | None, was_low: bool) -> tuple[bool, bool]:
     return was_low, False
 
 
-class _LineProtocol(asyncio.Protocol):
-    def __init__(self, reader: FrameReader, frames: asyncio.Queue) -> None:
-        self._reader, self._frames = reader, frames
-        self.transport: asyncio.Transport | None = None
-        self.closed = asyncio.get_running_loop().create_future()
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        for frame in self._reader.feed(data):
-            self._frames.put_nowait(frame)
-        if self._reader.errors:
-            self._frames.put_nowait(self._reader.take_errors())
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._reader.end_of_stream()
-        if self._reader.errors:
-            self._frames.put_nowait(self._reader.take_errors())
-        self._frames.put_nowait(exc or ConnectionError("port closed"))
-        if not self.closed.done():
-            self.closed.set_result(None)
-
-
-class FramedDevice(abc.ABC):
-    KIND = ""
+class FramedDevice(SupervisedDevice, abc.ABC):
 
     def __init__(
         self,
@@ -152,15 +92,11 @@ class FramedDevice(abc.ABC):
         backoff_max: float = 30.0,
         baudrate: int = 115200,
     ) -> None:
-        self.port = port
-        self._on_event = on_event
-        self._on_status = on_status
-        self._clock = clock
+        super().__init__(port, on_event=on_event, on_status=on_status, clock=clock, backoff_max=backoff_max)
         self._retry_base = retry_base
-        self._backoff_max = backoff_max
         self._baudrate = baudrate
-        self.status = DeviceStatus(port=port, kind=self.KIND)
         self._transport: asyncio.Transport | None = None
+        self._protocol: LineProtocol | None = None
         self._command_lock = asyncio.Lock()
         self._pending: tuple[int, bytes, asyncio.Future[None]] | None = None
         self._next_seq = 1
@@ -176,11 +112,11 @@ class FramedDevice(abc.ABC):
     async def run(self) -> None:
         """Supervise the port until cancelled: connect, serve, reconnect with backoff."""
         watch = asyncio.create_task(self._watch_silence(), name=f"silence {self.port}")
-        backoff = 0.5
+        backoff = FIRST_BACKOFF_S
         try:
             while True:
                 served = await self._session()
-                backoff = 0.5 if served else min(backoff * 2, self._backoff_max)
+                backoff = FIRST_BACKOFF_S if served else self._longer_backoff(backoff)
                 await asyncio.sleep(backoff)
         finally:
             watch.cancel()
@@ -197,29 +133,15 @@ class FramedDevice(abc.ABC):
         finally:
             await self._close()
 
-    def _set_status(self, **changes: Any) -> None:
-        self.status = replace(self.status, **changes)
-        self._on_status(self.status)
-
     async def _open(self, frames: asyncio.Queue) -> None:
-        reader = FrameReader()
-        self._reader = reader
-        try:
-            transport, self._protocol = await serial_asyncio_fast.create_serial_connection(
-                asyncio.get_running_loop(), lambda: _LineProtocol(reader, frames), self.port, baudrate=self._baudrate,
-                exclusive=True,  # one program per port: two readers would steal each other's frames
-            )
-        except (serial.SerialException, OSError, ValueError) as exc:
-            raise DeviceNotConnected(f"cannot open {self.port}: {exc}") from exc
-        self._transport = transport
+        self._transport, self._protocol = await open_frame_port(self.port, self._baudrate, frames)
 
     async def _close(self) -> None:
         """Close the port and wait until it is released (it is opened exclusively)."""
         transport, self._transport = self._transport, None
         if transport is not None:
-            transport.close()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._protocol.closed), 2.0)
+            assert self._protocol is not None
+            await close_frame_port(transport, self._protocol)
 
     async def _session(self) -> bool:
         """One connection, from open to loss. True if the handshake succeeded."""
@@ -413,10 +335,8 @@ class FramedDevice(abc.ABC):
 
     async def _record(self, kind: EventKind, type_: str, data: dict[str, Any]) -> None:
         """A hub-made event about this device (not one the device sent)."""
-        identity = self.status.identity
-        source = identity.source if identity else f"{self.KIND}:{self.port}"
         try:
-            await self._on_event(Event(kind=kind, type=type_, source=source, occurred_at=self._clock(), data=data))
+            await self._on_event(self._hub_event(type_, data, kind))
         except Exception:
             log.exception("%s: could not store a %s event", self.port, type_)
 

@@ -7,13 +7,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from devices.framed_device import SILENT_AFTER_HEARTBEATS, DeviceError, DeviceNotConnected, DeviceStatus, Identity
 from devices.modem import GsmModem, ModemDisconnected, ModemError, ModemInfo, OnSms, Registration, SignalQuality
-from vocabulary import Event, EventKind, utc_now
+from devices.supervised_device import (
+    FIRST_BACKOFF_S,
+    SILENT_AFTER_HEARTBEATS,
+    DeviceError,
+    DeviceNotConnected,
+    DeviceStatus,
+    Identity,
+    SupervisedDevice,
+)
+from vocabulary import Event, utc_now
 
 log = logging.getLogger(__name__)
 CHECK_INTERVAL_S = 60
@@ -23,7 +30,7 @@ def _identity(info: ModemInfo, interval: int) -> Identity:
     return Identity("gsm_modem", f"{info.manufacturer} {info.model}".strip(), info.imei, info.firmware, "", interval)
 
 
-class ModemDevice:
+class ModemDevice(SupervisedDevice):
     KIND = "gsm_modem"
 
     def __init__(
@@ -38,22 +45,13 @@ class ModemDevice:
         command_timeout: float = 10.0,
         on_sms: OnSms | None = None,
     ) -> None:
-        self.port = port
+        super().__init__(port, on_event=on_event, on_status=on_status, clock=clock, backoff_max=backoff_max)
         self._on_sms = on_sms  # incoming SMS, handed over once stored (replies to an alarm's SMS)
-        self._on_event = on_event
-        self._on_status = on_status
-        self._clock = clock
         self._interval = check_interval_s
-        self._backoff_max = backoff_max
         self._timeout = command_timeout
         self._modem: GsmModem | None = None
-        self.status = DeviceStatus(port=port, kind=self.KIND)
         self.signal: SignalQuality | None = None
         self.registration: Registration | None = None
-
-    def _set_status(self, **changes: Any) -> None:
-        self.status = replace(self.status, **changes)
-        self._on_status(self.status)
 
     async def probe(self) -> Identity:
         modem = GsmModem(self.port, command_timeout=min(self._timeout, 5.0))
@@ -66,7 +64,7 @@ class ModemDevice:
 
     async def run(self) -> None:
         self._started = self._clock()
-        backoff = 0.5
+        backoff = FIRST_BACKOFF_S
         try:
             while True:
                 modem = GsmModem(self.port, command_timeout=self._timeout, on_sms=self._on_sms)
@@ -74,7 +72,7 @@ class ModemDevice:
                     info = await modem.open()
                     self._modem = modem
                     self._set_status(connected=True, identity=_identity(info, self._interval), problem="")
-                    backoff = 0.5
+                    backoff = FIRST_BACKOFF_S
                     while True:
                         await self.check()
                         await asyncio.sleep(self._interval)
@@ -86,7 +84,7 @@ class ModemDevice:
                     await modem.close()
                 await self._check_silence()
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self._backoff_max)
+                backoff = self._longer_backoff(backoff)
         finally:
             self._set_status(connected=False)
 
@@ -110,8 +108,7 @@ class ModemDevice:
             await self._record("device_silent", {"after_s": SILENT_AFTER_HEARTBEATS * self._interval})
 
     async def _record(self, type_: str, data: dict[str, Any]) -> None:
-        source = self.status.identity.source if self.status.identity else f"gsm_modem:{self.port}"
-        await self._on_event(Event(EventKind.DEVICE, type_, source, self._clock(), data))
+        await self._on_event(self._hub_event(type_, data))
 
     def _connected(self) -> GsmModem:
         if self._modem is None:
