@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from care_service.alarm_desk import AlarmDesk
-from care_service.console import alarm_pages, call_pages, login_pages, resident_pages
+from care_service.console import alarm_pages, call_pages, login_pages, plan_pages, resident_pages
 from care_service.console.sessions import SessionBook
 from care_service.console.web import DESK_KEY, HERE, SESSIONS_KEY, TEMPLATES_KEY, templates
 
@@ -19,6 +19,7 @@ def add_console(app: web.Application, desk: AlarmDesk) -> None:
     login_pages.add_routes(app)
     alarm_pages.add_routes(app)
     resident_pages.add_routes(app)
+    plan_pages.add_routes(app)
     call_pages.add_routes(app)
     app.router.add_static("/console/static/", HERE / "static")
 

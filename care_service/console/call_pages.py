@@ -21,7 +21,7 @@ from care_service.call_rooms import Room
 from care_service.call_signaling import CALLS_KEY, origin_of, ring_home
 from care_service.console import i18n
 from care_service.console.resident_view import ZONE
-from care_service.console.web import DESK_KEY, render, session_of
+from care_service.console.web import DESK_KEY, nurse_name, render, resident_of
 
 log = logging.getLogger(__name__)
 # The call page may use the camera and microphone (itself only); every other page neither.
@@ -139,21 +139,13 @@ async def nurse_call(request: web.Request) -> web.Response:
     room = calls.rooms.get(request.match_info["room"])
     if room is None or room.caller != "nurse" or room.expires_at <= calls.rooms.now():
         raise _gone(request)
-    session = session_of(request)
     if room.from_home and not room.caller_name:
-        calls.rooms.joined_by(room.id, session.name or session.username)
+        calls.rooms.joined_by(room.id, nurse_name(request))
     resident = request.app[DESK_KEY].store.patient(room.patient_id) or {"name": ""}
     lang = i18n.language_of(request)
     back = {"href": f"/console/residents/{room.patient_id}",
             "text": i18n.text(lang, "call.back").format(name=resident["name"])}
     return _call_page(request, room, "caller", back)
-
-
-def _resident(request: web.Request) -> dict[str, Any]:
-    found = request.app[DESK_KEY].store.patient(request.match_info["id"])
-    if found is None:
-        raise web.HTTPNotFound(text=i18n.text(i18n.language_of(request), "res.unknown"))
-    return found
 
 
 def _plan(request: web.Request, patient_id: str) -> dict[str, Any]:
@@ -167,9 +159,8 @@ def _plan(request: web.Request, patient_id: str) -> dict[str, Any]:
 
 async def start_call(request: web.Request) -> web.Response:
     """The resident page's "Call" button: a room, the hub rung, the nurse's call view."""
-    resident = _resident(request)
-    session = session_of(request)
-    room = request.app[CALLS_KEY].rooms.create(resident["id"], "nurse", session.name or session.username)
+    resident = resident_of(request)
+    room = request.app[CALLS_KEY].rooms.create(resident["id"], "nurse", nurse_name(request))
     await ring_home(request.app, room, origin_of(request))
     log.info("Call %s: a nurse calls resident %s", room.id, resident["id"])
     return web.Response(status=303, headers={"Location": f"/console/calls/{room.id}"})
@@ -177,7 +168,7 @@ async def start_call(request: web.Request) -> web.Response:
 
 async def invite(request: web.Request) -> web.Response:
     """An invitation for a contact with `calls = true`, lasting `hours` (1-72)."""
-    resident = _resident(request)
+    resident = resident_of(request)
     form = await request.post()
     contact, hours = str(form.get("contact", "")), str(form.get("hours", "")).strip()
     where = f"/console/residents/{resident['id']}"
@@ -185,14 +176,13 @@ async def invite(request: web.Request) -> web.Response:
         return web.Response(status=303, headers={"Location": f"{where}?invite_problem=contact#calls"})
     if not hours.isdigit() or not HOURS[0] <= int(hours) <= HOURS[1]:
         return web.Response(status=303, headers={"Location": f"{where}?invite_problem=hours#calls"})
-    session = session_of(request)
-    request.app[CALLS_KEY].invitations.make(resident["id"], contact, int(hours), session.name or session.username)
+    request.app[CALLS_KEY].invitations.make(resident["id"], contact, int(hours), nurse_name(request))
     log.info("An invitation to video-call resident %s made for %d hours", resident["id"], int(hours))
     return web.Response(status=303, headers={"Location": f"{where}?invited=1#calls"})
 
 
 async def withdraw(request: web.Request) -> web.Response:
-    resident = _resident(request)
+    resident = resident_of(request)
     token = str((await request.post()).get("token", ""))
     request.app[CALLS_KEY].invitations.withdraw(resident["id"], token)
     return web.Response(status=303, headers={"Location": f"/console/residents/{resident['id']}#calls"})

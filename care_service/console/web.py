@@ -50,6 +50,25 @@ def session_of(request: web.Request) -> Session:
     return request[NURSE_KEY]
 
 
+def nurse_name(request: web.Request) -> str:
+    """The logged-in nurse as residents and colleagues know her ("Sykepleier Nina")."""
+    session = session_of(request)
+    return session.name or session.username
+
+
+def resident_of(request: web.Request) -> dict[str, Any]:
+    """The resident the address names (its `{id}`); 404 "Unknown resident." if there is none."""
+    found = request.app[DESK_KEY].store.patient(request.match_info["id"])
+    if found is None:
+        raise web.HTTPNotFound(text=i18n.text(i18n.language_of(request), "res.unknown"))
+    return found
+
+
+def see_other(location: str) -> web.Response:
+    """The answer to a form that was taken: go (back) to `location` (303)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     lang = i18n.language_of(request)
 

@@ -1,0 +1,125 @@
+"""The words of the nurse's pages about residents (`res.*`), in Norwegian and English:
+the list, one resident's page, its charts, timeline, devices and care-plan summary, and
+how times and values are said (say.py)."""
+
+from __future__ import annotations
+
+from care_service.console import i18n
+from care_service.console import resident_view as rv
+
+MEASURE_WORDS = {
+    "blood_pressure": ("Blodtrykk", "Blood pressure"), "systolic": ("Systolisk (øvre)", "Systolic"),
+    "diastolic": ("Diastolisk (nedre)", "Diastolic"), "pulse": ("Puls", "Pulse"),
+    "spo2": ("Oksygenmetning", "Oxygen saturation"), "temperature": ("Temperatur", "Temperature"),
+    "weight": ("Vekt", "Weight"), "glucose": ("Blodsukker", "Blood sugar"),
+}
+i18n.add({f"res.m.{m}": words for m, words in MEASURE_WORDS.items()})
+i18n.add({f"res.kind.{k}": words for k, words in {
+    "blood_pressure": ("Blodtrykk", "Blood pressure"), "oximeter": ("Oksygenmetning", "Oxygen saturation"),
+    "thermometer": ("Temperatur", "Temperature"), "scale": ("Vekt", "Weight"), "glucose": ("Blodsukker", "Blood sugar"),
+}.items()})
+i18n.add({f"res.day.{d}": words for d, words in zip(rv.WEEKDAYS, (
+    ("man", "Mon"), ("tir", "Tue"), ("ons", "Wed"), ("tor", "Thu"), ("fre", "Fri"), ("lør", "Sat"), ("søn", "Sun")))})
+i18n.add({f"res.consent.{f}": words for f, words in {
+    "vital_sign_sharing": ("Målinger deles med hjemmetjenesten", "Readings shared with home care"),
+    "bed_and_inactivity_monitoring": ("Varsel om seng og inaktivitet", "Bed and inactivity alarms"),
+    "auto_answer_calls": ("Videosamtaler besvares automatisk", "Video calls answered automatically"),
+    "relatives_told": ("Pårørende varsles ved alarm", "Relatives told of alarms"),
+}.items()})
+# The device kinds and problems a hub's heartbeat tells (hub_app/device_report.py);
+# anything else is shown as the hub said it.
+i18n.add({f"res.device.{k}": words for k, words in {
+    "dispenser": ("Medisindispenser", "Medicine dispenser"), "sensor_receiver": ("Sensormottaker", "Sensor receiver"),
+    "gsm_modem": ("Mobilmodem", "Mobile modem"), "sensor_fall": ("Fallsensor", "Fall sensor"),
+    "sensor_help": ("Alarmknapp", "Help pendant"), "sensor_bed": ("Sengesensor", "Bed sensor"),
+    "sensor_door": ("Dørsensor", "Door sensor"), "ble_blood_pressure": ("Blodtrykksmåler", "Blood pressure monitor"),
+    "ble_pulse": ("Pulsmåler", "Pulse sensor"), "ble_oximeter": ("Pulsoksymeter", "Pulse oximeter"),
+    "ble_thermometer": ("Termometer", "Thermometer"), "ble_scale": ("Vekt", "Scale"),
+    "ble_glucose": ("Blodsukkermåler", "Glucose meter"),
+    "problem.silent": ("svarer ikke", "silent"), "problem.battery low": ("lavt batteri", "battery low"),
+}.items()})
+i18n.add({
+    "res.title": ("Brukere", "Residents"),
+    "res.name": ("Navn", "Name"),
+    "res.open_alarms": ("Åpne alarmer", "Open alarms"),
+    "res.last_heard": ("Sist hørt fra", "Last heard from"),
+    "res.never": ("aldri", "never"),
+    "res.none": ("Ingen brukere ennå.", "No residents yet."),
+    "res.now": ("nå", "now"),
+    "res.ago_min": ("{n} min siden", "{n} min ago"),
+    "res.ago_h": ("{n} t siden", "{n} h ago"),
+    "res.ago_d": ("{n} d siden", "{n} d ago"),
+    "res.today": ("i dag", "today"),
+    "res.yesterday": ("i går", "yesterday"),
+    "res.escalated": ("eskalert", "escalated"),
+    "res.hub_heard": ("Huben sist hørt fra: {when}", "Hub last heard from: {when}"),
+    "res.alarms_waiting": ("Alarmer som venter", "Alarms waiting"),
+    "res.to_alarms": ("Til alarmlisten", "To the alarm list"),
+    "res.readings": ("Målinger", "Readings"),
+    "res.days": ("{n} dager", "{n} days"),
+    "res.period": ("Periode", "Period"),
+    "res.no_readings": ("Ingen målinger de siste {n} dagene.", "No readings in the last {n} days."),
+    "res.latest": ("Siste: {value}", "Latest: {value}"),
+    "res.legend_green": ("innenfor grensene", "within limits"),
+    "res.legend_yellow": ("litt utenfor", "a little outside"),
+    "res.legend_red": ("langt utenfor", "far outside"),
+    "res.legend_band": ("skravert: grønt område; stiplet: gule grenser",
+                        "shaded: green range; dashed: yellow limits"),
+    "res.doses": ("Medisiner", "Medicines"),
+    "res.adherence": ("{percent} % av dosene tatt ({taken} av {total})",
+                      "{percent} % of doses taken ({taken} of {total})"),
+    "res.no_doses": ("Ingen doser registrert de siste {n} dagene.", "No doses recorded in the last {n} days."),
+    "res.day_doses": ("{taken} av {total}", "{taken} of {total}"),
+    "res.day_none": ("ingen", "none"),
+    "res.timeline": ("Hva har skjedd", "What happened"),
+    "res.nothing": ("Ingenting registrert de siste {n} dagene.", "Nothing recorded in the last {n} days."),
+    "res.dose_taken": ("Medisin tatt", "Medicine taken"),
+    "res.alarm": ("Alarm", "Alarm"),
+    "res.state_open": ("ny", "new"),
+    "res.state_acknowledged": ("tatt av {name}", "taken by {name}"),
+    "res.state_resolved": ("løst av {name}", "resolved by {name}"),
+    "res.devices": ("Utstyr", "Devices"),
+    "res.no_devices": ("Huben har ikke meldt noe utstyr ennå.", "The hub has not told of any devices yet."),
+    "res.device": ("Utstyr", "Device"),
+    "res.battery": ("Batteri", "Battery"),
+    "res.last_contact": ("Sist kontakt", "Last contact"),
+    "res.connection": ("Tilkobling", "Connection"),
+    "res.connected": ("tilkoblet", "connected"),
+    "res.not_connected": ("ikke tilkoblet", "not connected"),
+    "res.problem": ("Problem", "Problem"),
+    "res.message": ("Melding til brukerens skjerm", "Message to the resident's screen"),
+    "res.message_hint": ("Kort og enkelt, høyst {n} tegn. Vises på huben.",
+                         "Short and plain, at most {n} characters. Shown on the hub."),
+    "res.send": ("Send melding", "Send message"),
+    "res.sent": ("Meldingen er sendt til huben.", "The message has been sent to the hub."),
+    "res.p.message_empty": ("Skriv en melding først.", "Write a message first."),
+    "res.p.message_long": ("Meldingen er {length} tegn; høyst {n} går.",
+                           "The message is {length} characters; at most {n} fit."),
+    "res.plan": ("Pleieplan", "Care plan"),
+    "res.plan_version": ("Versjon {version}", "Version {version}"),
+    "res.no_plan": ("Ingen pleieplan ennå.", "No care plan yet."),
+    "res.edit_plan": ("Endre pleieplan", "Edit care plan"),
+    "res.schedule_check_in": ("Planlegg videosamtale", "Schedule a video check-in"),
+    "res.medicines": ("Medisiner", "Medicines"),
+    "res.measurements": ("Målinger", "Measurements"),
+    "res.check_ins": ("Videosamtaler", "Video check-ins"),
+    "res.contacts": ("Kontakter (i rekkefølge)", "Contacts (in order)"),
+    "res.limits": ("Grenser", "Limits"),
+    "res.consent": ("Samtykke", "Consent"),
+    "res.green": ("Grønt", "Green"),
+    "res.yellow": ("Gult", "Yellow"),
+    "res.own_limits": ("egne", "own"),
+    "res.default_limits": ("standard", "default"),
+    "res.window": ("{n} min vindu", "{n} min window"),
+    "res.compartment": ("rom {n}", "compartment {n}"),
+    "res.every_day": ("hver dag", "every day"),
+    "res.sms_yes": ("varsles på SMS", "told by SMS"),
+    "res.sms_no": ("ikke SMS", "no SMS"),
+    "res.calls_yes": ("videosamtaler", "video calls"),
+    "res.given": ("Ja", "Yes"),
+    "res.not_given": ("Nei", "No"),
+    "res.not_recorded": ("Ikke registrert", "Not recorded"),
+    "res.recorded": ("registrert av {by}, {at}", "recorded by {by}, {at}"),
+    "res.none_listed": ("Ingen.", "None."),
+    "res.unknown": ("Ukjent bruker.", "Unknown resident."),
+})
