@@ -84,7 +84,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time as _time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -97,6 +96,7 @@ from simulators.dispenser_sim import DispenserSimulator
 from simulators.framed import FramedDeviceSimulator
 from simulators.pty import PtyPort
 from simulators.receiver_sim import SensorReceiverSimulator
+from simulators.script_file import load_script_file
 from simulators.script_values import Param, check_argument, day as _day, duration as _duration
 from simulators.script_values import time_of_day as _time_of_day
 from drivers.serial.messages import SENSOR_KINDS
@@ -217,15 +217,8 @@ class Script:
 
 
 def load_script(path: Path | str) -> Script:
-    """Read and check a script; ScriptError (naming the step and key) if anything is wrong."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScriptError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScriptError(f"{path}: is not valid TOML: {exc}") from exc
-    return parse_script(raw, path)
+    """Read and check a script; ScriptError (naming the file, the step and key) if anything is wrong."""
+    return load_script_file(path, parse_script, ScriptError)
 
 
 def parse_script(raw: dict[str, Any], path: Path | None = None) -> Script:

@@ -3,7 +3,8 @@
 mistake in the same words: the key, the value, and what is allowed.
 
 Every checker takes `fail(message) -> ScriptError`, which puts the file and the place
-(the step, the peripheral) in front of the message.
+(the step, the peripheral) in front of the message. The file and its tables are read in
+`script_file.py`.
 """
 
 from __future__ import annotations

@@ -107,7 +107,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,7 +116,8 @@ from simulators.bluez import health_kinds
 from simulators.bluez.gatt import BASE_UUID_TAIL, CHARACTERISTIC_FLAGS, Characteristic, Service, normalize_uuid
 from simulators.bluez.peripheral import SimulatedPeripheral, normalize_address
 from simulators.bluez.standin import BluezStandin
-from simulators.script_values import Fail, Param, check_argument, duration
+from simulators.script_file import check_table, load_script_file, tables
+from simulators.script_values import Fail, Param, duration
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 
@@ -204,12 +204,6 @@ def _flags(value: Any, fail: Fail) -> list[str]:
     return value
 
 
-def _tables(value: Any, fail: Fail) -> list[dict]:
-    if not isinstance(value, list) or not all(isinstance(one, dict) for one in value):
-        raise fail(f"{value!r} must be [[...]] tables")
-    return value
-
-
 def _optional(kind: type, **options: Any) -> Param:
     return Param(kind, required=False, **options)
 
@@ -259,46 +253,21 @@ RAW_KEYS: dict[str, Param] = {
     **PERIPHERAL_KEYS,
     "address": Param(str, convert=_address),
     "advertise": _optional(list, convert=_uuids),
-    "service": _optional(list, convert=_tables),
-    "reply": _optional(list, convert=_tables),
+    "service": _optional(list, convert=tables),
+    "reply": _optional(list, convert=tables),
 }
-SERVICE_KEYS = {"uuid": CHARACTERISTIC, "primary": _optional(bool), "characteristic": _optional(list, convert=_tables)}
+SERVICE_KEYS = {"uuid": CHARACTERISTIC, "primary": _optional(bool), "characteristic": _optional(list, convert=tables)}
 CHARACTERISTIC_KEYS = {"uuid": CHARACTERISTIC, "flags": _optional(list, convert=_flags), "value": _optional(str, convert=_hex),
                        "encrypted": _optional(bool)}
-REPLY_KEYS = {"write": CHARACTERISTIC, "hex": _optional(str, convert=_hex), "send": _optional(list, convert=_tables)}
+REPLY_KEYS = {"write": CHARACTERISTIC, "hex": _optional(str, convert=_hex), "send": _optional(list, convert=tables)}
 SEND_KEYS = {"characteristic": CHARACTERISTIC, "hex": HEX}
-
-
-def check_table(raw: Any, keys: Mapping[str, Param], what: str, fail: Fail, hint: str = "") -> dict[str, Any]:
-    """The table's values, checked against `keys`; `what` names it in a message."""
-    if not isinstance(raw, dict):
-        raise fail(f"{raw!r} must be a table")
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in keys:
-            raise fail(f"{what} takes no key '{key}' (it takes: {', '.join(keys) or 'none'}){hint}")
-        values[key] = check_argument(key, value, keys[key], fail)
-    missing = [key for key, param in keys.items() if param.required and key not in values]
-    if missing:
-        raise fail(f"{what} needs {', '.join(missing)}")
-    for key, param in keys.items():
-        if key not in values and param.default is not None:
-            values[key] = param.default
-    return values
 
 
 # -- loading ----------------------------------------------------------------------------------
 
 
 def load_script(path: str | Path) -> Script:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as problem:
-        raise ScriptError(f"{path}: cannot be read: {problem.strerror or problem}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
-        raise ScriptError(f"{path}: is not valid TOML: {problem}") from None
-    return parse_script(data, path)
+    return load_script_file(path, parse_script, ScriptError)
 
 
 def _at(name: str, place: str) -> Fail:
@@ -308,7 +277,7 @@ def _at(name: str, place: str) -> Fail:
 def parse_script(data: dict[str, Any], path: Path | None = None) -> Script:
     name = str(path) if path else "script"
     top = check_table(data, {"adapter": _optional(bool), "powered": _optional(bool),
-                             "peripheral": _optional(list, convert=_tables), "step": _optional(list, convert=_tables)},
+                             "peripheral": _optional(list, convert=tables), "step": _optional(list, convert=tables)},
                       "a script", lambda message: ScriptError(f"{name}: {message}"))
     script = Script(path, adapter=top.get("adapter", True), powered=top.get("powered", True))
     by_address: dict[str, SimulatedPeripheral] = {}
@@ -450,7 +419,7 @@ def _health_device(table: dict[str, Any], fail: Fail, fail_in: Callable[[str], F
     if kind.units:
         keys["unit"] = _optional(str, choices=kind.units)
     if kind.record is not None:
-        keys["record"] = _optional(list, convert=_tables)
+        keys["record"] = _optional(list, convert=tables)
     raw_only = set(RAW_KEYS) - set(keys)
     hint = f"; {_a(kind.name)} has its own GATT table" if raw_only & set(table) else ""
     values = check_table(table, keys, _a(kind.name), fail, hint)
