@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from percentiles import figures  # noqa: E402  (bench/, the script's own folder)
 
-import hub_app.core as hub_core  # noqa: E402
+from hub_app import care_link, rules  # noqa: E402
 import sync.sender as hub_sender  # noqa: E402
 from care_service.app import build_app  # noqa: E402
 from care_service.changes import announce  # noqa: E402
@@ -62,7 +62,8 @@ from simulators.host import SimulatorHost  # noqa: E402
 from simulators.pty import PtyPort  # noqa: E402
 from simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
 from hub_app.config import load_config  # noqa: E402
-from hub_app.core import AlarmChanged, Core  # noqa: E402
+from hub_app.messages import AlarmChanged  # noqa: E402
+from hub_app.core import Core  # noqa: E402
 from hub_app.secret_files import write_secret  # noqa: E402
 from sync import fhir_mapping as fm  # noqa: E402
 from vocabulary import Event, EventKind  # noqa: E402
@@ -276,7 +277,7 @@ def start_hub(folder: Path, service: Service, resident: str) -> tuple[Core, str]
                       f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n', encoding="utf-8")
     core = Core(load_config(config).with_data_dir(folder / "data"))
     core.start()
-    listener = core._running.listener  # the fast channel back from the service
+    listener = core.link.listener  # the fast channel back from the service
     if listener is None or not listener.connected.wait(15):
         core.stop()
         raise SystemExit("the hub's event channel to the service did not open")
@@ -353,9 +354,9 @@ def falls_and_acks(folder: Path, service: Service, falls: int, acks: int) -> dic
     to_console, to_hub, floor_ms, ack_ms = [], [], [], []
     uids: list[str] = []
     try:
-        core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+        core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
         deadline = time.monotonic() + 15
-        while not all(s.connected for s in core.call(core.serial_statuses)):
+        while not all(s.connected for s in core.call(core.serial.statuses)):
             if time.monotonic() > deadline:
                 raise SystemExit("the receiver did not connect")
             time.sleep(0.02)
@@ -400,7 +401,7 @@ def outage(folder: Path, service: Service, readings: int, alarms: int) -> tuple[
         progress("the service stops; the hub records the backlog")
         port = service.port
         service.stop()
-        store = core._store()
+        store = core.store
         per_alarm = max(1, readings // max(alarms, 1))
         reading_start = datetime.now(timezone.utc) - timedelta(days=7)
 
@@ -414,7 +415,7 @@ def outage(folder: Path, service: Service, readings: int, alarms: int) -> tuple[
                                   reading_start + timedelta(minutes=i),
                                   {"systolic": 120.0 + i % 30, "diastolic": 80.0 + i % 10, "unit": "mmHg",
                                    "pulse_rate": 60.0 + i % 25})
-                    store._insert_event(event, now, hub_core.READING_PRIORITY)
+                    store._insert_event(event, now, rules.READING_PRIORITY)
                     expected.add(("Observation", f"{fm.URI}|urn:uuid:{event.uid}"))
                     expected.add(("Observation", f"{fm.URI}|urn:uuid:{uuid.uuid5(uuid.UUID(event.uid), 'pulse')}"))
 
@@ -425,11 +426,11 @@ def outage(folder: Path, service: Service, readings: int, alarms: int) -> tuple[
                 core.call(record, recorded, count)
                 recorded += count
             if raised < alarms:
-                view = core.call(core.start_alarm, "help_button", "screen")
+                view = core.call(core.alarms.start, "help_button", "screen")
                 expected.add(("DetectedIssue", f"{fm.URI}|urn:uuid:{view.uid}"))
                 raised += 1
-        queue, dead = core.call(core.sync_status).queue, core.call(core.sync_status).dead
-        if queue.get(0) != alarms or queue.get(hub_core.READING_PRIORITY) != readings or dead:
+        queue, dead = core.call(core.link.status).queue, core.call(core.link.status).dead
+        if queue.get(0) != alarms or queue.get(rules.READING_PRIORITY) != readings or dead:
             raise SystemExit(f"the hub's outbox is not as recorded: {queue}, {dead} dead")
 
         progress(f"recorded; the service comes back at the same address with {readings} readings and {alarms} alarms waiting")
@@ -459,7 +460,7 @@ def outage(folder: Path, service: Service, readings: int, alarms: int) -> tuple[
             max(r for r, _ in alarm_rows) < min(r for r, _ in reading_rows)
             and max(a for _, a in alarm_rows) <= min(a for _, a in reading_rows))
         settle = time.monotonic() + 10  # the hub marks the last batch sent once it has the answer
-        while sum((after := core.call(core.sync_status)).queue.values()) and time.monotonic() < settle:
+        while sum((after := core.call(core.link.status)).queue.values()) and time.monotonic() < settle:
             time.sleep(0.05)
         result = {
             "readings": readings, "alarms": alarms, "resources_expected": len(expected),
@@ -485,7 +486,7 @@ def main() -> int:
     parser.add_argument("--acks", type=int, default=100)
     parser.add_argument("--readings", type=int, default=10_000)
     parser.add_argument("--alarms", type=int, default=50)
-    parser.add_argument("--batch", type=int, default=hub_core.SYNC_BATCH, help="outbox items per batch Bundle")
+    parser.add_argument("--batch", type=int, default=care_link.SYNC_BATCH, help="outbox items per batch Bundle")
     parser.add_argument("--dir", type=Path)
     args = parser.parse_args()
     if not 0 < args.acks <= args.falls:
@@ -494,7 +495,7 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     # Made to suit a benchmark, without touching the hub's code (see the docstring).
     hub_sender.BACKOFF_FIRST_S, hub_sender.BACKOFF_MAX_S = BACKOFF_FIRST_S, BACKOFF_MAX_S
-    hub_core.SYNC_BATCH = args.batch
+    care_link.SYNC_BATCH = args.batch
 
     started, load_before = time.monotonic(), os.getloadavg()[0]
     service = Service(folder / "service").start()

@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 from percentiles import percentile  # noqa: E402  (bench/, the script's own folder)
 
 from hub_app.config import HubConfig  # noqa: E402
-from hub_app.core import Core, EventRecorded  # noqa: E402
+from hub_app.core import Core  # noqa: E402
+from hub_app.messages import EventRecorded  # noqa: E402
 
 TARGETS = {"latency_p99_ms": 50.0, "hub_cpu_percent": 2.0}
 SENSOR = "C4:7C:8D:6A:1B:02"  # the pulse kind's address
@@ -157,7 +158,7 @@ def main() -> None:
         core.start()
         try:
             core_thread.append(next(t for t in threading.enumerate() if t.name == "hub-core"))
-            core.call(core.ble_pair, SENSOR, "pulse", timeout=60)
+            core.call(core.ble.pair, SENSOR, "pulse", timeout=60)
             if not standin.ended.wait(args.samples * 0.1 + args.minutes * 60 + 120):
                 raise SystemExit("the stand-in's script did not end")
             if standin.problem:

@@ -41,7 +41,8 @@ from care_service.app import build_app  # noqa: E402
 from care_service.fhir_api import STORE_KEY  # noqa: E402
 from care_service.threaded import ServiceThread  # noqa: E402
 from hub_app.config import load_config  # noqa: E402
-from hub_app.core import CallChanged, Core  # noqa: E402
+from hub_app.messages import CallChanged  # noqa: E402
+from hub_app.core import Core  # noqa: E402
 from hub_app.secret_files import write_secret  # noqa: E402
 from hub_app.speech import Speaker  # noqa: E402
 from hub_app.ui.app import build_window  # noqa: E402

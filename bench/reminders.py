@@ -34,7 +34,9 @@ from simulators.pty import PtyPort  # noqa: E402
 from simulators.receiver_sim import SensorReceiverSimulator  # noqa: E402
 from hub_app.care_plan import CarePlan, Medication  # noqa: E402
 from hub_app.config import load_config  # noqa: E402
-from hub_app.core import AlarmChanged, Core, ReminderChanged  # noqa: E402
+from hub_app.messages import AlarmChanged  # noqa: E402
+from hub_app.core import Core  # noqa: E402
+from hub_app.messages import ReminderChanged  # noqa: E402
 
 TARGET_REMINDER_P99_MS = 100.0
 TARGET_FALL_P99_MS = 20.0
@@ -74,7 +76,7 @@ def reminders(folder: Path, count: int) -> list[float]:
         medications.append(Medication(id=item, name=f"Medicine {i}", dose="", times=(clock_time(at.hour, at.minute, at.second),),
                                       window_minutes=60))
     try:
-        core.call(core.apply_plan, CarePlan(version=1, medications=tuple(medications)), "bench", "bench")
+        core.call(core.plans.apply, CarePlan(version=1, medications=tuple(medications)), "bench", "bench")
         done.wait(count / 2 + 30)
     finally:
         core.stop()
@@ -101,9 +103,9 @@ def falls(folder: Path, count: int) -> list[float]:
     core.subscribe(listen)
     latencies = []
     try:
-        core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+        core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
         deadline = time.monotonic() + 15
-        while not all(s.connected for s in core.call(core.serial_statuses)):
+        while not all(s.connected for s in core.call(core.serial.statuses)):
             if time.monotonic() > deadline:
                 raise SystemExit("the receiver did not connect")
             time.sleep(0.02)

@@ -35,7 +35,8 @@ from simulators.pty import PtyPort  # noqa: E402
 from drivers.serial.framing import Frame, FrameReader, encode_frame  # noqa: E402
 from drivers.serial.messages import from_frame  # noqa: E402
 from hub_app.config import HubConfig  # noqa: E402
-from hub_app.core import Core, EventRecorded  # noqa: E402
+from hub_app.core import Core  # noqa: E402
+from hub_app.messages import EventRecorded  # noqa: E402
 from hub_app.store import Store  # noqa: E402
 from vocabulary import Event, EventKind  # noqa: E402
 
@@ -98,9 +99,9 @@ def hub_latency(folder: Path, count: int) -> list[float]:
     core.subscribe(on_message)
     core.start()
     try:
-        core.call(core.assign_serial, port.path, "dispenser")
+        core.call(core.serial.assign, port.path, "dispenser")
         deadline = time.monotonic() + 10
-        while not core.call(core.serial_statuses)[0].connected:
+        while not core.call(core.serial.statuses)[0].connected:
             if time.monotonic() > deadline:
                 raise SystemExit("the hub did not connect to the bench device")
             time.sleep(0.01)

@@ -138,11 +138,11 @@ class SimulatedHome:
     def connect(self, core, timeline: Callable[[str], None]) -> None:
         for port, kind in ((self.dispenser.port, "dispenser"), (self.receiver.port, "sensor_receiver"),
                            (self.modem.port, "gsm_modem")):
-            identity = core.call(core.assign_serial, port.path, kind)
+            identity = core.call(core.serial.assign, port.path, kind)
             timeline(f"technician assigned {port.path} as {kind}: {identity.model} {identity.serial}")
-        wait(lambda: all(s.connected for s in core.call(core.serial_statuses)), "the devices to connect")
+        wait(lambda: all(s.connected for s in core.call(core.serial.statuses)), "the devices to connect")
         for device, profile in ((self.cuff, "blood_pressure"), (self.oximeter, "oximeter")):
-            name = core.call(core.ble_pair, device.address, profile, timeout=60)
+            name = core.call(core.ble.pair, device.address, profile, timeout=60)
             timeline(f"technician paired the {profile.replace('_', '-')} device {name} ({device.address})")
         wait(lambda: self.cuff.subscribed("2A35") and self.oximeter.subscribed("2A5E"), "the Bluetooth devices")
 

@@ -140,7 +140,7 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
 def _print_events(timeline: Callable[[str], None], zone: str):
     from zoneinfo import ZoneInfo
 
-    from hub_app.core import EventRecorded
+    from hub_app.messages import EventRecorded
 
     def show(message) -> None:
         if isinstance(message, EventRecorded):

@@ -105,7 +105,7 @@ class Scenario:
         self.timeline("resident pressed Help on the screen")
         self.until(lambda: w.currentWidget() is w.help, "the help confirmation")
         self.shot("help-registered", f"resident told: \"{w.help.title.text()}\"")
-        uid = self.core.call(self.core.active_alarms)[0].uid
+        uid = self.core.call(self.core.alarms.active)[0].uid
         alarm = self.at_console(uid)
         self.timeline("the alarm reached the care service (FHIR DetectedIssue) and is live on the nurse's console")
         self.console_shot("console-alarm", "the nurse's console: the alarm arrived without a reload, with a sound",
@@ -154,7 +154,7 @@ class Scenario:
         w.home.measure_buttons["blood_pressure"].click()
         home.cuff.measure(186, 104, 92)
         self.until(lambda: screen.pages.currentWidget() is screen.result_page, "the red result")
-        self.until(lambda: any(a.type == "vital_sign_red" for a in self.core.call(self.core.active_alarms)),
+        self.until(lambda: any(a.type == "vital_sign_red" for a in self.core.call(self.core.alarms.active)),
                    "the red reading's alarm")
         self.shot("measure-red", f"a red blood pressure: \"{screen.verdict.text()}\"; an alarm for the nurse is raised")
         screen.done_button.click()
@@ -245,7 +245,7 @@ class Scenario:
         self.timeline(f"5 minutes and no acknowledgement: the ladder climbs; SMS to {to_ola.number} "
                       "(Ola, who consented)")
         self.shot("fall-escalating", f"resident told: \"{w.help.title.text()}\" \"{w.help.body.text()}\"")
-        self.until(lambda: any("Ola Nordmann" in a.told for a in self.core.call(self.core.active_alarms)
+        self.until(lambda: any("Ola Nordmann" in a.told for a in self.core.call(self.core.alarms.active)
                                if a.type == "fall"), "Ola's SMS recorded with the alarm")
         code = to_ola.text.split("Svar JA ", 1)[1].split()[0]  # he has had more than one alarm's SMS today
         answer = f"Ja {code}, jeg kommer"
@@ -257,7 +257,7 @@ class Scenario:
         self.service.start()
         self.timeline("the care service is back; the hub hears it at its next heartbeat and sends what waited, "
                       "alarms first")
-        uid = next(a.uid for a in self.core.call(self.core.active_alarms) if a.type == "fall")
+        uid = next(a.uid for a in self.core.call(self.core.alarms.active) if a.type == "fall")
         alarm = self.at_console(uid)
         wait(lambda: next(a for a in self.nurse.alarms() if a["uid"] == uid)["on_the_way"], "Ola's answer at the service")
         coming = next(a for a in self.nurse.alarms() if a["uid"] == uid)["on_the_way"]
@@ -279,7 +279,7 @@ class Scenario:
         self.at(21, 0)
         home.host.call(home.dispenser.dose_missed, 2)
         self.timeline("dispenser: the window for compartment 2 closed; the dose was not taken")
-        wait(lambda: any(a.type == "missed_dose" for a in self.core.call(self.core.active_alarms)), "the missed dose")
+        wait(lambda: any(a.type == "missed_dose" for a in self.core.call(self.core.alarms.active)), "the missed dose")
         self.timeline("the missed dose is recorded and reported: an alarm for the nurse, in the outbox first")
         self.until(lambda: w.currentWidget() is w.home or w.currentWidget() is w.reminder, "the screen")
         if w.currentWidget() is not w.home:
@@ -310,4 +310,4 @@ class Scenario:
 
 
 def _readings(core) -> int:
-    return len([e for e in core.call(core.recent_events, 200) if e.kind.value == "reading"])
+    return len([e for e in core.call(core.diagnostics.recent_events, 200) if e.kind.value == "reading"])

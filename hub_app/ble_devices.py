@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bleak.exc import BleakError
 from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
 
-from dataclasses import dataclass
-
 from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, NotConnected, adapter_problem, find, scan
+from hub_app.device_manager import DeviceManager, EventHooks
 from hub_app.store import AuditEntry, Store
 from vocabulary import DeviceKind, Event, Problem
 
@@ -36,39 +36,33 @@ class TestRead:
     last_reading: Event | None  # when the hub last stored one from this device (its values stay off this page)
 
 
-class BleDevices:
+class BleDevices(DeviceManager[BleHealthDevice]):
     def __init__(
         self,
         store: Store,
+        hooks: EventHooks,
         *,
-        on_event: Callable[[Event], None],
         time_zone: str,
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None] = lambda wanted: None,
         on_live: Callable[[str, str, dict], None] = lambda address, profile, value: None,
         on_paired: Callable[[tuple[str, ...]], None] = lambda profiles: None,
-        outbox_priority: Callable[[Event], int | None] = lambda event: None,
-        reacts: Callable[[Event], bool] = lambda event: False,
         device_options: dict | None = None,
     ) -> None:
-        self._outbox_priority = outbox_priority
-        self._reacts = reacts  # whether the core must react (a pending reaction, stored with the event)
-        self._store = store
-        self._on_event = on_event
-        self._on_problems = on_problems
+        super().__init__(store, hooks, on_problems)
         self._on_live = on_live
         self._on_paired = on_paired
         self._zone = time_zone
         self._options = device_options or {}
-        self.devices: dict[str, BleHealthDevice] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def _assigned(self) -> list[tuple[str, str]]:
+        return [(row["address"], row["profile"]) for row in self._store.paired_ble()]
 
     async def start(self) -> None:
-        for row in self._store.paired_ble():
-            self._run(row["address"], row["profile"])
+        await super().start()
         self._paired_changed()
 
     def _paired_changed(self) -> None:
-        self._on_paired(tuple(dict.fromkeys(row["profile"] for row in self._store.paired_ble())))
+        self._on_paired(tuple(dict.fromkeys(profile for _address, profile in self._assigned())))
         self._refresh_problems()
 
     def _refresh_problems(self) -> None:
@@ -79,39 +73,24 @@ class BleDevices:
                 wanted[device.profile.kind] = Problem(device.profile.kind, reason)
         self._on_problems(wanted)
 
-    async def stop(self) -> None:
-        for address in list(self._tasks):
-            await self._stop(address)
-
-    def _run(self, address: str, profile: str) -> None:
+    def _make(self, address: str, profile: str) -> BleHealthDevice:
         source = f"ble:{address}"
 
         async def last_sequence() -> int | None:
             return self._store.last_sequence_number(source)
 
-        device = BleHealthDevice(address, profile, on_event=self._store_reading, last_sequence=last_sequence,
-                                 on_live=lambda addr, value: self._on_live(addr, profile, value),
-                                 on_status=self._status_changed, time_zone=self._zone, **self._options)
-        self.devices[address] = device
-        self._tasks[address] = asyncio.create_task(device.run(), name=f"ble {address}")
-
-    async def _stop(self, address: str) -> None:
-        task = self._tasks.pop(address, None)
-        self.devices.pop(address, None)
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        return BleHealthDevice(address, profile, on_event=self._reading, last_sequence=last_sequence,
+                               on_live=lambda addr, value: self._on_live(addr, profile, value),
+                               on_status=self._status_changed, time_zone=self._zone, **self._options)
 
     def _status_changed(self, status: BleStatus) -> None:
         # Cheap, and the core tells the screen only when the problems really change.
         self._refresh_problems()
 
-    async def _store_reading(self, event: Event) -> None:
-        stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=self._reacts(event))
-        if new:
-            log.info("Reading stored from %s", stored.source)
-            log.debug("Reading %s: %s %s", stored.uid, stored.type, stored.data)
-            self._on_event(stored)
+    async def _reading(self, event: Event) -> None:
+        stored = await self._store_event(event)
+        if stored is not None:
+            self._hooks.stored(stored)
 
     # -- the technician's actions --------------------------------------------------------
 
@@ -126,15 +105,15 @@ class BleDevices:
             self._store.audit(AuditEntry(by, "ble.scan", detail={"ok": False, "reason": reason}))
             raise BleError(reason) from exc
         self._store.audit(AuditEntry(by, "ble.scan", detail={"ok": True, "found": len(adverts)}))
-        paired = {row["address"] for row in self._store.paired_ble()}
+        paired = {address for address, _profile in self._assigned()}
         return [(advert, advert.address in paired) for advert in adverts]
 
     async def pair(self, address: str, profile: str, by: str = "technician") -> str:
         """Connect, pair (bond) and check the device has its profile's service; then keep it."""
         if profile not in PROFILES:
             raise BleError(f"unknown profile {profile!r}; one of {', '.join(PROFILES)}")
-        await self._stop(address)
-        try:
+
+        async def attempt():
             device = await find(address, 10.0)
             if device is None:
                 raise BleError(f"{address} is not in range: wake the device (press its button) and try again")
@@ -145,15 +124,16 @@ class BleDevices:
                     raise BleError(f"{address} has no {profile.replace('_', ' ')} service")
             finally:
                 await client.disconnect()
-        except (BleakError, BleError, TimeoutError, asyncio.TimeoutError) as exc:
-            reason = str(exc) if isinstance(exc, BleError) else adapter_problem(exc)
-            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": reason}))
-            for row in self._store.paired_ble():  # a device paired before keeps running
-                if row["address"] == address:
-                    self._run(address, row["profile"])
-            if isinstance(exc, BleError):
-                raise
-            raise BleError(reason) from exc
+            return device
+
+        def failed(exc: BaseException) -> None:
+            self._store.audit(AuditEntry(by, "ble.pair_failed", subject=address, detail={"reason": _reason(exc)}))
+
+        try:
+            device = await self._change(address, attempt, (BleakError, BleError, TimeoutError, asyncio.TimeoutError),
+                                        failed)
+        except (BleakError, TimeoutError, asyncio.TimeoutError) as exc:
+            raise BleError(_reason(exc)) from exc
         name = device.name or ""
         self._store.pair_ble(address, profile, name, AuditEntry(by, "ble.paired", subject=address, detail={"profile": profile}))
         self._run(address, profile)
@@ -183,5 +163,6 @@ class BleDevices:
                                      detail={"connected": True, "ok": True, "battery": status.battery}))
         return TestRead(status, self._store.last_event_from(f"ble:{address}"))
 
-    def statuses(self) -> list[BleStatus]:
-        return [device.status for device in self.devices.values()]
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, BleError) else adapter_problem(exc)

@@ -294,6 +294,10 @@ class Reminders:
     def open(self) -> list[ReminderView]:
         return [self._view(row) for row in self._store.open_reminders()]
 
+    def shown(self) -> list[ReminderView]:
+        """The open reminders the resident sees; a check-in is a call, and rings on the call screen instead."""
+        return [r for r in self.open() if r.kind != "check_in"]
+
     def dose_slots(self, hours: int = 24) -> list[Occurrence]:
         """The medicine occurrences with a compartment in the next `hours`: the dispenser's schedule."""
         now = self._clock()

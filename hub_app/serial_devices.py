@@ -1,4 +1,5 @@
-"""The serial devices of this home, as the core runs them.
+"""The serial devices of this home, as the core runs them, and the technician's actions
+on them.
 
 Assignments (port -> kind) live in the store; each assigned framed device is
 supervised by a task on the core loop. Device events go into the store once (their
@@ -12,8 +13,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from serial.tools import list_ports
 
@@ -21,7 +22,8 @@ from devices.dispenser import Dispenser
 from devices.framed_device import DeviceError, DeviceStatus, FramedDevice, Identity
 from devices.modem_device import ModemDevice
 from devices.sensor_receiver import SensorReceiver
-from hub_app.store import AuditEntry, Store, StoreWriteError
+from hub_app.device_manager import DeviceManager, EventHooks
+from hub_app.store import AuditEntry, Store
 from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ DEVICE_KINDS: dict[str, type[FramedDevice] | type[ModemDevice]] = {
     "dispenser": Dispenser, "sensor_receiver": SensorReceiver, "gsm_modem": ModemDevice,
 }
 KINDS = tuple(DEVICE_KINDS)
+TEST_SMS = "Test fra velferdshuben: SMS virker, og æøå ÆØÅ kommer fram. / Test from the welfare hub."
 STABLE_LINKS = Path("/dev/welfare-hub")  # packaging/udev names devices here
 
 _PROBLEM_DEVICE = {"dispenser": DeviceKind.DISPENSER, "sensor_receiver": DeviceKind.SENSOR_RECEIVER,
@@ -58,43 +61,25 @@ def find_ports() -> list[PortInfo]:
     return found
 
 
-class SerialDevices:
+class SerialDevices(DeviceManager[FramedDevice | ModemDevice]):
     def __init__(
         self,
         store: Store,
+        hooks: EventHooks,
         *,
-        on_event: Callable[[Event], None],
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None],
         device_options: dict | None = None,
-        outbox_priority: Callable[[Event], int | None] = lambda event: None,
-        reacts: Callable[[Event], bool] = lambda event: False,
-        on_unstored: Callable[[Event], None] = lambda event: None,
         on_sms: Callable[[Any], Awaitable[None]] | None = None,
+        on_assigned: Callable[[str], None] = lambda kind: None,
     ) -> None:
-        self._store = store
-        self._on_event = on_event
-        self._on_unstored = on_unstored
+        super().__init__(store, hooks, on_problems)
         self._on_sms = on_sms  # the modem's incoming SMS
-        self._on_problems = on_problems
-        self._outbox_priority = outbox_priority
-        self._reacts = reacts  # whether the core must react (a pending reaction, stored with the event)
+        self._on_assigned = on_assigned  # a dispenser is given its doses at once
         self._options = device_options or {}
-        self.devices: dict[str, FramedDevice | ModemDevice] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
         self._battery_low: set[str] = set()  # sources with a low battery now
 
-    async def start(self) -> None:
-        for row in self._store.assigned_devices():
-            if row["kind"] in DEVICE_KINDS:
-                self._run(row["port"], row["kind"])
-
-    async def stop(self) -> None:
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
-        self.devices.clear()
+    def _assigned(self) -> list[tuple[str, str]]:
+        return [(row["port"], row["kind"]) for row in self._store.assigned_devices() if row["kind"] in DEVICE_KINDS]
 
     def _make(self, port: str, kind: str) -> FramedDevice | ModemDevice:
         options = dict(self._options)
@@ -103,32 +88,18 @@ class SerialDevices:
             options["on_sms"] = self._on_sms
         if kind == "sensor_receiver":
             options["on_sensors"] = lambda sensors: self._refresh_problems()
-        return DEVICE_KINDS[kind](port, on_event=self._store_event, on_status=self._status_changed, **options)
+        return DEVICE_KINDS[kind](port, on_event=self._event, on_status=self._status_changed, **options)
 
-    def _run(self, port: str, kind: str) -> None:
-        device = self._make(port, kind)
-        self.devices[port] = device
-        self._tasks[port] = asyncio.create_task(device.run(), name=f"{kind} {port}")
-
-    async def _store_event(self, event: Event) -> None:
-        try:
-            stored, new = self._store.record_event_once(event, self._outbox_priority(event), react=self._reacts(event))
-        except StoreWriteError:
-            # Not stored, so not acknowledged: the device repeats it until it is. An alarm
-            # goes out all the same, from memory (its uid keeps the repeats one alarm).
-            self._on_unstored(event)
-            raise
-        if not new:
-            log.debug("Repeated device event %s ignored", event.uid)
+    async def _event(self, event: Event) -> None:
+        stored = await self._store_event(event)
+        if stored is None:
             return
-        log.info("Device event stored: %s from %s", stored.kind.value, stored.source)
-        log.debug("Device event %s is %s %s", stored.uid, stored.type, stored.data)
         if stored.type == "battery_low":
             self._battery_low.add(stored.source)
         if stored.type == "sensor_enrolled":  # done in the technician's learn mode: audited too
             self._store.audit(AuditEntry("technician", "receiver.sensor_enrolled", subject=stored.data.get("sensor", ""),
                                          detail={"kind": stored.data.get("sensor_kind", ""), "receiver": stored.source}))
-        self._on_event(stored)
+        self._hooks.stored(stored)
         self._refresh_problems()
 
     def _status_changed(self, status: DeviceStatus) -> None:
@@ -154,46 +125,6 @@ class SerialDevices:
                         wanted[sensor_kind] = Problem(sensor_kind, "battery_low")
         self._on_problems(wanted)
 
-    # -- the technician's actions ----------------------------------------------------
-
-    async def assign(self, port: str, kind: str, by: str = "technician") -> Identity:
-        """Shake hands with the device on `port`; only if that works, save and start it."""
-        if kind not in DEVICE_KINDS:
-            raise DeviceError(f"unknown device kind {kind!r}; one of {', '.join(DEVICE_KINDS)}")
-        await self._stop(port)  # our own supervisor would hold the port during the probe
-        try:
-            identity = await self._make(port, kind).probe()
-        except DeviceError as exc:
-            self._store.audit(AuditEntry(by, "device.assign_failed", subject=port, detail={"kind": kind, "reason": str(exc)}))
-            for row in self._store.assigned_devices():  # what was there keeps running
-                if row["port"] == port:
-                    self._run(port, row["kind"])
-            raise
-        self._store.assign_device(
-            port, kind, identity.model, identity.serial, identity.firmware,
-            AuditEntry(by, "device.assigned", subject=port,
-                       detail={"kind": kind, "model": identity.model, "serial": identity.serial, "firmware": identity.firmware}),
-        )
-        self._run(port, kind)
-        log.info("Assigned %s to %s (%s)", port, kind, identity.model)
-        return identity
-
-    async def unassign(self, port: str, by: str = "technician") -> bool:
-        await self._stop(port)
-        removed = self._store.unassign_device(port, AuditEntry(by, "device.unassigned", subject=port))
-        self._refresh_problems()
-        return removed
-
-    async def _stop(self, port: str) -> None:
-        task = self._tasks.pop(port, None)
-        self.devices.pop(port, None)
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    def statuses(self) -> list[DeviceStatus]:
-        return [device.status for device in self.devices.values()]
-
     def _first(self, kind: type) -> Any:
         return next((d for d in self.devices.values() if isinstance(d, kind)), None)
 
@@ -208,3 +139,63 @@ class SerialDevices:
             return self.devices[port]
         except KeyError:
             raise DeviceError(f"no device is assigned to {port}") from None
+
+    async def send_sms(self, number: str, text: str) -> None:
+        """An SMS through the assigned modem (the alarm ladder, a call's invitation)."""
+        modem = self.modem()
+        if modem is None:
+            raise RuntimeError("no mobile modem is assigned to this hub")
+        await modem.send_sms(number, text)
+
+    # -- the technician's actions ----------------------------------------------------
+
+    async def ports(self) -> list[PortInfo]:
+        return await asyncio.get_running_loop().run_in_executor(None, find_ports)
+
+    async def assign(self, port: str, kind: str, by: str = "technician") -> Identity:
+        """Shake hands with the device on `port`; only if that works, save and start it."""
+        if kind not in DEVICE_KINDS:
+            raise DeviceError(f"unknown device kind {kind!r}; one of {', '.join(DEVICE_KINDS)}")
+
+        def failed(exc: BaseException) -> None:
+            self._store.audit(AuditEntry(by, "device.assign_failed", subject=port, detail={"kind": kind, "reason": str(exc)}))
+
+        identity = await self._change(port, lambda: self._make(port, kind).probe(), (DeviceError,), failed)
+        self._store.assign_device(
+            port, kind, identity.model, identity.serial, identity.firmware,
+            AuditEntry(by, "device.assigned", subject=port,
+                       detail={"kind": kind, "model": identity.model, "serial": identity.serial, "firmware": identity.firmware}),
+        )
+        self._run(port, kind)
+        log.info("Assigned %s to %s (%s)", port, kind, identity.model)
+        self._on_assigned(kind)
+        return identity
+
+    async def unassign(self, port: str, by: str = "technician") -> bool:
+        await self._stop(port)
+        removed = self._store.unassign_device(port, AuditEntry(by, "device.unassigned", subject=port))
+        self._refresh_problems()
+        return removed
+
+    async def signal_dispenser(self, port: str) -> None:
+        await self.device(port).signal_resident()
+        self._store.audit(AuditEntry("technician", "device.test_signal", subject=port))
+
+    async def learn(self, port: str, on: bool) -> None:
+        await self.device(port).learn(on)
+        self._store.audit(AuditEntry("technician", "receiver.learn_on" if on else "receiver.learn_off", subject=port))
+
+    async def sensors(self, port: str) -> list:
+        return list(self.device(port).sensors.values())
+
+    async def check_modem(self, port: str):
+        device = self.device(port)
+        await device.check()
+        self._store.audit(AuditEntry("technician", "modem.checked", subject=port,
+                                     detail={"registration": device.registration.state}))
+        return device.signal, device.registration
+
+    async def test_sms(self, port: str, number: str) -> list[int]:
+        references = await self.device(port).send_sms(number, TEST_SMS)
+        self._store.audit(AuditEntry("technician", "modem.test_sms", subject=port, detail={"parts": len(references)}))
+        return references

@@ -7,14 +7,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from hub_app.secret_files import SecretFileError, read_secret, write_secret
 from hub_app.store import AuditEntry, Store
+from vocabulary import utc_now
+
+log = logging.getLogger(__name__)
 
 MAX_WRONG = 5
 LOCKOUT = timedelta(minutes=5)
@@ -75,9 +80,16 @@ class DoorAnswer:
 
 
 class TechnicianDoor:
-    def __init__(self, store: Store, pin_file: Path) -> None:
+    def __init__(self, store: Store, pin_file: Path, clock: Callable[[], datetime] = utc_now) -> None:
         self._store = store
         self._pin_file = pin_file
+        self._clock = clock
+
+    async def open_with(self, pin: str) -> DoorAnswer:
+        """The technician typed a PIN on the screen, now."""
+        answer = self.try_pin(pin, self._clock())
+        log.info("Technician door: %s", answer.reason)
+        return answer
 
     def locked_until(self, now: datetime) -> datetime | None:
         rows = self._store.audit_rows(actions=[A_LOCKED], limit=1)

@@ -14,8 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hub_app.core import (AlarmChanged, CallChanged, Core, CoreStopped, EventRecorded, LiveValue, Message, NurseMessage,
-                          ReminderChanged, StateChanged)
+from hub_app.core import Core, CoreStopped
+from hub_app.messages import (AlarmChanged, CallChanged, EventRecorded, LiveValue, Message, NurseMessage,
+                              ReminderChanged, StateChanged)
 
 log = logging.getLogger(__name__)
 

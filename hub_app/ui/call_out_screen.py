@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from hub_app.core import CallTile
+from hub_app.call_desk import CallTile
 from hub_app.ui.theme import Theme
 from hub_app.ui.widgets import show_status
 

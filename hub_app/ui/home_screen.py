@@ -12,7 +12,7 @@ from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from hub_app.core import HubState
+from hub_app.messages import HubState
 from hub_app.ui.measure_screen import GUIDES
 from hub_app.ui.theme import Theme
 from vocabulary import DeviceKind

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QStackedWidget
 
 from hub_app.config import HubConfig
 from hub_app.alarms import RESIDENT_FACING, AlarmView
-from hub_app.core import LiveValue
+from hub_app.messages import LiveValue
 from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
 from hub_app.technician import DoorAnswer
@@ -80,9 +80,9 @@ class MainWindow(QStackedWidget):
         bridge.nurse_message.connect(self._nurse_message)
         self.message.read.connect(self._message_read)
         bridge.call_changed.connect(self._call_changed)
-        self.call.answer.connect(lambda uid: self._call_command(self.bridge.core.answer_call, uid))
-        self.call.decline.connect(lambda uid: self._call_command(self.bridge.core.decline_call, uid))
-        self.call.end.connect(lambda uid: self._call_command(self.bridge.core.end_call, uid))
+        self.call.answer.connect(lambda uid: self._call_command(self.bridge.core.calls.answer, uid))
+        self.call.decline.connect(lambda uid: self._call_command(self.bridge.core.calls.decline, uid))
+        self.call.end.connect(lambda uid: self._call_command(self.bridge.core.calls.end, uid))
         self.call.done.connect(self.show_home)
         self.home.call_requested.connect(self._choose_call)
         self.call_out.back.connect(self.show_home)
@@ -110,7 +110,7 @@ class MainWindow(QStackedWidget):
         self.bluetooth.forget_requested.connect(self._ble_forget)
         self.bluetooth.test_requested.connect(self._ble_test_read)
         self.sync = self.technician.sync
-        self.sync.test_requested.connect(lambda: self.bridge.run(self.bridge.core.sync_test, on_result=self.sync.show_test,
+        self.sync.test_requested.connect(lambda: self.bridge.run(self.bridge.core.link.test, on_result=self.sync.show_test,
                                                                   on_error=self.sync.show_test))
         self.serial.devices.itemSelectionChanged.connect(self._refresh_sensors)
         # While the technician pages are open, their figures follow the devices.
@@ -120,22 +120,22 @@ class MainWindow(QStackedWidget):
         self.home.show_state(core.state)
         # What was already under way when the window opened (a restart mid-alarm, a
         # reminder due while the hub was off) takes over at once.
-        bridge.run(core.open_reminders, on_result=lambda reminders: [self._reminder_changed(r) for r in reminders[:1]])
-        bridge.run(core.active_alarms, on_result=lambda alarms: [self._alarm_changed(a) for a in alarms])
-        bridge.run(core.unread_messages, on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
-        bridge.run(core.open_calls, on_result=lambda calls: [self._call_changed(c) for c in calls[:1]])
+        bridge.run(core.reminders.shown, on_result=lambda reminders: [self._reminder_changed(r) for r in reminders[:1]])
+        bridge.run(core.alarms.active, on_result=lambda alarms: [self._alarm_changed(a) for a in alarms])
+        bridge.run(core.link.unread_messages, on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
+        bridge.run(core.calls.open, on_result=lambda calls: [self._call_changed(c) for c in calls[:1]])
 
     def show_home(self) -> None:
         self.setCurrentWidget(self.home)
         # A nurse's message that waited behind an alarm or a reminder comes now.
-        self.bridge.run(self.bridge.core.unread_messages,
+        self.bridge.run(self.bridge.core.link.unread_messages,
                         on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
 
     # -- help ---------------------------------------------------------------------
 
     def _ask_for_help(self) -> None:
         self.home.help_button.setEnabled(False)  # one press is one alarm
-        self.bridge.run(self.bridge.core.raise_help_alarm, "screen", on_result=self._help_recorded, on_error=self._help_failed)
+        self.bridge.run(self.bridge.core.rules.help_pressed, "screen", on_result=self._help_recorded, on_error=self._help_failed)
 
     def _help_recorded(self, event: Event) -> None:
         self.home.help_button.setEnabled(True)
@@ -168,7 +168,7 @@ class MainWindow(QStackedWidget):
             self.reminder.confirm_finished()
             self.show_home()
 
-        self.bridge.run(self.bridge.core.confirm_reminder, uid, on_result=lambda _r: self.reminder.confirm_finished(),
+        self.bridge.run(self.bridge.core.reminders.confirm, uid, on_result=lambda _r: self.reminder.confirm_finished(),
                         on_error=failed)
 
     def _alarm_changed(self, alarm: AlarmView) -> None:
@@ -233,14 +233,14 @@ class MainWindow(QStackedWidget):
             self.call_out.show_tiles(tiles)
             self.setCurrentWidget(self.call_out)
 
-        self.bridge.run(self.bridge.core.call_tiles, on_result=show)
+        self.bridge.run(self.bridge.core.call_desk.tiles, on_result=show)
 
     def _call_out(self, target: str) -> None:
-        self.bridge.run(self.bridge.core.call_out, target,
+        self.bridge.run(self.bridge.core.call_desk.call_out, target,
                         on_error=lambda _e: self.call_out.show_failed("" if target == "service" else target))
 
     def _message_read(self, number: int) -> None:
-        self.bridge.run(self.bridge.core.message_read, number, on_result=lambda _r: self.show_home(),
+        self.bridge.run(self.bridge.core.link.message_read, number, on_result=lambda _r: self.show_home(),
                         on_error=lambda _e: self.show_home())
 
     def _show_my_data(self) -> None:
@@ -248,15 +248,15 @@ class MainWindow(QStackedWidget):
             self.my_data.show_data(data)
             self.setCurrentWidget(self.my_data)
 
-        self.bridge.run(self.bridge.core.my_data, on_result=show)
+        self.bridge.run(self.bridge.core.plans.my_data, on_result=show)
 
     def _im_ok(self, uid: str) -> None:
-        self.bridge.run(self.bridge.core.cancel_alarm, uid, on_error=lambda _e: None)
+        self.bridge.run(self.bridge.core.alarms.cancel, uid, on_error=lambda _e: None)
 
     # -- measuring ----------------------------------------------------------------------
 
     def start_measurement(self, profile: str) -> None:
-        self.measure.start(profile, dict(self.bridge.core.limits))
+        self.measure.start(profile, dict(self.bridge.core.plans.limits))
         self.setCurrentWidget(self.measure)
 
     def _live_value(self, live: LiveValue) -> None:
@@ -265,10 +265,10 @@ class MainWindow(QStackedWidget):
 
     def _event_recorded(self, event: Event) -> None:
         if self.currentWidget() is self.measure and self.measure.accepts(event):
-            self.measure.show_result(self.bridge.core.assess(event))
+            self.measure.show_result(self.bridge.core.plans.assess(event))
 
     def _reading_history(self, reading_type: str, days: int) -> None:
-        self.bridge.run(self.bridge.core.reading_history, reading_type, days,
+        self.bridge.run(self.bridge.core.plans.reading_history, reading_type, days,
                         on_result=lambda items: self.measure.show_history(items, days))
 
     # -- technician -------------------------------------------------------------------
@@ -278,7 +278,7 @@ class MainWindow(QStackedWidget):
         self.setCurrentWidget(self.pin)
 
     def _check_pin(self, pin: str) -> None:
-        self.bridge.run(self.bridge.core.try_technician_pin, pin, on_result=self._door_answered, on_error=lambda _e: self.pin.show_error())
+        self.bridge.run(self.bridge.core.door.open_with, pin, on_result=self._door_answered, on_error=lambda _e: self.pin.show_error())
 
     def _door_answered(self, answer: DoorAnswer) -> None:
         if answer.opened:
@@ -291,7 +291,7 @@ class MainWindow(QStackedWidget):
             self.pin.show_answer(answer)
 
     def _refresh_system(self) -> None:
-        self.bridge.run(self.bridge.core.system_figures, on_result=self.system.show_figures)
+        self.bridge.run(self.bridge.core.diagnostics.figures, on_result=self.system.show_figures)
 
     def _close_technician_pages(self) -> None:
         self._live.stop()
@@ -299,22 +299,22 @@ class MainWindow(QStackedWidget):
 
     def _refresh_live(self) -> None:
         if self.technician.tabs.currentWidget() is self.sync:
-            self.bridge.run(self.bridge.core.sync_status, on_result=self.sync.show_status)
+            self.bridge.run(self.bridge.core.link.status, on_result=self.sync.show_status)
         if self.technician.tabs.currentWidget() is self.bluetooth:
-            self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired)
+            self.bridge.run(self.bridge.core.ble.statuses, on_result=self.bluetooth.show_paired)
         if self.technician.tabs.currentWidget() is self.serial:
-            self.bridge.run(self.bridge.core.serial_statuses, on_result=self.serial.show_devices)
+            self.bridge.run(self.bridge.core.serial.statuses, on_result=self.serial.show_devices)
             self._refresh_sensors()
 
     def _refresh_serial(self) -> None:
         core = self.bridge.core
-        self.bridge.run(core.serial_ports, on_result=self.serial.show_ports)
-        self.bridge.run(core.serial_statuses, on_result=self.serial.show_devices)
+        self.bridge.run(core.serial.ports, on_result=self.serial.show_ports)
+        self.bridge.run(core.serial.statuses, on_result=self.serial.show_devices)
 
     def _refresh_sensors(self) -> None:
         status = self.serial.selected_status()
         if status and status.kind == "sensor_receiver":
-            self.bridge.run(self.bridge.core.receiver_sensors, status.port, on_result=self.serial.show_sensors)
+            self.bridge.run(self.bridge.core.serial.sensors, status.port, on_result=self.serial.show_sensors)
 
     def _assign_port(self, port: str, kind: str) -> None:
         def done(identity) -> None:
@@ -328,10 +328,10 @@ class MainWindow(QStackedWidget):
             self.serial.assign_finished()
             self.serial.show_message(self.tr("Not assigned: {reason}").format(reason=error), ok=False)
 
-        self.bridge.run(self.bridge.core.assign_serial, port, kind, on_result=done, on_error=failed)
+        self.bridge.run(self.bridge.core.serial.assign, port, kind, on_result=done, on_error=failed)
 
     def _forget_port(self, port: str) -> None:
-        self.bridge.run(self.bridge.core.unassign_serial, port, on_result=lambda _r: self._refresh_serial())
+        self.bridge.run(self.bridge.core.serial.unassign, port, on_result=lambda _r: self._refresh_serial())
 
     def _device_action(self, command, *args, done_text: str) -> None:
         self.bridge.run(command, *args,
@@ -339,11 +339,11 @@ class MainWindow(QStackedWidget):
                         on_error=lambda e: self.serial.show_message(self.tr("Failed: {reason}").format(reason=e), ok=False))
 
     def _test_dispenser(self, port: str) -> None:
-        self._device_action(self.bridge.core.dispenser_signal, port,
+        self._device_action(self.bridge.core.serial.signal_dispenser, port,
                             done_text=self.tr("The dispenser signalled the resident."))
 
     def _learn(self, port: str, on: bool) -> None:
-        self._device_action(self.bridge.core.receiver_learn, port, on,
+        self._device_action(self.bridge.core.serial.learn, port, on,
                             done_text=self.tr("Learn mode is on: press the button on each sensor.") if on
                             else self.tr("Learn mode is off."))
 
@@ -371,30 +371,30 @@ class MainWindow(QStackedWidget):
                 strength=strength, network=networks.get(registration.state, registration.state)),
                 ok=registration.registered)
 
-        self.bridge.run(self.bridge.core.modem_check, port, on_result=show,
+        self.bridge.run(self.bridge.core.serial.check_modem, port, on_result=show,
                         on_error=lambda e: self.serial.show_message(self.tr("Failed: {reason}").format(reason=e), ok=False))
 
     def _test_sms(self, port: str, number: str) -> None:
-        self._device_action(self.bridge.core.modem_test_sms, port, number, done_text=self.tr("The test SMS was sent."))
+        self._device_action(self.bridge.core.serial.test_sms, port, number, done_text=self.tr("The test SMS was sent."))
 
     # -- Bluetooth ------------------------------------------------------------------------
 
     def _ble_scan(self) -> None:
-        self.bridge.run(self.bridge.core.ble_scan, 5.0, on_result=self.bluetooth.show_found,
+        self.bridge.run(self.bridge.core.ble.scan, 5.0, on_result=self.bluetooth.show_found,
                         on_error=lambda e: self.bluetooth.scan_failed(str(e)))
 
     def _ble_pair(self, address: str, profile: str) -> None:
         def done(name: str) -> None:
             self.bluetooth.pair_finished(self.tr("Paired {name} ({address}).").format(name=name or "-", address=address), ok=True)
-            self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired)
+            self.bridge.run(self.bridge.core.ble.statuses, on_result=self.bluetooth.show_paired)
 
-        self.bridge.run(self.bridge.core.ble_pair, address, profile, on_result=done,
+        self.bridge.run(self.bridge.core.ble.pair, address, profile, on_result=done,
                         on_error=lambda e: self.bluetooth.pair_finished(self.tr("Not paired: {reason}").format(reason=e), ok=False))
 
     def _ble_test_read(self, address: str) -> None:
-        self.bridge.run(self.bridge.core.ble_test_read, address, on_result=self.bluetooth.show_test_read,
+        self.bridge.run(self.bridge.core.ble.test_read, address, on_result=self.bluetooth.show_test_read,
                         on_error=self.bluetooth.show_test_read)
 
     def _ble_forget(self, address: str) -> None:
-        self.bridge.run(self.bridge.core.ble_forget, address,
-                        on_result=lambda _r: self.bridge.run(self.bridge.core.ble_statuses, on_result=self.bluetooth.show_paired))
+        self.bridge.run(self.bridge.core.ble.forget, address,
+                        on_result=lambda _r: self.bridge.run(self.bridge.core.ble.statuses, on_result=self.bluetooth.show_paired))

@@ -14,7 +14,7 @@ import pytest
 from tests.helpers.browser import launch, log_in
 from tests.helpers.plans import store_rows, wait_for
 
-from hub_app.core import CallChanged
+from hub_app.messages import CallChanged
 from hub_app.secret_files import write_secret
 from tests.helpers.service import RunningService
 
@@ -48,7 +48,7 @@ def home(hub, tmp_path):
         calls = []
         core.subscribe(lambda m: calls.append(m.call) if isinstance(m, CallChanged) else None)
         if consent:
-            wait_for(lambda: core.plan.consented("auto_answer_calls"), what="the plan with consent on the hub")
+            wait_for(lambda: core.plans.plan.consented("auto_answer_calls"), what="the plan with consent on the hub")
         return service, patient, core, window, calls
 
     yield start

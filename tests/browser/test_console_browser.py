@@ -15,7 +15,8 @@ from tests.conftest import ARTIFACTS
 from tests.helpers.plans import wait_for
 
 from hub_app.config import load_config
-from hub_app.core import AlarmChanged, Core
+from hub_app.messages import AlarmChanged
+from hub_app.core import Core
 from hub_app.secret_files import write_secret
 
 NURSE, PASSWORD = "nina", "korrekt-hest-batteri"
@@ -66,7 +67,7 @@ def test_an_alarm_appears_live_is_acknowledged_and_the_hub_shows_who_comes(brows
     log_in(page, service.url, NURSE, PASSWORD)
     page.wait_for_selector("text=Ingen alarmer nå.")
     page.wait_for_selector("body[data-alarms-shown='0']", state="attached")  # the live list is connected
-    event = core.call(core.raise_help_alarm, "pendant")
+    event = core.call(core.rules.help_pressed, "pendant")
     card = page.locator("article.alarm.open")
     card.wait_for(timeout=5000)  # no reload: pushed over the live channel
     assert "Trygghetsalarm" in card.inner_text() and "Kari Nordmann" in card.inner_text()
@@ -84,7 +85,7 @@ def test_an_alarm_appears_live_is_acknowledged_and_the_hub_shows_who_comes(brows
     shot(page, "console-alarm-resolved-nb")
 
     async def stored():
-        return core._store().alarm(event.uid)
+        return core.store.alarm(event.uid)
 
     wait_for(lambda: "resolution" in core.call(stored)["detail"], what="the note on the hub")
     assert core.call(stored)["detail"]["resolution"]["note"] == "Hjalp Kari opp, ingen skade"
@@ -96,7 +97,7 @@ def test_an_alarm_nobody_takes_is_escalated_on_the_page(browser, home):
     page = page_for(browser, locale="en-GB")
     log_in(page, service.url, NURSE, PASSWORD)
     page.wait_for_selector("text=No alarms now.")
-    core.call(core.raise_help_alarm, "screen")
+    core.call(core.rules.help_pressed, "screen")
     page.locator("article.alarm.open").wait_for(timeout=5000)
     page.locator("article.alarm.escalated").wait_for(timeout=6000)  # 2 s in this service
     assert "Escalated to team lead" in page.locator("article.alarm.escalated").inner_text()
@@ -106,7 +107,7 @@ def test_an_alarm_nobody_takes_is_escalated_on_the_page(browser, home):
 
 def test_the_console_on_a_phone(browser, home):
     service, core, _changes = home
-    core.call(core.raise_help_alarm, "screen")
+    core.call(core.rules.help_pressed, "screen")
     wait_for(lambda: service.desk.alarms(), what="the alarm at the service")
     page = page_for(browser, size=PHONE)
     log_in(page, service.url, NURSE, PASSWORD)
@@ -167,7 +168,7 @@ def test_a_care_plan_change_in_the_console_reaches_the_hub(browser, home):
     service, core, _changes = home
     patient = service.store.patients()[0]["id"]
     service.on_service(lambda: service.store.set_plan(patient, load_plan_file(PLANS / "kari.toml").document(), "seed"))
-    wait_for(lambda: core.plan.version == 3, what="the plan from the service on the hub")
+    wait_for(lambda: core.plans.plan.version == 3, what="the plan from the service on the hub")
     page = page_for(browser)
     log_in(page, service.url, NURSE, PASSWORD)
     page.goto(f"{service.url}/console/residents/{patient}/plan")
@@ -175,9 +176,9 @@ def test_a_care_plan_change_in_the_console_reaches_the_hub(browser, home):
     page.locator("form.plan-form").first.locator("button[type=submit]").click()
     page.wait_for_url("**/plan?saved=1")
     shot(page, "console-plan-saved-nb")
-    wait_for(lambda: core.plan.version == 4, what="the nurse's plan on the hub")
-    assert core.plan.medications[0].times[0].strftime("%H:%M") == "07:30"
-    assert json.loads(core.plan.to_json())["medication"][1]["times"] == ["20:00"]  # the rest as it was
+    wait_for(lambda: core.plans.plan.version == 4, what="the nurse's plan on the hub")
+    assert core.plans.plan.medications[0].times[0].strftime("%H:%M") == "07:30"
+    assert json.loads(core.plans.plan.to_json())["medication"][1]["times"] == ["20:00"]  # the rest as it was
     page.context.close()
 
 
@@ -203,7 +204,7 @@ def test_a_fall_from_the_sensor_reaches_the_console_and_the_nurse_answer_reaches
     core.subscribe(lambda m: seen.append(m.alarm) if isinstance(m, AlarmChanged) else None)
     core.start()
     try:
-        core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+        core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
         page = page_for(browser)
         log_in(page, service.url, NURSE, PASSWORD)
         page.wait_for_selector("body[data-alarms-shown='0']", state="attached")
@@ -231,13 +232,13 @@ def test_the_list_says_who_is_on_the_way_and_a_session_ended_elsewhere_goes_to_t
     page = page_for(browser)
     log_in(page, service.url, NURSE, PASSWORD)
     page.wait_for_selector("body[data-alarms-shown='0']", state="attached")
-    event = core.call(core.raise_help_alarm, "pendant")
+    event = core.call(core.rules.help_pressed, "pendant")
     page.locator("article.alarm.open").wait_for(timeout=5000)
     # Ola answered the hub's SMS "JA": the step the hub sends, as the service keeps it.
     [patient] = [p["id"] for p in service.store.patients()]
     taken = Event(EventKind.ALARM, "alarm_taken_by_contact", "hub", core.clock(),
                   {"alarm": event.uid, "alarm_type": "help_button", "by": "Ola Nordmann", "relation": "sønn"})
-    [issue] = resources_for(taken, core.plan, Addresses(patient=f"Patient/{patient}", hub=f"Device/hub-{patient}"))
+    [issue] = resources_for(taken, core.plans.plan, Addresses(patient=f"Patient/{patient}", hub=f"Device/hub-{patient}"))
     service.on_service(lambda: service.store.create(issue, patient, "urn:ietf:rfc:3986|" + issue["identifier"][0]["value"]))
     page.wait_for_selector("article.alarm.open >> text=Ola Nordmann (sønn) er på vei", timeout=5000)
     shot(page, "console-alarm-relative-on-the-way-nb")

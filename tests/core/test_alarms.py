@@ -14,7 +14,7 @@ from simulators.modem_sim import ModemSimulator
 from simulators.pty import PtyPort
 from simulators.receiver_sim import SensorReceiverSimulator
 from hub_app.alarms import AlarmError, CareLinkState
-from hub_app.core import AlarmChanged
+from hub_app.messages import AlarmChanged
 from vocabulary import Event, EventKind
 
 ON_CALL = "+4740000113"
@@ -45,10 +45,10 @@ def home(tmp_path, clock):
         def start(self, plan="kari.toml", on_call=ON_CALL, wired=True, **options):
             core = start_core(tmp_path, clock, plan=str(PLANS / plan) if plan else None, on_call=on_call, **options)
             cores.append(core)
-            if wired and not core.call(core.serial_statuses):
-                core.call(core.assign_serial, modem.port.path, "gsm_modem")
-                core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
-            wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the devices")
+            if wired and not core.call(core.serial.statuses):
+                core.call(core.serial.assign, modem.port.path, "gsm_modem")
+                core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
+            wait_for(lambda: all(s.connected for s in core.call(core.serial.statuses)), what="the devices")
             return core
 
         def sms_to(self, number):
@@ -56,15 +56,15 @@ def home(tmp_path, clock):
 
         def door(self, core, action):
             """The front door opens or closes (`action` door_open or door_close), and the hub has stored it."""
-            before = len([e for e in core.call(core.recent_events, 50) if e.type == action])
+            before = len([e for e in core.call(core.diagnostics.recent_events, 50) if e.type == action])
             host.call(getattr(receiver, action), DOOR)
-            wait_for(lambda: len([e for e in core.call(core.recent_events, 50) if e.type == action]) > before,
+            wait_for(lambda: len([e for e in core.call(core.diagnostics.recent_events, 50) if e.type == action]) > before,
                      what=f"the {action}")
 
         def out_of_bed(self, core):
             """Kari gets out of bed, and the hub has stored it."""
             host.call(receiver.bed_exit, BED)
-            wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.recent_events, 20)), what="the bed exit")
+            wait_for(lambda: any(e.type == "bed_exit" for e in core.call(core.diagnostics.recent_events, 20)), what="the bed exit")
 
     yield Home()
     for core in cores:
@@ -96,19 +96,19 @@ def outbox(core):
 
 
 def active(core):
-    return core.call(core.active_alarms)
+    return core.call(core.alarms.active)
 
 
 def test_help_on_the_screen_is_queued_at_once_and_the_on_call_phone_told_when_the_service_is_out_of_reach(home):
     core = home.start()
-    event = core.call(core.raise_help_alarm, "screen")
+    event = core.call(core.rules.help_pressed, "screen")
     [alarm] = active(core)
     assert (alarm.uid, alarm.type, alarm.state) == (event.uid, "help_button", "raised")
     assert outbox(core)[0] == {"priority": 0, "kind": "alarm", "type": "help_button"}
     numbers_sent(home, 1)
     [sms] = home.sms_to(ON_CALL)  # no care service configured: out of reach, so a person on call, now
     assert "Kari trykket på alarmknappen" in sms.text and "Hjemmetjenesten er varslet" in sms.text
-    wait_for(lambda: "on-call" in core.call(core.active_alarms)[0].told, what="the SMS recorded")
+    wait_for(lambda: "on-call" in core.call(core.alarms.active)[0].told, what="the SMS recorded")
     assert alarm.state == "raised"
 
 
@@ -131,16 +131,16 @@ def test_a_fall_counts_down_and_im_ok_cancels_it(home, clock):
     [alarm] = active(core)
     assert alarm.state == "countdown" and (alarm.next_at - clock.now).total_seconds() == 30
     assert outbox(core) == []  # nothing is sent while the resident can still say "I'm OK"
-    cancelled = core.call(core.cancel_alarm, alarm.uid)
+    cancelled = core.call(core.alarms.cancel, alarm.uid)
     assert cancelled.state == "cancelled" and active(core) == []
     clock.advance(seconds=31)
     core.call(core.tick)
     assert home.modem.sent == [] and outbox(core) == []
-    types = [e.type for e in reversed(core.call(core.recent_events, 20)) if e.kind == EventKind.ALARM]
+    types = [e.type for e in reversed(core.call(core.diagnostics.recent_events, 20)) if e.kind == EventKind.ALARM]
     assert types == ["fall", "alarm_cancelled"]
     assert "alarm.cancelled" in [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
     with pytest.raises(AlarmError):
-        core.call(core.cancel_alarm, alarm.uid)
+        core.call(core.alarms.cancel, alarm.uid)
 
 
 def test_a_fall_with_no_answer_is_raised_when_the_countdown_ends(home, clock):
@@ -161,8 +161,8 @@ def test_a_fall_with_no_answer_is_raised_when_the_countdown_ends(home, clock):
 
 def test_the_ladder_climbs_to_consenting_relatives_then_on_call_then_the_top(home, clock):
     core = home.start()
-    core.care_link = CareLinkState(reachable=True, reason="")  # as the sync layer reports it
-    uid = core.call(core.raise_help_alarm, "screen").uid
+    core.link.state = CareLinkState(reachable=True, reason="")  # as the sync layer reports it
+    uid = core.call(core.rules.help_pressed, "screen").uid
     assert home.modem.sent == []  # the service is reached: nobody else is bothered yet
     clock.advance(minutes=5)
     core.call(core.tick)
@@ -175,22 +175,22 @@ def test_the_ladder_climbs_to_consenting_relatives_then_on_call_then_the_top(hom
     assert numbers_sent(home, 2) == ["+4791234567", ON_CALL]
     clock.advance(minutes=5)
     core.call(core.tick)
-    view = core.call(core.active_alarms)
+    view = core.call(core.alarms.active)
     assert view[0].state == "top_of_ladder"  # still shown: it ended with nobody, and says so
-    types = [e.type for e in reversed(core.call(core.recent_events, 50)) if e.kind == EventKind.ALARM]
+    types = [e.type for e in reversed(core.call(core.diagnostics.recent_events, 50)) if e.kind == EventKind.ALARM]
     assert types == ["help_button", "alarm_escalated", "alarm_sms_sent", "alarm_escalated", "alarm_sms_sent",
                      "alarm_unanswered"]
-    acknowledged = core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")
+    acknowledged = core.call(core.alarms.acknowledge, uid, "Sykepleier Nina")
     assert acknowledged.state == "acknowledged" and acknowledged.acknowledged_by == "Sykepleier Nina"
     assert active(core) == []
 
 
 def test_an_acknowledgement_stops_the_climb(home, clock):
     core = home.start()
-    core.care_link = CareLinkState(reachable=True, reason="")
-    uid = core.call(core.raise_help_alarm, "screen").uid
-    core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")
-    core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")  # the service saying it twice changes nothing
+    core.link.state = CareLinkState(reachable=True, reason="")
+    uid = core.call(core.rules.help_pressed, "screen").uid
+    core.call(core.alarms.acknowledge, uid, "Sykepleier Nina")
+    core.call(core.alarms.acknowledge, uid, "Sykepleier Nina")  # the service saying it twice changes nothing
     clock.advance(minutes=30)
     core.call(core.tick)
     assert home.modem.sent == [] and active(core) == []
@@ -198,8 +198,8 @@ def test_an_acknowledgement_stops_the_climb(home, clock):
 
 def test_an_alarm_survives_a_restart_in_the_middle_of_its_escalation(home, clock):
     core = home.start()
-    core.care_link = CareLinkState(reachable=True, reason="")
-    uid = core.call(core.raise_help_alarm, "screen").uid
+    core.link.state = CareLinkState(reachable=True, reason="")
+    uid = core.call(core.rules.help_pressed, "screen").uid
     clock.advance(minutes=5)
     core.call(core.tick)  # step 1: Ola told
     numbers_sent(home, 1)
@@ -220,8 +220,8 @@ def test_without_relatives_consent_only_the_service_and_on_call(home, clock, tmp
     plan.write_text((PLANS / "kari.toml").read_text(encoding="utf-8").replace(
         "[consent.relatives_told]\ngiven = true", "[consent.relatives_told]\ngiven = false"), encoding="utf-8")
     core = home.start(plan=str(plan))
-    core.care_link = CareLinkState(reachable=True, reason="")
-    core.call(core.raise_help_alarm, "screen")
+    core.link.state = CareLinkState(reachable=True, reason="")
+    core.call(core.rules.help_pressed, "screen")
     for _ in range(3):
         clock.advance(minutes=5)
         core.call(core.tick)
@@ -231,13 +231,13 @@ def test_without_relatives_consent_only_the_service_and_on_call(home, clock, tmp
 
 def test_relatives_consent_withdrawn_while_an_alarm_climbs_passes_them_by(home, clock, tmp_path):
     core = home.start()
-    core.care_link = CareLinkState(reachable=True, reason="")
-    core.call(core.raise_help_alarm, "screen")
+    core.link.state = CareLinkState(reachable=True, reason="")
+    core.call(core.rules.help_pressed, "screen")
     assert [r.get("name") for r in active(core)[0].detail["ladder"]] == [None, "Ola Nordmann", "on-call"]
     withdrawn = tmp_path / "withdrawn.toml"
     withdrawn.write_text((PLANS / "kari.toml").read_text(encoding="utf-8").replace("version = 3", "version = 4").replace(
         "[consent.relatives_told]\ngiven = true", "[consent.relatives_told]\ngiven = false"), encoding="utf-8")
-    core.call(core.apply_plan_file, str(withdrawn))
+    core.call(core.plans.apply_file, str(withdrawn))
     clock.advance(minutes=5)
     core.call(core.tick)
     assert numbers_sent(home, 1) == [ON_CALL]  # Ola is not told: the withdrawal counts from when it was recorded
@@ -256,7 +256,7 @@ def test_monitoring_consent_withdrawn_stops_the_bed_alarm(home, clock, tmp_path)
     withdrawn.write_text(plan.read_text(encoding="utf-8").replace("version = 3", "version = 4").replace(
         "[consent.bed_and_inactivity_monitoring]\ngiven = true", "[consent.bed_and_inactivity_monitoring]\ngiven = false"),
         encoding="utf-8")
-    core.call(core.apply_plan_file, str(withdrawn))
+    core.call(core.plans.apply_file, str(withdrawn))
     home.out_of_bed(core)
     clock.advance(hours=2)
     core.call(core.tick)
@@ -270,14 +270,14 @@ def test_monitoring_consent_withdrawn_stops_the_bed_alarm(home, clock, tmp_path)
 
 def test_no_modem_is_said_and_the_ladder_goes_on(home, clock):
     core = home.start(wired=False)
-    uid = core.call(core.raise_help_alarm, "screen").uid
-    wait_for(lambda: any(e.type == "alarm_sms_failed" for e in core.call(core.recent_events, 20)), what="the failure")
-    [failed] = [e for e in core.call(core.recent_events, 20) if e.type == "alarm_sms_failed"]
+    uid = core.call(core.rules.help_pressed, "screen").uid
+    wait_for(lambda: any(e.type == "alarm_sms_failed" for e in core.call(core.diagnostics.recent_events, 20)), what="the failure")
+    [failed] = [e for e in core.call(core.diagnostics.recent_events, 20) if e.type == "alarm_sms_failed"]
     assert failed.data == {"alarm": uid, "alarm_type": "help_button", "to": "on-call",
                            "reason": "no mobile modem is assigned to this hub"}
     assert active(core)[0].detail["sms_failed"] == ["on-call"]
-    core.call(core.assign_serial, home.modem.port.path, "gsm_modem")  # the technician plugs one in
-    wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the modem")
+    core.call(core.serial.assign, home.modem.port.path, "gsm_modem")  # the technician plugs one in
+    wait_for(lambda: all(s.connected for s in core.call(core.serial.statuses)), what="the modem")
     core.call(core.tick)
     numbers_sent(home, 1)
     wait_for(lambda: active(core)[0].told == ("on-call",), what="the SMS recorded")
@@ -292,8 +292,8 @@ def test_a_red_blood_pressure_is_an_alarm_yellow_is_not(home, clock):
     async def reading(systolic):
         event = Event(EventKind.READING, "blood_pressure", "ble:C4:7C:8D:6A:1B:01", clock.now,
                       {"systolic": systolic, "diastolic": 85.0, "unit": "mmHg", "pulse_rate": 70.0})
-        core._running.ble._store.record_event(event)
-        core._device_event(event)
+        core.store.record_event(event)
+        core.reactions.device_event(event)
 
     core.call(reading, 160)  # yellow with Kari's own limits (green to 150, yellow to 170)
     core.call(reading, 186)
@@ -332,7 +332,7 @@ def test_no_consent_no_bed_alarm(home, clock):
 
 def test_a_silent_device_is_a_technical_alarm_for_the_service_and_on_call_only(home, clock):
     core = home.start()
-    core.care_link = CareLinkState(reachable=True, reason="")
+    core.link.state = CareLinkState(reachable=True, reason="")
     home.host.call(home.receiver.go_silent)
     clock.advance(minutes=5)  # three missed heartbeats by the hub's clock
     wait_as_time_passes(lambda: any(a.type == "device_silent" for a in active(core)),
@@ -345,7 +345,7 @@ def test_the_care_service_out_of_reach_too_long_is_an_alarm(home, clock):
     from datetime import timedelta
 
     core = home.start()
-    core.care_link = CareLinkState(reachable=False, reason="connection refused",
+    core.link.state = CareLinkState(reachable=False, reason="connection refused",
                                    unreachable_since=clock.now - timedelta(minutes=29))
     core.call(core.tick)
     assert active(core) == []
@@ -367,7 +367,7 @@ def test_inactivity_in_the_day_with_consent(home, clock, tmp_path):
     core.call(core.tick)
     [alarm] = active(core)
     assert alarm.type == "inactivity" and alarm.state == "countdown"
-    core.call(core.cancel_alarm, alarm.uid)  # "I'm OK": that is a sign of life too
+    core.call(core.alarms.cancel, alarm.uid)  # "I'm OK": that is a sign of life too
     clock.advance(minutes=1)
     core.call(core.tick)
     assert active(core) == []
@@ -382,7 +382,7 @@ def test_the_dispensers_own_words_are_no_sign_of_life(home, clock, tmp_path):
 
     async def dispenser_says(type_):
         event = Event(EventKind.DOSE, type_, "serial:dispenser", clock.now, {"compartment": 3})
-        core._store().record_event(event)
+        core.store.record_event(event)
 
     clock.set_local(2026, 11, 24, 10, 0)
     core.call(dispenser_says, "dose_due")
@@ -400,7 +400,7 @@ def test_after_im_ok_a_new_quiet_spell_is_a_new_alarm(home, clock, tmp_path):
     home.out_of_bed(core)
     clock.set_local(2026, 11, 24, 14, 0)
     core.call(core.tick)
-    core.call(core.cancel_alarm, active(core)[0].uid)
+    core.call(core.alarms.cancel, active(core)[0].uid)
     clock.set_local(2026, 11, 24, 19, 1)  # five more quiet hours after "I'm OK"
     core.call(core.tick)
     assert [a.type for a in active(core)] == ["inactivity"]
@@ -410,7 +410,7 @@ def test_a_sensors_low_battery_is_a_technical_alarm(home, clock):
     core = home.start()
     port = home.receiver.port.path
     # A check-in counts once the hub knows the sensor (it asks the receiver for its list after connecting).
-    wait_for(lambda: any(s.sensor_id == PENDANT for s in core.call(core.receiver_sensors, port)), what="the sensor list")
+    wait_for(lambda: any(s.sensor_id == PENDANT for s in core.call(core.serial.sensors, port)), what="the sensor list")
     home.host.call(home.receiver.set_sensor_battery, PENDANT, 8)
     home.host.call(home.receiver.send_checkins)
     wait_for(lambda: any(a.type == "battery_low" for a in active(core)), what="the battery alarm")
@@ -422,7 +422,7 @@ def test_a_silent_pendant_is_a_technical_alarm(home, clock):
     """A pendant that stopped checking in cannot call for help: somebody must know."""
     core = home.start()
     port = home.receiver.port.path
-    wait_for(lambda: any(s.sensor_id == PENDANT for s in core.call(core.receiver_sensors, port)), what="the sensor list")
+    wait_for(lambda: any(s.sensor_id == PENDANT for s in core.call(core.serial.sensors, port)), what="the sensor list")
     home.host.call(home.receiver.silence_sensor, PENDANT)
     clock.advance(hours=2)
     core.call(core.tick)
@@ -453,19 +453,19 @@ def test_when_the_service_stops_answering_the_on_call_phone_is_told_at_once(home
     token, patient = service.store.add_hub("Kari")
     write_secret(tmp_path / "care-service-credential", token)
     core = home.start(extra=f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n')
-    core.call(core.raise_help_alarm, "screen")  # an alarm, to learn that the link works
-    wait_for(lambda: core.care_link.reachable, what="the service answering")
-    core.call(core.acknowledge_alarm, active(core)[0].uid, "Sykepleier Nina")
+    core.call(core.rules.help_pressed, "screen")  # an alarm, to learn that the link works
+    wait_for(lambda: core.link.state.reachable, what="the service answering")
+    core.call(core.alarms.acknowledge, active(core)[0].uid, "Sykepleier Nina")
     before = len(home.sms_to(ON_CALL))  # the first went out before the link was known to work
     service.stop()
-    alarm = core.call(core.raise_help_alarm, "pendant")  # the hub still thinks the link is fine
+    alarm = core.call(core.rules.help_pressed, "pendant")  # the hub still thinks the link is fine
     # The test's clock stands still: no rung of the ladder is due; only the failed send tells.
     wait_for(lambda: len(home.sms_to(ON_CALL)) > before, what="the SMS to the on-call phone once the send failed")
-    assert not core.care_link.reachable
+    assert not core.link.state.reachable
     [view] = [a for a in active(core) if a.uid == alarm.uid]
     assert "on-call" in view.told and view.state == "raised"  # the climb goes on until a person acknowledges
     # Still out of reach half an hour later, by the sender's own reports: a technical alarm.
-    core.call(core.acknowledge_alarm, alarm.uid, "Sykepleier Nina")
+    core.call(core.alarms.acknowledge, alarm.uid, "Sykepleier Nina")
     clock.advance(minutes=29)
     core.call(core.tick)
     assert "care_service_unreachable" not in [a.type for a in active(core)]
@@ -579,8 +579,8 @@ def test_a_neighbour_the_plan_asks_first_for_a_fall_comes_before_the_son_for_a_f
         'relation = "neighbour"\nphone = "+4798765432"\norder = 2\nconsent = true\nfirst_for = ["fall"]'),
         encoding="utf-8")
     core = home.start(plan=str(plan))
-    fall = core.call(core.start_alarm, "fall", "sensor:00D4E5F6")
-    help_press = core.call(core.start_alarm, "help_button", "screen")
+    fall = core.call(core.alarms.start, "fall", "sensor:00D4E5F6")
+    help_press = core.call(core.alarms.start, "help_button", "screen")
     ladders = {a.type: [r.get("name", r["to"]) for r in a.detail["ladder"]] for a in (fall, help_press)}
     assert ladders == {"fall": ["care_service", "Nabo Berit", "Ola Nordmann", "on-call"],
                        "help_button": ["care_service", "Ola Nordmann", "Nabo Berit", "on-call"]}
@@ -593,8 +593,8 @@ OLA = "+4791234567"
 
 def ola_told(home, core, clock):
     """Help pressed, the service reached and silent for five minutes: Ola gets the SMS."""
-    core.care_link = CareLinkState(reachable=True, reason="")
-    uid = core.call(core.raise_help_alarm, "screen").uid
+    core.link.state = CareLinkState(reachable=True, reason="")
+    uid = core.call(core.rules.help_pressed, "screen").uid
     clock.advance(minutes=5)
     core.call(core.tick)
     wait_for(lambda: active(core)[0].told == ("Ola Nordmann",), what="Ola's SMS")
@@ -608,12 +608,12 @@ def test_a_relative_who_answers_ja_takes_the_alarm_and_everyone_knows(home, cloc
     uid = ola_told(home, core, clock)
     [sms] = home.sms_to(OLA)
     assert f"Svar JA {short_code(uid)} hvis du drar til Kari nå, NEI {short_code(uid)} hvis du ikke kan." in sms.text
-    assert core.call(core.sms_received, "+47 912 34 567", "  ja!! ", clock.now) == "taken"
+    assert core.call(core.sms.received, "+47 912 34 567", "  ja!! ", clock.now) == "taken"
     [alarm] = active(core)
     assert alarm.state == "taken" and alarm.taken_by == "Ola Nordmann"
     wait_for(lambda: len(home.sms_to(OLA)) == 2, what="Ola's word back")
     assert home.sms_to(OLA)[1].text.startswith("Takk, Ola Nordmann. Hjemmetjenesten vet at du drar til Kari.")
-    taken = [e for e in core.call(core.recent_events, 20) if e.type == "alarm_taken_by_contact"]
+    taken = [e for e in core.call(core.diagnostics.recent_events, 20) if e.type == "alarm_taken_by_contact"]
     assert [e.data for e in taken] == [{"alarm": uid, "alarm_type": "help_button", "by": "Ola Nordmann", "relation": "son"}]
     clock.advance(minutes=30)  # the ladder waits for him: nobody else is bothered
     core.call(core.tick)
@@ -621,7 +621,7 @@ def test_a_relative_who_answers_ja_takes_the_alarm_and_everyone_knows(home, cloc
     clock.advance(minutes=15)  # not closed in the plan's 45 minutes: it climbs on as before
     core.call(core.tick)
     wait_for(lambda: len(home.sms_to(ON_CALL)) == 1, what="the on-call phone, as the ladder goes on")
-    assert core.call(core.acknowledge_alarm, uid, "Sykepleier Nina").state == "acknowledged"  # the nurse takes over
+    assert core.call(core.alarms.acknowledge, uid, "Sykepleier Nina").state == "acknowledged"  # the nurse takes over
 
 
 def sms_from(home, core, number, text):
@@ -654,9 +654,9 @@ def test_a_ja_from_a_number_not_told_of_the_alarm_changes_nothing(home, clock, n
 def test_a_ja_after_the_alarm_is_closed_changes_nothing_and_an_sms_is_kept_once(home, clock):
     core = home.start()
     uid = ola_told(home, core, clock)
-    core.call(core.acknowledge_alarm, uid, "Sykepleier Nina")
-    assert core.call(core.sms_received, OLA, "JA", clock.now) == "ignored"
-    assert core.call(core.sms_received, OLA, "JA", clock.now) == "seen"  # handed over twice: kept once
+    core.call(core.alarms.acknowledge, uid, "Sykepleier Nina")
+    assert core.call(core.sms.received, OLA, "JA", clock.now) == "ignored"
+    assert core.call(core.sms.received, OLA, "JA", clock.now) == "seen"  # handed over twice: kept once
     assert store_rows(core, "SELECT count(*) AS n FROM events WHERE type = 'sms_received'") == [{"n": 1}]
 
 
@@ -665,14 +665,14 @@ def test_with_two_alarms_open_the_code_says_which_one_and_without_it_ola_is_aske
 
     core = home.start()
     first = ola_told(home, core, clock)
-    second = core.call(core.raise_help_alarm, "screen").uid
+    second = core.call(core.rules.help_pressed, "screen").uid
     clock.advance(minutes=5)
     core.call(core.tick)
     wait_for(lambda: all("Ola Nordmann" in a.told for a in active(core)), what="Ola's second SMS recorded")
-    assert core.call(core.sms_received, OLA, "ja", clock.now) == "ambiguous"
+    assert core.call(core.sms.received, OLA, "ja", clock.now) == "ambiguous"
     wait_for(lambda: len(home.sms_to(OLA)) == 3, what="the question back")
     assert f"JA {short_code(first)}" in home.sms_to(OLA)[2].text and f"JA {short_code(second)}" in home.sms_to(OLA)[2].text
-    assert core.call(core.sms_received, OLA, f"ja {short_code(second).lower()}", clock.now + timedelta(seconds=1)) == "taken"
+    assert core.call(core.sms.received, OLA, f"ja {short_code(second).lower()}", clock.now + timedelta(seconds=1)) == "taken"
     states = {a.uid: a.state for a in active(core)}
     assert states == {first: "escalating", second: "taken"}
 

@@ -23,9 +23,9 @@ WITHOUT_BLUETOOTH = pytest.mark.parametrize("air", [{"adapter": False}, {"powere
 def test_scan_pair_and_an_indicated_measurement_is_stored(air, ble_hub):
     cuff = air.add(BloodPressureCuff())
     core = ble_hub()
-    found = core.call(core.ble_scan, 2.0, timeout=30)
+    found = core.call(core.ble.scan, 2.0, timeout=30)
     assert [(a.address, a.profile, paired) for a, paired in found] == [(cuff.address, "blood_pressure", False)]
-    assert core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
+    assert core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
     assert audit_rows(core, "ble.paired")
     wait_for(lambda: cuff.subscribed("2A35"), what="the hub to subscribe")
     cuff.measure(132, 84, 68, cuff_pressures=(40, 90, 150))
@@ -34,7 +34,7 @@ def test_scan_pair_and_an_indicated_measurement_is_stored(air, ble_hub):
     assert reading.type == "blood_pressure" and reading.source == f"ble:{cuff.address}"
     assert (reading.data["systolic"], reading.data["diastolic"], reading.data["pulse_rate"]) == (132.0, 84.0, 68.0)
     assert reading.data["unit"] == "mmHg"
-    status = core.call(core.ble_statuses)[0]
+    status = core.call(core.ble.statuses)[0]
     assert status.connected and status.model == "BP-7000" and status.battery == 90
 
 
@@ -60,7 +60,7 @@ def test_the_scan_lists_health_devices_only(air, ble_hub):
     # They are all on the air (an unfiltered scan hears them), ...
     assert asyncio.run(everything_heard()) >= {cuff.address, *(o.address for o in others)}
     core = ble_hub()
-    found = core.call(core.ble_scan, 2.0, timeout=30)
+    found = core.call(core.ble.scan, 2.0, timeout=30)
     # ... but the hub lists only the device that advertises a health service.
     assert [(advert.address, advert.profile) for advert, _paired in found] == [(cuff.address, "blood_pressure")]
 
@@ -70,12 +70,12 @@ def test_a_scan_is_audited_without_the_devices_it_heard(air, ble_hub):
 
     cuff, oximeter = air.add(BloodPressureCuff()), air.add(Oximeter())
     core = ble_hub()
-    assert len(core.call(core.ble_scan, 2.0, timeout=30)) == 2
+    assert len(core.call(core.ble.scan, 2.0, timeout=30)) == 2
     [row] = audit_rows(core, "ble.scan")
     assert (row["actor"], row["subject"], row["detail"]) == ("technician", "", {"ok": True, "found": 2})
     air.power(False)
     with pytest.raises(BleError):
-        core.call(core.ble_scan, 1.0, timeout=30)
+        core.call(core.ble.scan, 1.0, timeout=30)
     failed = audit_rows(core, "ble.scan")[0]
     assert failed["detail"] == {"ok": False, "reason": NO_ADAPTER}
     for row in audit_rows(core, "ble.scan"):
@@ -85,11 +85,11 @@ def test_a_scan_is_audited_without_the_devices_it_heard(air, ble_hub):
 def test_an_adapter_switched_off_just_as_a_scan_starts_is_told_in_plain_words(air, ble_hub):
     air.add(BloodPressureCuff())
     core = ble_hub()
-    assert len(core.call(core.ble_scan, 1.0, timeout=30)) == 1
+    assert len(core.call(core.ble.scan, 1.0, timeout=30)) == 1
 
     async def switch_off_and_scan():
         air.power(False)  # this holds the hub's loop: its bleak has not heard of it when the scan starts
-        return await core.ble_scan(1.0)
+        return await core.ble.scan(1.0)
 
     with pytest.raises(BleError) as scanning:
         core.call(switch_off_and_scan, timeout=30)
@@ -100,7 +100,7 @@ def test_only_paired_devices_are_connected_the_neighbours_cuff_is_ignored(air, b
     ours = air.add(BloodPressureCuff("C4:7C:8D:6A:1B:01", name="Ours"))
     neighbours = air.add(BloodPressureCuff("C4:7C:8D:6A:1B:99", name="Neighbour"))
     core = ble_hub()
-    core.call(core.ble_pair, ours.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, ours.address, "blood_pressure", timeout=60)
     wait_for(lambda: ours.subscribed("2A35"), what="our cuff")
     neighbours.measure(180, 110, 90)  # it keeps it: nobody listens
     ours.measure(121, 81, 72)
@@ -113,7 +113,7 @@ def test_only_paired_devices_are_connected_the_neighbours_cuff_is_ignored(air, b
 def test_stored_records_arrive_once_across_reconnections(air, ble_hub):
     cuff = air.add(BloodPressureCuff(), paired=True)  # paired on an earlier visit
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: cuff.subscribed("2A35"), what="the subscription")
     cuff.go_away()  # the resident takes it to the kitchen...
     wait_for(lambda: not cuff.connected, what="the link to drop")
@@ -133,7 +133,7 @@ def test_racp_transfer_cut_in_the_middle_resumes_and_keeps_every_record_once(air
         meter.add_record(value)
     meter.drop_after = 2  # out of range after two records of the first transfer
     core = ble_hub()
-    core.call(core.ble_pair, meter.address, "glucose", timeout=60)
+    core.call(core.ble.pair, meter.address, "glucose", timeout=60)
     wait_for(lambda: len(readings(core)) >= 2, what="the first records")
     wait_for(lambda: not meter.connected, what="the cut")
     meter.come_back()
@@ -148,7 +148,7 @@ def test_an_unset_device_clock_is_set_and_its_old_readings_marked(air, ble_hub):
     cuff = air.add(BloodPressureCuff(clock_set=False), paired=True)
     cuff.measure(150, 95, 80)  # stamped by a clock that was never set (year 2000)
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: readings(core), what="the stored record")
     assert cuff.clock_set  # the hub set it through Current Time
     [old] = readings(core)
@@ -164,10 +164,10 @@ def test_an_unset_device_clock_is_set_and_its_old_readings_marked(air, ble_hub):
 def test_a_missing_adapter_is_a_plain_error_not_a_crash(air, ble_hub):
     core = ble_hub()
     with pytest.raises(BleError) as scanning:
-        core.call(core.ble_scan, 1.0, timeout=30)
+        core.call(core.ble.scan, 1.0, timeout=30)
     assert str(scanning.value) == NO_ADAPTER
     with pytest.raises(BleError) as pairing:
-        core.call(core.ble_pair, "C4:7C:8D:6A:1B:01", "blood_pressure", timeout=60)
+        core.call(core.ble.pair, "C4:7C:8D:6A:1B:01", "blood_pressure", timeout=60)
     assert str(pairing.value) == NO_ADAPTER
     assert core.running
 
@@ -178,7 +178,7 @@ def test_a_pulse_stream_keeps_every_beat_but_not_a_repeat_delivered_twice(air, b
 
     sensor = air.add(PulseSensor(), paired=True)
     core = ble_hub()
-    core.call(core.ble_pair, sensor.address, "pulse", timeout=60)
+    core.call(core.ble.pair, sensor.address, "pulse", timeout=60)
     wait_for(lambda: sensor.subscribed("2A37"), what="the subscription")
     value = encode_heart_rate_measurement(HeartRateMeasurement(72, sensor_contact="detected"))
     sensor.notify("2A37", value, times=2)  # BlueZ delivering one notification twice
@@ -194,15 +194,15 @@ def test_a_device_that_refuses_to_pair_is_not_kept_and_the_technician_is_told_wh
     cuff = air.add(BloodPressureCuff(pairing_mode=False))  # its Bluetooth button was not held
     core = ble_hub()
     with pytest.raises(BleError) as refused:
-        core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+        core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     reason = "the device refused to pair: put it in pairing mode (hold its Bluetooth button) and try again"
     assert str(refused.value) == reason
     [row] = audit_rows(core, "ble.pair_failed")
     assert (row["subject"], row["detail"]) == (cuff.address, {"reason": reason})
-    assert core.call(core.ble_statuses) == [] and not audit_rows(core, "ble.paired")
+    assert core.call(core.ble.statuses) == [] and not audit_rows(core, "ble.paired")
     wait_for(lambda: not cuff.connected, what="the hub to let go of the device")
     cuff.set_pairing_mode(True)  # the technician holds the button and tries again
-    assert core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
+    assert core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
 
 
 def test_a_connection_the_controller_gives_up_is_tried_again_and_nothing_is_lost(air, ble_hub):
@@ -211,9 +211,9 @@ def test_a_connection_the_controller_gives_up_is_tried_again_and_nothing_is_lost
     hands out a second after connecting and only once, is still stored."""
     cuff = air.add(BloodPressureCuff(connect_failures=2), paired=True)
     core = ble_hub()
-    assert core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
+    assert core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60) == "BP-7000"
     assert cuff.connect_failures == 0  # pairing connected through both failures
-    wait_for(lambda: core.call(core.ble_statuses)[0].connected, what="the connection")
+    wait_for(lambda: core.call(core.ble.statuses)[0].connected, what="the connection")
     cuff.go_away()
     wait_for(lambda: not cuff.connected, what="the link to drop")
     cuff.measure(141, 91, 77)  # kept in the cuff
@@ -224,7 +224,7 @@ def test_a_connection_the_controller_gives_up_is_tried_again_and_nothing_is_lost
     cuff.measure(126, 81, 70)
     wait_for(lambda: len(readings(core)) == 2, what="a new reading on the same connection")
     assert [r.data["systolic"] for r in readings(core)] == [141.0, 126.0]
-    status = core.call(core.ble_statuses)[0]
+    status = core.call(core.ble.statuses)[0]
     assert (status.connected, status.problem, status.failures) == (True, "", 0)
 
 
@@ -233,10 +233,10 @@ def test_a_connection_the_controller_gives_up_is_tried_again_and_nothing_is_lost
 def test_out_of_range_is_normal_and_not_told_to_the_resident(air, ble_hub):
     cuff = air.add(BloodPressureCuff(), paired=True)
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: core.state.measures == ("blood_pressure",), what="the measure to be offered")
     cuff.go_away()
-    wait_for(lambda: [s.problem for s in core.call(core.ble_statuses)] == ["not in range (or switched off)"],
+    wait_for(lambda: [s.problem for s in core.call(core.ble.statuses)] == ["not in range (or switched off)"],
              timeout=30, what="the device to be missed")
     assert core.state.problems == ()
 
@@ -247,11 +247,11 @@ def test_a_low_battery_is_told_to_the_resident_and_cleared_when_changed(air, ble
 
     cuff = air.add(BloodPressureCuff(battery=8), paired=True)
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "battery_low"),),
              what="the low battery on the status line")
     cuff.set_value(u.BATTERY_LEVEL, encode_battery_level(BatteryLevel(100)))  # new batteries
-    core.call(core.ble_test_read, cuff.address)
+    core.call(core.ble.test_read, cuff.address)
     wait_for(lambda: core.state.problems == (), what="the problem to clear")
 
 
@@ -265,7 +265,7 @@ def test_a_missing_adapter_with_paired_devices_is_told_to_the_resident(air, ble_
     core = ble_hub()
     wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "no_adapter"),),
              what="the missing adapter on the status line")
-    status = core.call(core.ble_statuses)[0]
+    status = core.call(core.ble.statuses)[0]
     assert status.problem == NO_ADAPTER
     assert core.running  # a problem, never a crash
 
@@ -273,12 +273,12 @@ def test_a_missing_adapter_with_paired_devices_is_told_to_the_resident(air, ble_
 def test_an_adapter_switched_off_in_a_session_is_a_problem_until_it_is_on_again(air, ble_hub):
     cuff = air.add(BloodPressureCuff(), paired=True)
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
-    wait_for(lambda: core.call(core.ble_statuses)[0].connected, what="the connection")
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
+    wait_for(lambda: core.call(core.ble.statuses)[0].connected, what="the connection")
     air.power(False)  # `bluetoothctl power off`, or the hub's rfkill switch
     wait_for(lambda: core.state.problems == (Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "no_adapter"),),
              what="the switched-off adapter on the status line")
-    status = core.call(core.ble_statuses)[0]
+    status = core.call(core.ble.statuses)[0]
     assert (status.connected, status.problem) == (False, NO_ADAPTER)
     cuff.measure(144, 92, 76)  # nobody is listening: the cuff keeps it
     assert core.running
@@ -288,7 +288,7 @@ def test_an_adapter_switched_off_in_a_session_is_a_problem_until_it_is_on_again(
     cuff.measure(127, 83, 69)
     wait_for(lambda: len(readings(core)) == 2, what="a new reading")
     assert [r.data["systolic"] for r in readings(core)] == [144.0, 127.0]
-    assert core.call(core.ble_statuses)[0].connected
+    assert core.call(core.ble.statuses)[0].connected
 
 
 def test_only_repeated_failures_become_a_problem():

@@ -24,7 +24,7 @@ from vocabulary import utc_now
 
 
 def connected(core, address):
-    return any(s.address == address and s.connected for s in core.call(core.ble_statuses))
+    return any(s.address == address and s.connected for s in core.call(core.ble.statuses))
 
 
 def test_each_kind_of_health_device_is_paired_and_its_reading_stored(air, ble_hub):
@@ -38,7 +38,7 @@ def test_each_kind_of_health_device_is_paired_and_its_reading_stored(air, ble_hu
     core = ble_hub()
     for device, profile in ((cuff, "blood_pressure"), (pulse, "pulse"), (oximeter, "oximeter"),
                             (thermometer, "thermometer"), (scale, "scale"), (meter, "glucose")):
-        assert core.call(core.ble_pair, device.address, profile, timeout=60) == device.name
+        assert core.call(core.ble.pair, device.address, profile, timeout=60) == device.name
     for device, characteristic in ((cuff, u.BLOOD_PRESSURE_MEASUREMENT), (pulse, u.HEART_RATE_MEASUREMENT),
                                    (oximeter, u.PLX_CONTINUOUS_MEASUREMENT), (thermometer, u.TEMPERATURE_MEASUREMENT),
                                    (scale, u.WEIGHT_MEASUREMENT)):
@@ -62,18 +62,18 @@ def test_each_kind_of_health_device_is_paired_and_its_reading_stored(air, ble_hu
     temperature = stored[source(thermometer.address), "body_temperature", "temperature_measurement"]
     # Kept as measured, in Fahrenheit; shown to people in Celsius.
     assert (temperature.data["temperature"], temperature.data["unit"]) == (100.4, "[degF]")
-    assert core.assess(temperature).values == {"temperature": 38.0}
+    assert core.plans.assess(temperature).values == {"temperature": 38.0}
     weight = stored[source(scale.address), "body_weight", "weight_measurement"]
     assert (weight.data["weight"], weight.data["unit"]) == (72.5, "kg")
     glucose = stored[source(meter.address), "blood_glucose", "glucose_measurement"]
     assert (glucose.data["sequence_number"], glucose.data["unit"]) == (1, "mol/L")
-    assert core.assess(glucose).values == {"glucose": 6.2}
+    assert core.plans.assess(glucose).values == {"glucose": 6.2}
 
 
 def test_a_record_sent_again_and_again_after_a_reconnection_is_stored_once(air, ble_hub):
     cuff = air.add(BloodPressureCuff(), paired=True)
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: connected(core, cuff.address), what="the connection")
     record = cuff.measure(131, 85, 66)
     # Not confirmed in time, the cuff indicates it again, and BlueZ delivers that twice.
@@ -95,7 +95,7 @@ def test_a_meter_that_ignores_which_records_it_was_asked_for_gives_each_one_once
     for value in (5.1, 6.2, 7.3):
         meter.add_record(value)
     core = ble_hub()
-    core.call(core.ble_pair, meter.address, "glucose", timeout=60)
+    core.call(core.ble.pair, meter.address, "glucose", timeout=60)
     wait_for(lambda: len(readings(core)) == 3, what="the meter's records")
     # Record 2 again, twice, as the meter might send it when its notification was lost.
     meter.notify(u.GLUCOSE_MEASUREMENT, encode_glucose_measurement(meter.records[1]), times=2)
@@ -118,7 +118,7 @@ def test_a_device_clock_hours_off_is_set_and_the_readings_it_stamped_marked(air,
     cuff = air.add(BloodPressureCuff(clock_offset=timedelta(hours=2)), paired=True)  # set by hand, wrongly
     old_record = cuff.measure(150, 95, 80)  # nobody listens: kept, stamped two hours ahead
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: readings(core), what="the kept reading")
     clock = cuff.characteristic(u.CURRENT_TIME).uuid
     assert [w.response for w in cuff.writes if w.uuid == clock] == [True]  # set once, with a write request
@@ -139,13 +139,13 @@ def test_a_red_blood_pressure_from_the_cuff_is_an_alarm_for_the_nurse(air, ble_h
     yellow and only stored; 186/104 is red against the limits and raises the alarm."""
     cuff = air.add(BloodPressureCuff())
     core = ble_hub()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     wait_for(lambda: cuff.subscribed(u.BLOOD_PRESSURE_MEASUREMENT), what="the hub to listen to the cuff")
     cuff.measure(150, 85, 70)
     wait_for(lambda: len(readings(core)) == 1, what="the yellow reading")
-    assert core.call(core.active_alarms) == []
+    assert core.call(core.alarms.active) == []
     cuff.measure(186, 104, 92)
-    wait_for(lambda: core.call(core.active_alarms), what="the red reading's alarm")
-    [alarm] = core.call(core.active_alarms)
+    wait_for(lambda: core.call(core.alarms.active), what="the red reading's alarm")
+    [alarm] = core.call(core.alarms.active)
     red = [r for r in readings(core) if r.data["systolic"] == 186]
     assert alarm.type == "vital_sign_red" and alarm.state == "raised" and alarm.detail["data"]["reading"] == red[0].uid

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from hub_app.calls import CallError
-from hub_app.core import CallChanged
+from hub_app.messages import CallChanged
 from tests.helpers.plans import Clock, start_core, store_rows, wait_for
 
 PLAN = """version = 1
@@ -79,7 +79,7 @@ def test_a_check_in_rings_on_time_and_rings_out_as_missed_without_consent(hub):
     assert (ringing.state, ringing.who, ringing.scheduled, ringing.url) == ("ringing", "Sykepleier Kari", True,
                                                                             f"{MEET}/kari-checkin")
     assert ringing.auto_answer_at is None  # no consent: it never answers by itself
-    assert core.call(core.open_reminders) == []  # a check-in is a call, not a reminder screen
+    assert core.call(core.reminders.shown) == []  # a check-in is a call, not a reminder screen
     clock.advance(seconds=29)
     core.call(core.tick)
     assert states(seen) == ["ringing"]
@@ -108,7 +108,7 @@ def test_with_consent_it_answers_by_itself_after_ten_seconds(hub):
     audit = store_rows(core, "SELECT actor, detail FROM audit_log WHERE action = 'call.answered'")
     assert audit[0]["actor"] == "system" and json.loads(audit[0]["detail"]) == {"by": "auto"}
     clock.advance(minutes=3)
-    core.call(core.end_call, seen[-1].uid)
+    core.call(core.calls.end, seen[-1].uid)
     assert states(seen)[-1] == "ended"
     [(kind, data)] = call_events(core)
     assert kind == "call_ended" and data["seconds"] == 180
@@ -120,10 +120,10 @@ def test_answer_then_end_and_not_now(hub):
     core.call(core.tick)
     wait_for(lambda: seen, what="the check-in to ring")
     uid = seen[-1].uid
-    core.call(core.decline_call, uid)
+    core.call(core.calls.decline, uid)
     assert states(seen) == ["ringing", "declined"]
     with pytest.raises(CallError):
-        core.call(core.answer_call, uid)  # over: no answer after "Not now"
+        core.call(core.calls.answer, uid)  # over: no answer after "Not now"
     assert [k for k, _ in call_events(core)] == ["call_declined"]
 
 
@@ -132,14 +132,14 @@ def test_a_link_to_an_origin_not_allowed_never_rings(hub):
     clock.set_local(2026, 11, 25, 14, 0, 0)
     core.call(core.tick)
     wait_for(lambda: store_rows(core, "SELECT * FROM audit_log WHERE action = 'call.refused'"), what="the refusal")
-    assert seen == [] and core.call(core.open_calls) == []
+    assert seen == [] and core.call(core.calls.open) == []
     [row] = store_rows(core, "SELECT detail FROM audit_log WHERE action = 'call.refused'")
     assert json.loads(row["detail"]) == {"origin": "https://elsewhere.example.com"}
 
 
 def test_only_contacts_who_agreed_are_tiles_and_a_call_out_needs_a_service(hub):
     core, _clock, _seen = hub()
-    tiles = core.call(core.call_tiles)
+    tiles = core.call(core.call_desk.tiles)
     assert [t.name for t in tiles] == ["Ola"]  # Per did not agree; no care service configured
     with pytest.raises(CallError):
-        core.call(core.call_out, "Ola")
+        core.call(core.call_desk.call_out, "Ola")

@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from hub_app.config import HubConfig
-from hub_app.core import AlarmChanged, Core, CoreStopped, EventRecorded, StateChanged
+from hub_app.messages import AlarmChanged, EventRecorded, StateChanged
+from hub_app.core import Core, CoreStopped
 from hub_app.store import Store, StoreError
 from vocabulary import DeviceKind, EventKind, Problem
 
@@ -24,9 +25,9 @@ def test_commands_run_on_the_core_thread_and_messages_come_from_it(config):
     core.subscribe(lambda message: seen.append((type(message), threading.current_thread().name)))
     core.start()
     try:
-        event = core.call(core.raise_help_alarm, "pendant")
-        core.call(core.set_problem, Problem(DeviceKind.DISPENSER, "silent"))
-        core.call(core.set_problem, Problem(DeviceKind.DISPENSER, "silent"))  # no change: no message
+        event = core.call(core.rules.help_pressed, "pendant")
+        core.call(core.screen.set_problem, Problem(DeviceKind.DISPENSER, "silent"))
+        core.call(core.screen.set_problem, Problem(DeviceKind.DISPENSER, "silent"))  # no change: no message
     finally:
         core.stop()
     assert event.id is not None and event.source == "pendant"
@@ -44,7 +45,7 @@ def test_every_accepted_command_is_stored_even_when_stop_comes_at_once(config):
     def press_help() -> None:
         for _ in range(40):
             try:
-                accepted.append(core.submit(core.raise_help_alarm, "screen"))
+                accepted.append(core.submit(core.rules.help_pressed, "screen"))
             except CoreStopped:
                 refused.append(1)
 
@@ -70,7 +71,7 @@ def test_after_stop_commands_are_refused_not_dropped(config):
     core.start()
     core.stop()
     with pytest.raises(CoreStopped):
-        core.submit(core.raise_help_alarm)
+        core.submit(core.rules.help_pressed)
     core.stop()  # a second stop is harmless
 
 
@@ -86,4 +87,4 @@ def test_a_store_written_by_a_newer_hub_stops_the_start_with_its_error(config):
     with pytest.raises(StoreError, match="newer"):
         core.start()
     with pytest.raises(CoreStopped):
-        core.submit(core.raise_help_alarm)
+        core.submit(core.rules.help_pressed)

@@ -9,7 +9,7 @@ import pytest
 from tests.helpers.plans import OSLO, PLANS, Clock, running_on_a_host, start_core, store_rows, wait_for
 
 from hub_app.care_plan import PlanError
-from hub_app.core import ReminderChanged
+from hub_app.messages import ReminderChanged
 from hub_app.reminders import ReminderError
 from vocabulary import EventKind
 
@@ -34,7 +34,7 @@ def reminder_rows(core):
 
 
 def events(core, kind=None, type_=None):
-    found = [e for e in reversed(core.call(core.recent_events, 1000))]
+    found = [e for e in reversed(core.call(core.diagnostics.recent_events, 1000))]
     return [e for e in found if (kind is None or e.kind == kind) and (type_ is None or e.type == type_)]
 
 
@@ -65,7 +65,7 @@ def test_a_reminder_comes_at_its_time_and_only_once(hub, clock):
     core = hub()
     seen = watch(core)
     core.call(core.tick)
-    assert seen == [] and core.call(core.open_reminders) == []
+    assert seen == [] and core.call(core.reminders.shown) == []
     clock.set_local(2026, 11, 23, 8, 0)
     core.call(core.tick)
     core.call(core.tick)  # however often the scheduler looks
@@ -106,19 +106,19 @@ def test_restart_in_the_middle_of_the_window_keeps_the_one_reminder(hub, clock):
     core.stop()
     clock.set_local(2026, 11, 23, 8, 20)
     again = hub()
-    assert [(r.item_id, r.state) for r in again.call(again.open_reminders)] == [("morning", "shown")]  # given again
+    assert [(r.item_id, r.state) for r in again.call(again.reminders.shown)] == [("morning", "shown")]  # given again
     assert len(events(again, EventKind.REMINDER, "medication_due")) == 1  # not shown as new after the restart
     clock.set_local(2026, 11, 23, 9, 0)  # the window closes, nothing was confirmed
     again.call(again.tick)
     assert [e.data["item"] for e in events(again, EventKind.DOSE, "dose_missed")] == ["morning"]
-    assert [a.type for a in again.call(again.active_alarms)] == ["missed_dose"]
+    assert [a.type for a in again.call(again.alarms.active)] == ["missed_dose"]
 
 
 def test_off_at_the_time_but_back_inside_the_window_shows_it_late(hub, clock):
     hub().stop()
     clock.set_local(2026, 11, 23, 8, 25)
     core = hub()
-    [reminder] = core.call(core.open_reminders)
+    [reminder] = core.call(core.reminders.shown)
     assert reminder.item_id == "morning" and reminder.late
 
 
@@ -130,7 +130,7 @@ def test_off_for_the_whole_window_is_recorded_and_reported(hub, clock):
     assert missed.data["missed_while_hub_off"] is True and missed.data["item"] == "morning"
     assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "morning"] == ["missed_while_off"]
     assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", missed.uid) == [{"priority": 1}]
-    assert [a.type for a in core.call(core.active_alarms)] == ["missed_dose"]
+    assert [a.type for a in core.call(core.alarms.active)] == ["missed_dose"]
     measured = [r for r in reminder_rows(core) if r["item_id"] == "blood_pressure-1"]
     assert [r["state"] for r in measured] == ["due"]  # 08:30 + 2 h: still open, shown late
 
@@ -155,7 +155,7 @@ def test_off_for_days_every_missed_dose_is_recorded_and_the_last_days_alarm(hub,
     missed = [(e.data["due"][:16], e.data["missed_while_hub_off"]) for e in events(core, EventKind.DOSE, "dose_missed")]
     assert missed == [("2026-11-23T08:00", True), ("2026-11-23T20:00", True), ("2026-11-24T08:00", True),
                       ("2026-11-24T20:00", True), ("2026-11-25T08:00", True)]
-    alarms = core.call(core.active_alarms)
+    alarms = core.call(core.alarms.active)
     assert sorted(a.detail["data"]["item"] for a in alarms if a.type == "missed_dose") == ["evening", "morning"]
     assert len(alarms) == 2  # Tuesday evening's and Wednesday morning's
 
@@ -165,7 +165,7 @@ def test_a_newer_plan_file_at_start_keeps_the_doses_missed_while_off(hub, clock,
     hub().stop()
     clock.set_local(2026, 11, 23, 9, 40)
     core = hub(plan=kari_version(tmp_path, 4, **{'name = "Kveldsmedisin"': 'name = "Kveldsmedisinen"'}))
-    assert core.plan.version == 4
+    assert core.plans.plan.version == 4
     [missed] = events(core, EventKind.DOSE, "dose_missed")
     assert missed.data["item"] == "morning" and missed.data["missed_while_hub_off"] is True
 
@@ -174,19 +174,19 @@ def test_a_dose_moved_by_the_nurse_after_it_was_taken_is_not_offered_again(hub, 
     core = hub()
     clock.set_local(2026, 11, 23, 8, 3)
     core.call(core.tick)
-    [reminder] = core.call(core.open_reminders)
-    core.call(core.confirm_reminder, reminder.uid)
-    core.call(core.apply_plan_file, kari_version(tmp_path, 4, **{'times = ["08:00"]': 'times = ["08:45"]'}))
+    [reminder] = core.call(core.reminders.shown)
+    core.call(core.reminders.confirm, reminder.uid)
+    core.call(core.plans.apply_file, kari_version(tmp_path, 4, **{'times = ["08:00"]': 'times = ["08:45"]'}))
     clock.set_local(2026, 11, 23, 8, 45)
     core.call(core.tick)
-    assert [r.item_id for r in core.call(core.open_reminders) if r.kind == "medication"] == []  # taken at 08:03
+    assert [r.item_id for r in core.call(core.reminders.shown) if r.kind == "medication"] == []  # taken at 08:03
     moved = store_rows(core, "SELECT state, detail FROM reminders WHERE due_at LIKE '2026-11-23T07:45%'")
     assert moved[0]["state"] == "moved" and reminder.uid in moved[0]["detail"]
     assert [r["action"] for r in store_rows(core, "SELECT action FROM audit_log WHERE action = 'reminder.moved'")] == [
         "reminder.moved"]
     clock.set_local(2026, 11, 24, 8, 45)  # the next day it comes at its new time
     core.call(core.tick)
-    assert [(r.item_id, f"{r.due_at.astimezone(OSLO):%H:%M}") for r in core.call(core.open_reminders)
+    assert [(r.item_id, f"{r.due_at.astimezone(OSLO):%H:%M}") for r in core.call(core.reminders.shown)
             if r.kind == "medication"] == [("morning", "08:45")]
 
 
@@ -198,8 +198,8 @@ def test_a_dose_the_nurse_adds_while_its_window_is_open_is_shown_now(hub, clock,
     extra = kari_version(tmp_path, 4, **{'[[medication]]\nid = "evening"':
                                          '[[medication]]\nid = "iron"\nname = "Jern"\ntimes = ["07:45"]\n'
                                          'window_minutes = 60\n\n[[medication]]\nid = "evening"'})
-    core.call(core.apply_plan_file, extra)
-    assert sorted((r.item_id, r.late) for r in core.call(core.open_reminders)) == [("iron", True), ("morning", False)]
+    core.call(core.plans.apply_file, extra)
+    assert sorted((r.item_id, r.late) for r in core.call(core.reminders.shown)) == [("iron", True), ("morning", False)]
 
 
 def test_a_clock_jump_neither_skips_nor_doubles(hub, clock):
@@ -208,7 +208,7 @@ def test_a_clock_jump_neither_skips_nor_doubles(hub, clock):
     core.call(core.tick)
     clock.set_local(2026, 11, 23, 8, 20)  # NTP jumps 21 minutes forward, over 08:00
     core.call(core.tick)
-    assert [r.item_id for r in core.call(core.open_reminders)] == ["morning"]
+    assert [r.item_id for r in core.call(core.reminders.shown)] == ["morning"]
     clock.set_local(2026, 11, 23, 7, 40)  # and back again
     core.call(core.tick)
     clock.set_local(2026, 11, 23, 8, 1)
@@ -256,14 +256,14 @@ def test_without_a_dispenser_the_resident_confirms_once_and_never_early(hub, clo
     core = hub()
     clock.set_local(2026, 11, 23, 8, 3)
     core.call(core.tick)
-    [reminder] = core.call(core.open_reminders)
+    [reminder] = core.call(core.reminders.shown)
     assert not reminder.with_dispenser
-    taken = core.call(core.confirm_reminder, reminder.uid)
+    taken = core.call(core.reminders.confirm, reminder.uid)
     assert taken.state == "confirmed"
     [dose] = events(core, EventKind.DOSE, "dose_taken")
     assert dose.source == "screen" and dose.data["item"] == "morning"
     with pytest.raises(ReminderError, match="not open"):
-        core.call(core.confirm_reminder, reminder.uid)  # no second dose
+        core.call(core.reminders.confirm, reminder.uid)  # no second dose
     evening = [r for r in reminder_rows(core) if r["item_id"] == "evening"]
     assert evening == []  # nothing for the evening exists before its time, so nothing to confirm early
     actions = [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
@@ -278,12 +278,12 @@ def test_an_invalid_plan_is_refused_and_the_plan_in_force_stays(hub, clock, tmp_
     bad = tmp_path / "bad.toml"
     bad.write_text('version = 4\n[[medication]]\nname = "X"\ntimes = ["25:00"]\n', encoding="utf-8")
     with pytest.raises(PlanError, match=r"medication\[0\]\.times\[0\] = '25:00'"):
-        core.call(core.apply_plan_file, str(bad))
-    assert core.plan.version == 3 and len(core.plan.medications) == 2
+        core.call(core.plans.apply_file, str(bad))
+    assert core.plans.plan.version == 3 and len(core.plans.plan.medications) == 2
     older = tmp_path / "older.toml"
     older.write_text("version = 2\n", encoding="utf-8")
     with pytest.raises(PlanError, match="not newer than the plan in force"):
-        core.call(core.apply_plan_file, str(older))
+        core.call(core.plans.apply_file, str(older))
     assert [r["action"] for r in store_rows(core, "SELECT action FROM audit_log WHERE action LIKE 'plan.%'")] == [
         "plan.applied", "plan.refused"]
 
@@ -292,10 +292,10 @@ def test_a_new_plan_version_replaces_the_old_and_survives_a_restart(hub, clock, 
     core = hub()
     newer = tmp_path / "newer.toml"
     newer.write_text('version = 4\n[[medication]]\nname = "Lunsj"\ntimes = ["12:00"]\n', encoding="utf-8")
-    assert core.call(core.apply_plan_file, str(newer)) == 4
+    assert core.call(core.plans.apply_file, str(newer)) == 4
     core.stop()
     again = hub(plan=None)  # no file now: the stored plan is the one in force
-    assert again.plan.version == 4 and [m.name for m in again.plan.medications] == ["Lunsj"]
+    assert again.plans.plan.version == 4 and [m.name for m in again.plans.plan.medications] == ["Lunsj"]
 
 
 # -- with the dispenser (a simulator on a pty, on the same clock) ---------------------------
@@ -317,21 +317,21 @@ def test_the_dispenser_flow_taken_then_missed(hub, clock, dispenser):
     host, sim = dispenser
     clock.set_local(2026, 11, 23, 7, 50)
     core = hub()
-    core.call(core.assign_serial, sim.port.path, "dispenser")
+    core.call(core.serial.assign, sim.port.path, "dispenser")
     wait_for(lambda: {1, 2} <= set(host.call(lambda: dict(sim.slots))), what="the dispenser's schedule")
     slots = host.call(lambda: {c: s.due for c, s in sim.slots.items()})
     assert slots[1].astimezone(OSLO).strftime("%H:%M") == "08:00" and slots[2].astimezone(OSLO).strftime("%H:%M") == "20:00"
 
     clock.set_local(2026, 11, 23, 8, 0)
     core.call(core.tick)
-    [reminder] = core.call(core.open_reminders)
+    [reminder] = core.call(core.reminders.shown)
     assert reminder.with_dispenser  # the screen says: take it from the dispenser
     with pytest.raises(ReminderError, match="take it from there"):
-        core.call(core.confirm_reminder, reminder.uid)  # no confirming a dose the dispenser holds
+        core.call(core.reminders.confirm, reminder.uid)  # no confirming a dose the dispenser holds
     wait_for(lambda: events(core, EventKind.DOSE, "dose_due"), what="DOSE_DUE from the dispenser")
     clock.set_local(2026, 11, 23, 8, 4)
     host.call(sim.take_dose)
-    wait_for(lambda: core.call(core.open_reminders) == [], what="DOSE_TAKEN to end the reminder")
+    wait_for(lambda: core.call(core.reminders.shown) == [], what="DOSE_TAKEN to end the reminder")
     assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "morning"] == ["taken"]
     taken = events(core, EventKind.DOSE, "dose_taken")
     assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", taken[0].uid) == [{"priority": 1}]
@@ -340,11 +340,11 @@ def test_the_dispenser_flow_taken_then_missed(hub, clock, dispenser):
     core.call(core.tick)
     clock.set_local(2026, 11, 23, 20, 15)  # not taken in 15 minutes: given again, still from the dispenser
     core.call(core.tick)
-    [evening] = core.call(core.open_reminders)
+    [evening] = core.call(core.reminders.shown)
     assert (evening.item_id, evening.repeat, evening.with_dispenser) == ("evening", 1, True)
     clock.set_local(2026, 11, 23, 21, 0)  # the window closes: the dispenser says DOSE_MISSED
     wait_for(lambda: events(core, EventKind.DOSE, "dose_missed"), what="DOSE_MISSED from the dispenser")
-    wait_for(lambda: [a.type for a in core.call(core.active_alarms)] == ["missed_dose"], what="the missed-dose alarm")
+    wait_for(lambda: [a.type for a in core.call(core.alarms.active)] == ["missed_dose"], what="the missed-dose alarm")
     core.call(core.tick)
     assert [r["state"] for r in reminder_rows(core) if r["item_id"] == "evening"] == ["missed"]
     assert len(events(core, EventKind.DOSE, "dose_missed")) == 1  # the hub did not add one of its own
@@ -358,19 +358,19 @@ def test_a_dispenser_that_hangs_leaves_the_missed_dose_to_the_hub(hub, clock, di
     host, sim = dispenser
     clock.set_local(2026, 11, 23, 19, 50)
     core = hub()
-    core.call(core.assign_serial, sim.port.path, "dispenser")
+    core.call(core.serial.assign, sim.port.path, "dispenser")
     wait_for(lambda: 2 in host.call(lambda: dict(sim.slots)), what="the dispenser's schedule")
     clock.set_local(2026, 11, 23, 20, 0)
     core.call(core.tick)
     host.call(sim.go_silent)
     clock.set_local(2026, 11, 23, 21, 9)  # the window closed; the dispenser may still say
     core.call(core.tick)
-    assert [r.item_id for r in core.call(core.open_reminders) if r.kind == "medication"] == ["evening"]
+    assert [r.item_id for r in core.call(core.reminders.shown) if r.kind == "medication"] == ["evening"]
     clock.set_local(2026, 11, 23, 21, 10)
     core.call(core.tick)
     [missed] = events(core, EventKind.DOSE, "dose_missed")
     assert missed.source == "plan" and missed.data["item"] == "evening" and missed.data["compartment"] == 2
-    assert [a.type for a in core.call(core.active_alarms) if a.type == "missed_dose"] == ["missed_dose"]
+    assert [a.type for a in core.call(core.alarms.active) if a.type == "missed_dose"] == ["missed_dose"]
 
 
 def test_a_measurement_not_done_in_its_window_is_reported(hub, clock):
@@ -383,7 +383,7 @@ def test_a_measurement_not_done_in_its_window_is_reported(hub, clock):
     assert missed.data["item"] == "blood_pressure-1" and missed.data["missed_while_hub_off"] is False
     assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", missed.uid) == [{"priority": 1}]
     # Reported to the nurse, but no alarm of its own: the only alarm is the morning dose's.
-    assert [a.type for a in core.call(core.active_alarms)] == ["missed_dose"]
+    assert [a.type for a in core.call(core.alarms.active)] == ["missed_dose"]
 
 
 def test_withdrawn_consent_stops_reading_uploads_from_then_on(hub, clock, tmp_path):
@@ -395,7 +395,7 @@ def test_withdrawn_consent_stops_reading_uploads_from_then_on(hub, clock, tmp_pa
     async def reading(systolic):
         event = Event(EventKind.READING, "blood_pressure", "ble:C4:7C:8D:6A:1B:01", clock.now,
                       {"systolic": systolic, "diastolic": 80.0, "unit": "mmHg"})
-        return core._store().record_event_once(event, core._outbox_priority(event))[0]
+        return core.store.record_event_once(event, core.rules.outbox_priority(event))[0]
 
     first = core.call(reading, 120)
     assert store_rows(core, "SELECT priority FROM outbox WHERE event_uid = ?", first.uid) == [{"priority": 2}]
@@ -404,11 +404,11 @@ def test_withdrawn_consent_stops_reading_uploads_from_then_on(hub, clock, tmp_pa
     withdrawn = tmp_path / "withdrawn.toml"
     withdrawn.write_text(raw, encoding="utf-8")
     assert not load_plan_file(withdrawn).consented("vital_sign_sharing")
-    core.call(core.apply_plan_file, str(withdrawn))
+    core.call(core.plans.apply_file, str(withdrawn))
     assert store_rows(core, "SELECT * FROM outbox WHERE event_uid = ?", first.uid) == []  # not sent after all
     second = core.call(reading, 121)
     assert store_rows(core, "SELECT * FROM outbox WHERE event_uid = ?", second.uid) == []
-    assert len(core.call(core.recent_events, 10)) >= 2  # kept on the hub: only the sharing stopped
+    assert len(core.call(core.diagnostics.recent_events, 10)) >= 2  # kept on the hub: only the sharing stopped
     consent = store_rows(core, "SELECT action, subject, detail FROM audit_log WHERE action LIKE 'consent.%'")
     assert [(c["action"], c["subject"]) for c in consent][-1] == ("consent.withdrawn", "vital_sign_sharing")
     assert "Sykepleier Kari" in consent[-1]["detail"]
@@ -421,7 +421,7 @@ def test_the_retention_rule_removes_what_is_old_and_sent_and_keeps_the_rest(hub,
 
     async def put(days_ago, queued, sent):
         event = Event(EventKind.READING, "blood_pressure", "ble:x", clock.now - timedelta(days=days_ago), {})
-        store = core._store()
+        store = core.store
         store.record_event(event, outbox_priority=2 if queued else None)
         if sent:
             store.db.conn.execute("UPDATE outbox SET sent_at = ?, created_at = ? WHERE event_uid = ?",
@@ -435,11 +435,11 @@ def test_the_retention_rule_removes_what_is_old_and_sent_and_keeps_the_rest(hub,
     recent = core.call(put, 10, True, True)
     removed = core.call(_forget, core)
     assert removed == 2
-    kept = {e.uid for e in core.call(core.recent_events, 100)}
+    kept = {e.uid for e in core.call(core.diagnostics.recent_events, 100)}
     assert old_waiting in kept and recent in kept  # waiting to be sent, or young: kept
     assert old_sent not in kept and old_local not in kept
     assert "retention.deleted" in [r["action"] for r in store_rows(core, "SELECT action FROM audit_log")]
 
 
 async def _forget(core):
-    return core.forget_old()
+    return core.upkeep.forget_old()

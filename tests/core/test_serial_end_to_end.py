@@ -65,7 +65,7 @@ def home(tmp_path):
 
 
 def events(core, kind=None):
-    return [e for e in reversed(core.call(core.recent_events, 1000)) if kind is None or e.kind == kind]
+    return [e for e in reversed(core.call(core.diagnostics.recent_events, 1000)) if kind is None or e.kind == kind]
 
 
 def stored_events(path):
@@ -79,18 +79,18 @@ def stored_events(path):
 def test_assigning_a_port_needs_a_handshake_and_is_audited(home):
     core = home.start_core()
     dispenser = home.simulator(DispenserSimulator, "dispenser", auto=False)
-    identity = core.call(core.assign_serial, dispenser.port.path, "dispenser")
+    identity = core.call(core.serial.assign, dispenser.port.path, "dispenser")
     assert (identity.model, identity.serial, identity.firmware) == ("OD-28", "OD2400117", "1.4.2")
-    wait_for(lambda: any(s.connected for s in core.call(core.serial_statuses)), what="the dispenser to connect")
+    wait_for(lambda: any(s.connected for s in core.call(core.serial.statuses)), what="the dispenser to connect")
     # A port with nothing on it is not saved.
     empty = PtyPort(home.tmp / "nothing")
     with pytest.raises(Exception, match="no answer to HELLO"):
-        core.call(core.assign_serial, empty.path, "dispenser")
+        core.call(core.serial.assign, empty.path, "dispenser")
     # The wrong kind is not saved either.
     receiver = home.simulator(SensorReceiverSimulator, "receiver")
     with pytest.raises(Exception, match="is a sensor_receiver, not a dispenser"):
-        core.call(core.assign_serial, receiver.port.path, "dispenser")
-    statuses = core.call(core.serial_statuses)
+        core.call(core.serial.assign, receiver.port.path, "dispenser")
+    statuses = core.call(core.serial.statuses)
     assert [s.port for s in statuses] == [dispenser.port.path]
     actions = [row["action"] for row in core.call(_audit, core)]
     assert actions.count("device.assigned") == 1 and actions.count("device.assign_failed") == 2
@@ -98,13 +98,13 @@ def test_assigning_a_port_needs_a_handshake_and_is_audited(home):
 
 
 async def _audit(core):
-    return list(reversed(core._store().audit_rows(limit=1000)))
+    return list(reversed(core.store.audit_rows(limit=1000)))
 
 
 def test_a_dose_taken_and_a_dose_missed_land_in_the_store_once(home):
     core = home.start_core()
     dispenser = home.simulator(DispenserSimulator, "dispenser", auto=False)
-    core.call(core.assign_serial, dispenser.port.path, "dispenser")
+    core.call(core.serial.assign, dispenser.port.path, "dispenser")
     home.host.call(dispenser.dose_due, 1)
     home.host.call(dispenser.dose_taken, 1)
     home.host.call(dispenser.dose_missed, 2)
@@ -118,7 +118,7 @@ def test_retransmissions_and_a_hub_restart_in_the_middle_store_each_event_once(h
     state = home.tmp / "dispenser-state.json"
     dispenser = home.simulator(DispenserSimulator, "dispenser", auto=False, state_file=state)
     core = home.start_core()
-    core.call(core.assign_serial, dispenser.port.path, "dispenser")
+    core.call(core.serial.assign, dispenser.port.path, "dispenser")
     core.stop()  # the hub goes down...
     home.host.call(dispenser.dose_taken, 4)  # ...the dispenser keeps repeating this to nobody
     before_ack = home.tmp / "state-before-ack.json"
@@ -143,20 +143,20 @@ def test_retransmissions_and_a_hub_restart_in_the_middle_store_each_event_once(h
 def test_unplug_mid_frame_and_garbage_lose_nothing_and_double_nothing(home):
     core = home.start_core()
     receiver = home.simulator(SensorReceiverSimulator, "receiver", sensors={"00A1B2C3": "help", "00D4E5F6": "fall"})
-    core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
-    wait_for(lambda: core.call(core.serial_statuses)[0].connected, what="the receiver")
+    core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
+    wait_for(lambda: core.call(core.serial.statuses)[0].connected, what="the receiver")
     home.host.call(receiver.send_garbage, b"\x00\xff line noise $7 BROKEN*0000\r\n")
     home.host.call(receiver.help_button, "00A1B2C3")
     home.host.run(receiver.wait_until_idle(10))
     home.host.call(receiver.fall, "00D4E5F6")
     home.host.call(receiver.unplug_mid_frame)
-    wait_for(lambda: not core.call(core.serial_statuses)[0].connected, what="the hub to notice the unplug")
+    wait_for(lambda: not core.call(core.serial.statuses)[0].connected, what="the hub to notice the unplug")
     home.host.call(receiver.replug)
-    wait_for(lambda: core.call(core.serial_statuses)[0].connected, what="the hub to reconnect")
+    wait_for(lambda: core.call(core.serial.statuses)[0].connected, what="the hub to reconnect")
     home.host.run(receiver.wait_until_idle(10))
     alarms = events(core, EventKind.ALARM)
     assert [(e.type, e.source) for e in alarms] == [("help_button", "sensor:00A1B2C3"), ("fall", "sensor:00D4E5F6")]
-    status = core.call(core.serial_statuses)[0]
+    status = core.call(core.serial.statuses)[0]
     assert status.connected and status.bad_frames >= 2  # the noise's broken frame and the half frame
 
 
@@ -164,8 +164,8 @@ def test_a_silent_dispenser_is_reported_and_its_return_too(home):
     clock = FakeClock()
     core = home.start_core(clock=clock)
     dispenser = home.simulator(DispenserSimulator, "dispenser", auto=False)
-    core.call(core.assign_serial, dispenser.port.path, "dispenser")
-    wait_for(lambda: core.call(core.serial_statuses)[0].connected, what="the dispenser")
+    core.call(core.serial.assign, dispenser.port.path, "dispenser")
+    wait_for(lambda: core.call(core.serial.statuses)[0].connected, what="the dispenser")
     home.host.call(dispenser.go_silent)
     clock.now += timedelta(seconds=3 * 30 + 1)
 
@@ -184,16 +184,16 @@ def test_enrolment_in_learn_mode_and_the_sensor_list(home):
     core = home.start_core()
     receiver = home.simulator(SensorReceiverSimulator, "receiver", checkin_interval=0.2)
     port = receiver.port.path
-    core.call(core.assign_serial, port, "sensor_receiver")
-    wait_for(lambda: core.call(core.serial_statuses)[0].connected, what="the receiver")
-    core.call(core.receiver_learn, port, True)
+    core.call(core.serial.assign, port, "sensor_receiver")
+    wait_for(lambda: core.call(core.serial.statuses)[0].connected, what="the receiver")
+    core.call(core.serial.learn, port, True)
     assert home.host.call(receiver.press_to_enrol, "00C0FFEE", "bed")
-    wait_for(lambda: any(s.sensor_id == "00C0FFEE" for s in core.call(core.receiver_sensors, port)), what="the enrolment")
-    sensors = {s.sensor_id: s for s in core.call(core.receiver_sensors, port)}
+    wait_for(lambda: any(s.sensor_id == "00C0FFEE" for s in core.call(core.serial.sensors, port)), what="the enrolment")
+    sensors = {s.sensor_id: s for s in core.call(core.serial.sensors, port)}
     assert sensors["00C0FFEE"].kind == "bed"
     home.host.call(receiver.set_sensor_battery, "00C0FFEE", 64)
     home.host.call(receiver.send_checkins)
-    wait_for(lambda: core.call(core.receiver_sensors, port)[0].battery == 64, what="a check-in")
+    wait_for(lambda: core.call(core.serial.sensors, port)[0].battery == 64, what="a check-in")
     assert [e.type for e in events(core, EventKind.DEVICE)] == ["sensor_enrolled"]
     actions = [row["action"] for row in core.call(_audit, core)]
     assert "receiver.learn_on" in actions
@@ -205,12 +205,12 @@ def test_an_sms_leaves_through_the_modem_with_norwegian_letters(home):
     modem = ModemSimulator(port)
     home.host.call(modem.start, home.host.loop)
     try:
-        identity = core.call(core.assign_serial, port.path, "gsm_modem")
+        identity = core.call(core.serial.assign, port.path, "gsm_modem")
         assert identity.serial == "490154203237518"
-        wait_for(lambda: core.call(core.serial_statuses)[0].connected, what="the modem")
-        signal, registration = core.call(core.modem_check, port.path)
+        wait_for(lambda: core.call(core.serial.statuses)[0].connected, what="the modem")
+        signal, registration = core.call(core.serial.check_modem, port.path)
         assert registration.registered and signal.bars > 0
-        core.call(core.modem_test_sms, port.path, "+47 22 33 44 55")
+        core.call(core.serial.test_sms, port.path, "+47 22 33 44 55")
         wait_for(lambda: modem.sent, what="the SMS")
         sms = modem.sent[0]
         assert sms.number == "+4722334455"

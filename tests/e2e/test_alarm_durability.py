@@ -40,9 +40,9 @@ def home(tmp_path, service):
                             device_options={"retry_base": 0.05, "backoff_max": 0.3})
                 core.start()
                 cores.append(core)
-                if not core.call(core.serial_statuses):
-                    core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
-                wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the receiver")
+                if not core.call(core.serial.statuses):
+                    core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
+                wait_for(lambda: all(s.connected for s in core.call(core.serial.statuses)), what="the receiver")
                 return core
 
             def issues_at_service(self, uid: str) -> int:
@@ -75,14 +75,14 @@ def test_a_hub_killed_between_storing_a_press_and_raising_its_alarm_raises_it_on
 
     core = home.start_core()
     wait_for(lambda: home.issues_at_service(uid) == 1, timeout=20, what="the alarm at the care service")
-    [alarm] = core.call(core.active_alarms)  # the resident's screen shows it
+    [alarm] = core.call(core.alarms.active)  # the resident's screen shows it
     assert (alarm.uid, alarm.type, alarm.state) == (uid, "help_button", "raised")
     assert home.read_store("SELECT count(*) FROM reactions") == [(0,)]
     assert home.read_store("SELECT action FROM audit_log WHERE action = 'alarm.raised'") == [("alarm.raised",)]
     core.stop()
     # Once: a second restart finds nothing left to do, and the service still has one.
     core = home.start_core()
-    assert [a.uid for a in core.call(core.active_alarms)] == [uid]
+    assert [a.uid for a in core.call(core.alarms.active)] == [uid]
     assert home.issues_at_service(uid) == 1
     assert home.read_store("SELECT count(*) FROM alarms") == [(1,)]
 
@@ -99,12 +99,12 @@ def test_a_store_error_on_the_way_from_press_to_alarm_is_tried_again_not_swallow
     wait_for(lambda: home.read_store("SELECT attempts FROM reactions")[0][0] >= 2, what="the reaction to be tried again")
     [(uid, error)] = home.read_store("SELECT event_uid, last_error FROM reactions")
     assert error == "IntegrityError"
-    assert core.call(core.active_alarms) == []
+    assert core.call(core.alarms.active) == []
     with db:
         db.execute("DROP TRIGGER refuse_alarms")
     db.close()
     wait_for(lambda: home.issues_at_service(uid) == 1, timeout=20, what="the alarm at the care service")
-    [alarm] = core.call(core.active_alarms)
+    [alarm] = core.call(core.alarms.active)
     assert (alarm.uid, alarm.type, alarm.state) == (uid, "help_button", "raised")
     assert home.read_store("SELECT count(*) FROM reactions") == [(0,)]
     assert home.read_store("SELECT count(*) FROM alarms") == [(1,)]

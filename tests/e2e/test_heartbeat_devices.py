@@ -33,10 +33,10 @@ def test_the_heartbeat_tells_the_devices_and_their_batteries(service, receiver, 
     core = Core(load_config(tmp_path / "hub.toml").with_data_dir(tmp_path / "data"))
     core.start()
     try:
-        core.call(core.assign_serial, sim.port.path, "sensor_receiver")
+        core.call(core.serial.assign, sim.port.path, "sensor_receiver")
         host.call(sim.set_sensor_battery, FALL, 64)
         host.call(sim.send_checkins)
-        wait_for(lambda: any(s.battery == 64 for s in core.call(core.receiver_sensors, sim.port.path)),
+        wait_for(lambda: any(s.battery == 64 for s in core.call(core.serial.sensors, sim.port.path)),
                  what="the sensor's check-in")
 
         def told():

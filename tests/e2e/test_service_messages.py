@@ -21,7 +21,7 @@ def connect_hub(hub, service, tmp_path, language="en"):
 
 def audit(core):
     async def rows():
-        return core._store().audit_rows(limit=50)
+        return core.store.audit_rows(limit=50)
 
     return core.call(rows)
 
@@ -37,7 +37,7 @@ def test_a_nurses_message_is_shown_read_aloud_and_kept_until_read(hub, service, 
     screenshot(window, "nurse-message-en")
     qtbot.mouseClick(window.message.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.currentWidget() is window.home, timeout=5000)
-    assert core.call(core.unread_messages) == []
+    assert core.call(core.link.unread_messages) == []
     assert any(row["action"] == "message.read" for row in audit(core))
 
 
@@ -46,7 +46,7 @@ def test_a_message_that_arrives_during_an_alarm_waits_for_the_home_screen(hub, s
     qtbot.mouseClick(window.home.help_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.currentWidget() is window.help, timeout=5000)
     service.message(patient, "Vi kommer straks", "Nina")
-    wait_for(lambda: len(core.call(core.unread_messages)) == 1, what="the message kept")
+    wait_for(lambda: len(core.call(core.link.unread_messages)) == 1, what="the message kept")
     assert window.currentWidget() is window.help  # the alarm screen is never covered
     qtbot.mouseClick(window.help.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.currentWidget() is window.message, timeout=5000)
@@ -69,19 +69,19 @@ def test_after_a_restart_nothing_is_repeated_and_what_came_meanwhile_arrives_onc
 
     core = start()
     try:
-        alarm = core.call(core.raise_help_alarm, "screen")
+        alarm = core.call(core.rules.help_pressed, "screen")
         wait_for(lambda: service.store.find_by_identifier(
             "DetectedIssue", f"urn:ietf:rfc:3986|urn:uuid:{alarm.uid}"), what="the alarm at the service")
         service.message(patient, "first", "Nina")
-        wait_for(lambda: [m.text for m in core.call(core.unread_messages)] == ["first"], what="the first message")
-        core.call(core.message_read, core.call(core.unread_messages)[0].number)
+        wait_for(lambda: [m.text for m in core.call(core.link.unread_messages)] == ["first"], what="the first message")
+        core.call(core.link.message_read, core.call(core.link.unread_messages)[0].number)
         core.stop()
         service.resolve(alarm.uid, "Nina", "Helped Kari up; no injury")  # acknowledges and resolves
         service.message(patient, "second", "Nina")
         core = start()
-        wait_for(lambda: [m.text for m in core.call(core.unread_messages)] == ["second"], what="the second message")
+        wait_for(lambda: [m.text for m in core.call(core.link.unread_messages)] == ["second"], what="the second message")
         wait_for(lambda: any(r["action"] == "alarm.resolved" for r in audit(core)), what="the resolution")
-        assert core.call(core.active_alarms) == []
+        assert core.call(core.alarms.active) == []
         stored = core.call(lambda: _alarm(core, alarm.uid))
         assert stored["acknowledged_by"] == "Nina"
         assert stored["detail"]["resolution"] == {"by": "Nina", "note": "Helped Kari up; no injury"}
@@ -91,7 +91,7 @@ def test_after_a_restart_nothing_is_repeated_and_what_came_meanwhile_arrives_onc
 
 
 async def _alarm(core, uid):
-    return core._store().alarm(uid)
+    return core.store.alarm(uid)
 
 
 def test_a_message_heard_twice_is_kept_and_shown_once(tmp_path):

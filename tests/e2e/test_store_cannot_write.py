@@ -94,9 +94,9 @@ def home(tmp_path, request, service):
                             device_options={"retry_base": 0.05, "backoff_max": 0.3})
                 core.start()
                 cores.append(core)
-                core.call(core.assign_serial, modem.port.path, "gsm_modem")
-                core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
-                wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the devices")
+                core.call(core.serial.assign, modem.port.path, "gsm_modem")
+                core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
+                wait_for(lambda: all(s.connected for s in core.call(core.serial.statuses)), what="the devices")
                 return core
 
             def issues(self, code: str) -> list[str]:
@@ -136,13 +136,13 @@ def test_a_store_that_cannot_write_holds_the_alarm_in_memory_sends_it_and_stores
     wait_for(lambda: len(home.issues("help_button")) == 1, timeout=20, what="the alarm at the service")
     [uid] = home.issues("help_button")
     assert seq not in home.receiver.acked
-    [alarm] = [a for a in core.call(core.active_alarms) if a.type == "help_button"]
+    [alarm] = [a for a in core.call(core.alarms.active) if a.type == "help_button"]
     assert alarm.uid == uid and alarm.state == "raised"
     assert DeviceKind.HUB in [p.device for p in core.state.problems]  # the screen: the hub needs service
     wait_for(lambda: len(home.issues("hub_cannot_store")) == 1, timeout=20, what="the service's hub-cannot-store alarm")
     assert home.hub_rows("SELECT count(*) FROM events WHERE uid = ?", uid) == [(0,)]
     # Help on the screen works too, and is one more alarm.
-    screen = core.call(core.raise_help_alarm, "screen")
+    screen = core.call(core.rules.help_pressed, "screen")
     wait_for(lambda: len(home.issues("help_button")) == 2, timeout=20, what="the screen's alarm at the service")
 
     (home.disk / "ballast").unlink()
@@ -166,8 +166,8 @@ def test_a_disk_gone_read_only_under_the_hub_still_gets_every_alarm_to_the_nurse
     wait_for(lambda: len(home.issues("help_button")) == 1, timeout=20, what="the alarm at the service")
     wait_for(lambda: len(home.issues("hub_cannot_store")) == 1, timeout=20, what="the service's hub-cannot-store alarm")
     assert DeviceKind.HUB in [p.device for p in core.state.problems]
-    assert core.store_health()["problem"] in ("read_only", "io_error")
-    core.call(core.raise_help_alarm, "screen")
+    assert core.upkeep.health()["problem"] in ("read_only", "io_error")
+    core.call(core.rules.help_pressed, "screen")
     wait_for(lambda: len(home.issues("help_button")) == 2, timeout=20, what="the screen's alarm at the service")
     assert first not in home.receiver.acked  # the pendant keeps it until a store can take it
     assert len(home.issues("help_button")) == 2  # repeated all along, sent once
@@ -175,7 +175,7 @@ def test_a_disk_gone_read_only_under_the_hub_still_gets_every_alarm_to_the_nurse
 
 def test_with_the_service_away_a_held_alarm_goes_to_the_on_call_phone_once(home):
     core = home.start(reserve_mb=0, low_mb=1, service_url="http://127.0.0.1:9")  # nothing answers there
-    assert not core.care_link.reachable  # nothing has answered there, nor will
+    assert not core.link.state.reachable  # nothing has answered there, nor will
     fill(home.disk)
     seq = home.host.call(home.receiver.help_button, PENDANT)
     wait_for(lambda: len(home.modem.sent) == 1, timeout=20, what="the SMS to the on-call phone")

@@ -46,7 +46,7 @@ def home(tmp_path, service):
             def installed(self) -> None:
                 """A technician's visit: the receiver assigned; then the hub is switched off."""
                 core = self.start_core()
-                core.call(core.assign_serial, receiver.port.path, "sensor_receiver")
+                core.call(core.serial.assign, receiver.port.path, "sensor_receiver")
                 self.stop(core)
 
             def alarm_kinds_at_service(self) -> list[str]:
@@ -62,7 +62,7 @@ def sha256(path) -> str:
 
 
 def help_reaches_the_service(home, core) -> None:
-    wait_for(lambda: all(s.connected for s in core.call(core.serial_statuses)), what="the receiver, assigned again")
+    wait_for(lambda: all(s.connected for s in core.call(core.serial.statuses)), what="the receiver, assigned again")
     seq = home.host.call(home.receiver.help_button, PENDANT)
     wait_for(lambda: seq in home.receiver.acked, what="the press to be stored")
     wait_for(lambda: "help_button" in home.alarm_kinds_at_service(), timeout=20, what="the help alarm at the service")
@@ -79,15 +79,15 @@ def test_a_damaged_store_is_set_aside_untouched_and_help_still_works_on_a_fresh_
     core = home.start_core()
     [aside] = home.db.parent.glob("hub.db.damaged-*")
     assert sha256(aside) == before
-    [alarm] = [a for a in core.call(core.active_alarms) if a.type == "store_replaced"]
+    [alarm] = [a for a in core.call(core.alarms.active) if a.type == "store_replaced"]
     assert alarm.detail["data"]["what"] == "damaged" and alarm.detail["data"]["set_aside"] == aside.name
     assert alarm.detail["data"]["restored"] is True
     # The receiver came back from the setup copy: the pendant reaches the nurse.
-    assert [s.kind for s in core.call(core.serial_statuses)] == ["sensor_receiver"]
+    assert [s.kind for s in core.call(core.serial.statuses)] == ["sensor_receiver"]
     help_reaches_the_service(home, core)
     assert "store_replaced" in home.alarm_kinds_at_service()
-    assert core.plan.version > 0  # the plan in force came back as well
-    figures = core.call(core.system_figures)
+    assert core.plans.plan.version > 0  # the plan in force came back as well
+    figures = core.call(core.diagnostics.figures)
     assert figures.store_incident["what"] == "damaged" and figures.store_incident["set_aside"] == aside.name
 
 
@@ -102,7 +102,7 @@ def test_a_store_that_was_there_and_is_now_empty_or_missing_is_reported_not_sile
         home.db.unlink()
 
     core = home.start_core()
-    [alarm] = [a for a in core.call(core.active_alarms) if a.type == "store_replaced"]
+    [alarm] = [a for a in core.call(core.alarms.active) if a.type == "store_replaced"]
     assert alarm.detail["data"]["what"] == what and alarm.detail["data"]["restored"] is True
     assert len(list(home.db.parent.glob("hub.db.empty-*"))) == (1 if what == "emptied" else 0)
     help_reaches_the_service(home, core)

@@ -103,7 +103,7 @@ async def mix(core: Core, readings: int = 12, doses: int = 2, alarms: int = 2, a
     """Readings (heart rate; blood pressure with its pulse, two resources), doses taken
     and help alarms, stored and announced the way the devices and the screen do it
     (on the core's loop)."""
-    store = core._store()
+    store = core.store
     end = at or core.clock()
     uids = []
     for number in range(readings):
@@ -119,7 +119,7 @@ async def mix(core: Core, readings: int = 12, doses: int = 2, alarms: int = 2, a
         event = Event(EventKind.DOSE, "dose_taken", "dispenser:OD2400117", end, {"compartment": 1, "item": "morning"})
         uids.append(record_device_event(core, store, event))
     for _ in range(alarms):
-        uids.append((await core.raise_help_alarm("screen")).uid)
+        uids.append((await core.rules.help_pressed("screen")).uid)
     return uids
 
 
@@ -128,8 +128,8 @@ def record_mix(core: Core, **options) -> list[str]:
 
 
 def record_device_event(core: Core, store, event: Event) -> str:
-    stored = store.record_event(event, outbox_priority=core._outbox_priority(event))
-    core._device_event(stored)  # the screens are told and the sender is woken, as for a device's event
+    stored = store.record_event(event, outbox_priority=core.rules.outbox_priority(event))
+    core.reactions.device_event(stored)  # the screens are told and the sender is woken, as for a device's event
     return stored.uid
 
 
@@ -192,7 +192,7 @@ def entry_statuses(request: Request) -> dict[str, str]:
 
 
 def last_problem(core: Core) -> str:
-    return core.call(core.sync_status).last_error
+    return core.call(core.link.status).last_error
 
 
 # -- faults on a running link ----------------------------------------------------------------------
@@ -275,17 +275,17 @@ def test_an_item_that_cannot_be_sent_is_set_aside_and_the_rest_goes_on(hub_behin
 
     async def record(data) -> str:
         event = Event(EventKind.READING, "heart_rate", "ble:C4:7C:8D:6A:1B:02", core.clock(), data)
-        return record_device_event(core, core._store(), event)
+        return record_device_event(core, core.store, event)
 
     unsendable = core.call(record, {})
     behind = core.call(record, {"heart_rate": 61})
     wait_for(lambda: link.service.store.find_by_identifier("Observation", ID + behind), what="the reading behind it")
-    alarm = core.call(core.raise_help_alarm, "screen")
+    alarm = core.call(core.rules.help_pressed, "screen")
     wait_for(lambda: link.service.store.find_by_identifier("DetectedIssue", ID + alarm.uid),
              what="the alarm at the service")
     [row] = [row for row in link.outbox() if row["uid"] == unsendable]
     assert row["sent_at"] is None and row["dead_at"] is not None  # kept aside, not lost: a person looks at it
-    assert [a.type for a in core.call(core.active_alarms) if a.type == "sync_refused"] == ["sync_refused"]
+    assert [a.type for a in core.call(core.alarms.active) if a.type == "sync_refused"] == ["sync_refused"]
 
 
 # -- a long outage ---------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def test_a_long_outage_everything_arrives_once_and_alarms_first(hub_behind_proxy
 
     link.service.stop()  # the service is away; the proxy's address stays
     recorded += record_mix(core, readings=1, doses=0, alarms=0)
-    wait_for(lambda: not core.care_link.reachable and core.care_link.unreachable_since is not None,
+    wait_for(lambda: not core.link.state.reachable and core.link.state.unreachable_since is not None,
              what="the hub to see the service gone")
 
     async def four_hours() -> list[str]:
@@ -310,11 +310,11 @@ def test_a_long_outage_everything_arrives_once_and_alarms_first(hub_behind_proxy
         for hour in range(4):
             uids += await mix(core, readings=40, doses=1, alarms=0, at=clock.now - timedelta(hours=3 - hour))
         await core.tick()
-        uids.append((await core.raise_help_alarm("screen")).uid)
+        uids.append((await core.rules.help_pressed("screen")).uid)
         return uids
 
     recorded += core.call(four_hours)
-    assert any(a.type == "care_service_unreachable" for a in core.call(core.active_alarms))
+    assert any(a.type == "care_service_unreachable" for a in core.call(core.alarms.active))
     waiting = [row for row in link.outbox() if row["sent_at"] is None]
     assert {row["priority"] for row in waiting} == {0, 1, 2} and len(waiting) > 160
     failures = len(link.proxy.seen(BATCHES, REFUSED))

@@ -14,13 +14,13 @@ def wait_for(condition, timeout=15.0, what="the condition"):
 
 def readings(core, type_=None):
     """The readings stored, oldest first."""
-    events = [e for e in reversed(core.call(core.recent_events, 1000)) if e.kind == EventKind.READING]
+    events = [e for e in reversed(core.call(core.diagnostics.recent_events, 1000)) if e.kind == EventKind.READING]
     return [e for e in events if type_ is None or e.type == type_]
 
 
 def audit_rows(core, *actions):
     """The audit log's rows (those of `actions` only, if given), newest first."""
     async def read():
-        return core._store().audit_rows(actions=list(actions) or None, limit=1000)
+        return core.store.audit_rows(actions=list(actions) or None, limit=1000)
 
     return core.call(read)

@@ -41,10 +41,10 @@ def main() -> None:
     setup_logging("info", None)
     core = Core(config, device_options={"retry_base": 0.05, "backoff_max": 0.3})
     core.start()
-    if len(sys.argv) > 3 and not core.call(core.serial_statuses):
-        core.call(core.assign_serial, sys.argv[3], "sensor_receiver")
+    if len(sys.argv) > 3 and not core.call(core.serial.statuses):
+        core.call(core.serial.assign, sys.argv[3], "sensor_receiver")
     deadline = time.monotonic() + 20
-    while not all(status.connected for status in core.call(core.serial_statuses)):
+    while not all(status.connected for status in core.call(core.serial.statuses)):
         if time.monotonic() > deadline:
             sys.exit("the devices did not connect")
         time.sleep(0.05)

@@ -66,12 +66,12 @@ def wait_as_time_passes(condition, advance, timeout=10.0, what="the condition"):
 
 
 async def _store(core):
-    return core._store()
+    return core.store
 
 
 def store_rows(core, sql, *args):
     async def read():
-        return [dict(row) for row in core._store().db.query(sql, args)]
+        return [dict(row) for row in core.store.db.query(sql, args)]
 
     return core.call(read)
 

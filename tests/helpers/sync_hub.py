@@ -31,16 +31,16 @@ def main() -> None:
     core.start()
 
     async def fill() -> None:
-        store = core._store()
+        store = core.store
         start = utc_now() - timedelta(seconds=readings)
         for number in range(readings):  # one a second, as a monitor would send them
             event = Event(EventKind.READING, "heart_rate", "ble:C4:7C:8D:6A:1B:02", start + timedelta(seconds=number),
                           {"heart_rate": 60 + number % 30})
-            store.record_event(event, outbox_priority=core._outbox_priority(event))
+            store.record_event(event, outbox_priority=core.rules.outbox_priority(event))
 
     core.call(fill, timeout=300)
     for _ in range(alarms):
-        core.call(core.raise_help_alarm, "screen")  # wakes the sender: alarms first, then the readings
+        core.call(core.rules.help_pressed, "screen")  # wakes the sender: alarms first, then the readings
     print("filled", flush=True)
     stop.wait()
     core.stop()

@@ -47,10 +47,10 @@ def main() -> int:
     done: dict[str, dict[str, str]] = {"serial": {}, "ble": {}}
     try:
         for port, kind in _pairs(args.serial, "--serial"):
-            identity = core.call(core.assign_serial, port, kind, timeout=60)
+            identity = core.call(core.serial.assign, port, kind, timeout=60)
             done["serial"][port] = f"{kind} {identity.model} {identity.serial}"
         for address, profile in _pairs(args.ble, "--ble"):
-            done["ble"][address] = core.call(core.ble_pair, address, profile, timeout=90)
+            done["ble"][address] = core.call(core.ble.pair, address, profile, timeout=90)
     except Exception as exc:  # said plainly, as the technician's message line says it
         print(f"technician: not taken: {exc}", file=sys.stderr)
         return 1

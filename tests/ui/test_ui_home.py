@@ -105,7 +105,7 @@ def test_help_button_records_an_alarm_and_says_what_happens_next(hub, qtbot, scr
     core, window = hub(language="nb")
     qtbot.mouseClick(window.home.help_button, _left())
     qtbot.waitUntil(lambda: window.currentWidget() is window.help, timeout=5000)
-    events = core.call(core.recent_events, 10)
+    events = core.call(core.diagnostics.recent_events, 10)
     assert [(e.kind, e.type, e.source) for e in events] == [(EventKind.ALARM, "help_button", "screen")]
     audit = core.call(_audit_actions, core)
     assert "alarm.raised" in audit
@@ -132,21 +132,21 @@ def test_help_when_the_core_cannot_record_tells_the_resident_to_phone(hub, qtbot
 
 def test_status_line_names_the_device_that_needs_attention(hub, qtbot, screenshot):
     core, window = hub(language="nb")
-    core.call(core.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
+    core.call(core.screen.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
     qtbot.waitUntil(lambda: "Blodtrykksmåleren må sjekkes" in window.home.status.text(), timeout=5000)
     assert window.home.status.property("attention") == "true"
     screenshot(window, "home-nb-attention")
-    core.call(core.set_problem, Problem(DeviceKind.DISPENSER, "battery_low"))
+    core.call(core.screen.set_problem, Problem(DeviceKind.DISPENSER, "battery_low"))
     qtbot.waitUntil(lambda: "(og 1 til)" in window.home.status.text(), timeout=5000)
-    core.call(core.clear_problem, DeviceKind.BLOOD_PRESSURE_MONITOR)
-    core.call(core.clear_problem, DeviceKind.DISPENSER)
+    core.call(core.screen.clear_problem, DeviceKind.BLOOD_PRESSURE_MONITOR)
+    core.call(core.screen.clear_problem, DeviceKind.DISPENSER)
     qtbot.waitUntil(lambda: "Alt virker som det skal" in window.home.status.text(), timeout=5000)
 
 
 def test_a_hub_that_cannot_store_says_it_needs_service_and_help_still_works(hub, qtbot, screenshot):
     core, window = hub(language="nb")
-    core.call(core.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
-    core.call(core.set_problem, Problem(DeviceKind.HUB, "cannot_store"))  # what the core sets when its store fails
+    core.call(core.screen.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
+    core.call(core.screen.set_problem, Problem(DeviceKind.HUB, "cannot_store"))  # what the core sets when its store fails
     qtbot.waitUntil(lambda: "Huben trenger service" in window.home.status.text(), timeout=5000)
     assert "Hjelp-knappen virker fortsatt" in window.home.status.text()  # it outranks the cuff
     assert window.home.status.property("attention") == "true"
@@ -159,7 +159,7 @@ def test_a_hub_that_cannot_store_says_it_needs_service_and_help_still_works(hub,
 
 def test_english_status_line(hub, qtbot):
     core, window = hub(language="en")
-    core.call(core.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
+    core.call(core.screen.set_problem, Problem(DeviceKind.BLOOD_PRESSURE_MONITOR, "silent"))
     qtbot.waitUntil(lambda: "The blood-pressure monitor needs attention" in window.home.status.text(), timeout=5000)
 
 
@@ -171,7 +171,7 @@ def test_every_device_kind_has_a_plain_name(hub):
 
 
 async def _audit_actions(core):
-    return [row["action"] for row in core._store().audit_rows()]
+    return [row["action"] for row in core.store.audit_rows()]
 
 
 def _left():

@@ -20,7 +20,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 def paired_home(air, hub, qtbot, language="en", **cuff_options):
     cuff = air.add(BloodPressureCuff(**cuff_options), paired=True)
     core, window = hub(language=language)
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     qtbot.waitUntil(lambda: "blood_pressure" in window.home.measure_buttons, timeout=5000)
     qtbot.waitUntil(lambda: cuff.subscribed("2A35") and cuff.subscribed("2A36"), timeout=20000)
     return core, window, cuff
@@ -93,7 +93,7 @@ def test_an_old_stored_record_is_not_taken_for_the_new_measurement(air, hub, qtb
     cuff = air.add(BloodPressureCuff(), paired=True)
     core, window = hub(language="en")
     window.show_home()
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     qtbot.waitUntil(lambda: cuff.subscribed("2A35"), timeout=20000)
     window.home.measure_buttons["blood_pressure"].click()
     cuff.remember(150, 95, 70, cuff.device_now() - timedelta(days=2))
@@ -124,7 +124,7 @@ def test_earlier_readings_for_7_and_30_days(air, hub, qtbot, screenshot):
     for days_ago, systolic in ((2, 131), (5, 145), (12, 128), (25, 182), (40, 120)):
         cuff.remember(systolic, 84, 70, now - timedelta(days=days_ago))
     core, window = hub(language="en")
-    core.call(core.ble_pair, cuff.address, "blood_pressure", timeout=60)
+    core.call(core.ble.pair, cuff.address, "blood_pressure", timeout=60)
     qtbot.waitUntil(lambda: not cuff.stored, timeout=20000)  # handed over to the hub
     qtbot.waitUntil(lambda: "blood_pressure" in window.home.measure_buttons, timeout=5000)
     window.home.measure_buttons["blood_pressure"].click()
@@ -160,7 +160,7 @@ def test_an_empty_history_says_so(air, hub, qtbot):
 def test_oxygen_is_measured_the_same_way(air, hub, qtbot, screenshot):
     oximeter = air.add(Oximeter(), paired=True)
     core, window = hub(language="nb")
-    core.call(core.ble_pair, oximeter.address, "oximeter", timeout=60)
+    core.call(core.ble.pair, oximeter.address, "oximeter", timeout=60)
     qtbot.waitUntil(lambda: "oximeter" in window.home.measure_buttons and oximeter.subscribed("2A5E"), timeout=20000)
     assert window.home.measure_buttons["oximeter"].text() == "Mål oksygenet"
     window.home.measure_buttons["oximeter"].click()
@@ -175,15 +175,15 @@ def test_oxygen_is_measured_the_same_way(air, hub, qtbot, screenshot):
 
 def test_forgetting_the_device_takes_its_button_away(air, hub, qtbot):
     core, window, cuff = paired_home(air, hub, qtbot)
-    core.call(core.ble_forget, cuff.address, timeout=30)
+    core.call(core.ble.forget, cuff.address, timeout=30)
     qtbot.waitUntil(lambda: not window.home.measure_buttons, timeout=5000)
 
 
 def test_the_technicians_test_read(air, hub, qtbot, screenshot, technician_tab):
     core, window, cuff = paired_home(air, hub, qtbot)
-    qtbot.waitUntil(lambda: any(s.connected for s in core.call(core.ble_statuses)), timeout=20000)
+    qtbot.waitUntil(lambda: any(s.connected for s in core.call(core.ble.statuses)), timeout=20000)
     cuff.measure(120, 80, 60)
-    qtbot.waitUntil(lambda: bool(core.call(core.recent_events, 5)), timeout=10000)
+    qtbot.waitUntil(lambda: bool(core.call(core.diagnostics.recent_events, 5)), timeout=10000)
     page = technician_tab(window, window.bluetooth)
     qtbot.mouseClick(page.test_button, LEFT)
     assert page.message.text() == "Choose a paired device in the list first."
@@ -198,7 +198,7 @@ def test_the_technicians_test_read(air, hub, qtbot, screenshot, technician_tab):
     screenshot(window, "technician-bluetooth-test-read-en")
 
     cuff.go_away()
-    qtbot.waitUntil(lambda: not any(s.connected for s in core.call(core.ble_statuses)), timeout=20000)
+    qtbot.waitUntil(lambda: not any(s.connected for s in core.call(core.ble.statuses)), timeout=20000)
     qtbot.mouseClick(page.test_button, LEFT)
     qtbot.waitUntil(lambda: page.message.text().startswith("Test read failed:"), timeout=10000)
     assert "is not connected now: wake the device" in page.message.text()
@@ -207,4 +207,4 @@ def test_the_technicians_test_read(air, hub, qtbot, screenshot, technician_tab):
 
 
 async def _audit(core):
-    return core._store().audit_rows(limit=100)
+    return core.store.audit_rows(limit=100)

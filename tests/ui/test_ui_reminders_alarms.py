@@ -72,7 +72,7 @@ def test_a_late_measurement_reminder_offers_to_measure(hub, qtbot, screenshot):
 def test_a_fall_asks_are_you_ok_and_im_ok_goes_home(hub, qtbot, screenshot):
     clock = clock_at(10)
     core, window = hub(language="nb", extra=PLAN, clock=clock)
-    core.call(core.start_alarm, "fall", "sensor:00D4E5F6")
+    core.call(core.alarms.start, "fall", "sensor:00D4E5F6")
     qtbot.waitUntil(lambda: window.currentWidget() is window.countdown, timeout=5000)
     screen = window.countdown
     assert screen.title.text() == "Går det bra?"
@@ -82,13 +82,13 @@ def test_a_fall_asks_are_you_ok_and_im_ok_goes_home(hub, qtbot, screenshot):
     screenshot(window, "countdown-fall-nb")
     qtbot.mouseClick(screen.ok_button, LEFT)
     qtbot.waitUntil(lambda: window.currentWidget() is window.home, timeout=5000)
-    assert core.call(core.active_alarms) == []
+    assert core.call(core.alarms.active) == []
 
 
 def test_a_door_open_at_night_asks_are_you_outside_and_im_ok_goes_home(hub, qtbot, screenshot):
     clock = clock_at(2)
     core, window = hub(language="nb", extra=PLAN, clock=clock)
-    core.call(core.start_alarm, "door_open_at_night", "sensors")
+    core.call(core.alarms.start, "door_open_at_night", "sensors")
     qtbot.waitUntil(lambda: window.currentWidget() is window.countdown, timeout=5000)
     screen = window.countdown
     assert screen.reason.text() == "Døra er åpen. Er du ute?"
@@ -97,20 +97,20 @@ def test_a_door_open_at_night_asks_are_you_outside_and_im_ok_goes_home(hub, qtbo
     screenshot(window, "countdown-door-at-night-nb")
     qtbot.mouseClick(screen.ok_button, LEFT)
     qtbot.waitUntil(lambda: window.currentWidget() is window.home, timeout=5000)
-    assert core.call(core.active_alarms) == []
+    assert core.call(core.alarms.active) == []
 
 
 def test_a_fall_with_no_answer_then_help_is_on_the_way(hub, qtbot, screenshot):
     clock = clock_at(10)
     core, window = hub(language="nb", extra=PLAN, clock=clock)
-    alarm = core.call(core.start_alarm, "fall", "sensor:00D4E5F6")
+    alarm = core.call(core.alarms.start, "fall", "sensor:00D4E5F6")
     qtbot.waitUntil(lambda: window.currentWidget() is window.countdown, timeout=5000)
     clock.advance(seconds=30)
     core.call(core.tick)
     qtbot.waitUntil(lambda: window.currentWidget() is window.help, timeout=5000)
     assert window.help.title.text() == "Hjelp er tilkalt"
     screenshot(window, "alarm-raised-nb")
-    core.call(core.acknowledge_alarm, alarm.uid, "Sykepleier Nina")
+    core.call(core.alarms.acknowledge, alarm.uid, "Sykepleier Nina")
     qtbot.waitUntil(lambda: window.help.title.text() == "Hjelpen er på vei: Sykepleier Nina", timeout=5000)
     big_enough(window.help)
     screenshot(window, "alarm-acknowledged-nb")
@@ -120,7 +120,7 @@ def test_a_reminder_never_covers_an_alarm(hub, qtbot):
     clock = clock_at(7, 59)
     clock.advance(seconds=45)  # the countdown runs until 08:00:15
     core, window = hub(language="en", extra=PLAN, clock=clock)
-    core.call(core.start_alarm, "fall", "sensor:00D4E5F6")
+    core.call(core.alarms.start, "fall", "sensor:00D4E5F6")
     qtbot.waitUntil(lambda: window.currentWidget() is window.countdown, timeout=5000)
     clock.set_local(2026, 11, 23, 8, 0)
     core.call(core.tick)
@@ -131,7 +131,7 @@ def test_a_reminder_never_covers_an_alarm(hub, qtbot):
 def test_technical_alarms_do_not_take_over_the_residents_screen(hub, qtbot):
     clock = clock_at(10)
     core, window = hub(language="en", extra=PLAN, clock=clock)
-    core.call(core.start_alarm, "device_silent", "dispenser:OD1")
+    core.call(core.alarms.start, "device_silent", "dispenser:OD1")
     qtbot.wait(200)
     assert window.currentWidget() is window.home
 
@@ -139,7 +139,7 @@ def test_technical_alarms_do_not_take_over_the_residents_screen(hub, qtbot):
 def test_my_data_says_what_is_kept_how_long_and_who_gets_it(hub, qtbot, screenshot):
     clock = clock_at(10)
     core, window = hub(language="nb", extra=PLAN, clock=clock)
-    core.call(core.raise_help_alarm, "screen")
+    core.call(core.rules.help_pressed, "screen")
     window.show_home()
     qtbot.mouseClick(window.home.my_data_button, LEFT)
     qtbot.waitUntil(lambda: window.currentWidget() is window.my_data, timeout=5000)

@@ -123,4 +123,4 @@ def test_modem_signal_and_test_sms_from_the_page(hub, qtbot, sims, screenshot):
 
 
 async def _audit(core):
-    return core._store().audit_rows(limit=1000)
+    return core.store.audit_rows(limit=1000)

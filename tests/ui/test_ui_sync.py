@@ -16,7 +16,7 @@ def test_the_care_service_page_and_test_connection(hub, qtbot, screenshot, techn
         token, patient = service.store.add_hub("Kari")
         write_secret(tmp_path / "care-service-credential", token)
         core, window = hub(language="en", extra=f'[care_service]\nurl = "{service.url}"\npatient_id = "{patient}"\n')
-        core.call(core.raise_help_alarm, "screen")
+        core.call(core.rules.help_pressed, "screen")
         window.show_home()
         page = technician_tab(window, window.technician.sync)
         window._refresh_live()

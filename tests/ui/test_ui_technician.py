@@ -27,7 +27,7 @@ def hold_corner(qtbot, window, ms: int) -> None:
 
 def audit_actions(core):
     async def read():
-        return [row["action"] for row in core._store().audit_rows(limit=1000)]
+        return [row["action"] for row in core.store.audit_rows(limit=1000)]
 
     return list(reversed(core.call(read)))
 
