@@ -24,19 +24,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from hub_app.config import load_config  # noqa: E402
 from hub_app.core import Core  # noqa: E402
 from hub_app.logs import setup_logging  # noqa: E402
+from hub_app.rules import Rules  # noqa: E402
 from vocabulary import EventKind  # noqa: E402
 
-react = Core._react
+react = Rules.react
 
 
-async def die_before_reacting(self: Core, event) -> None:
+async def die_before_reacting(self: Rules, event) -> None:
     if event.kind == EventKind.ALARM:
         os.kill(os.getpid(), signal.SIGKILL)
     await react(self, event)
 
 
 def main() -> None:
-    Core._react = die_before_reacting
+    Rules.react = die_before_reacting
     config = load_config(Path(sys.argv[1])).with_data_dir(Path(sys.argv[2]))
     setup_logging("info", None)
     core = Core(config, device_options={"retry_base": 0.05, "backoff_max": 0.3})
