@@ -280,8 +280,11 @@ class Core:
         task.add_done_callback(self._spawned.discard)
 
 
-def _on_the_loop(function: Callable[..., T]) -> Callable[..., Coroutine[Any, Any, T]]:
-    async def run(*args: Any) -> T:
-        return function(*args)
+def _on_the_loop(function: Callable[..., Any]) -> Callable[..., Coroutine[Any, Any, Any]]:
+    async def run(*args: Any) -> Any:
+        result = function(*args)
+        if inspect.isawaitable(result):  # a lambda that makes a coroutine
+            result = await result
+        return result
 
     return run
