@@ -1,6 +1,6 @@
 """The real parts the fault suite (bench/faults.py) breaks: the reference care service
 and the hub as processes of their own (so that either can be SIGKILLed), the real TCP
-fault proxy between them (tests/fault_proxy.py), and the home's simulated devices,
+fault proxy between them (tests/helpers/fault_proxy.py), and the home's simulated devices,
 which know which of their events the hub acknowledged.
 """
 

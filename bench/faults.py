@@ -2,7 +2,7 @@
 
 Real parts only: the reference care service (`welfare-care-service serve`) and the
 hub (`welfare-hub run --headless`), each a process of its own, the real TCP fault
-proxy (tests/fault_proxy.py) between them, and simulated devices on pseudo-terminals
+proxy (tests/helpers/fault_proxy.py) between them, and simulated devices on pseudo-terminals
 (a sensor receiver with a help pendant and a fall sensor, a medicine dispenser, a GSM
 modem) and on the BlueZ stand-in (a glucose meter), assigned and paired as the
 technician does (tests/helpers/technician.py). Prints JSON.
@@ -76,11 +76,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]  # bench/, the product, test equipment
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # bench/, and the product with its tests and test equipment
 
 from fault_home import Air, Home  # noqa: E402
 from fault_ledger import Fault, account, at_service, ID  # noqa: E402
-from fault_proxy import CUT, FAILED, RESET, FaultProxy, MID_BODY  # noqa: E402
+from tests.helpers.fault_proxy import CUT, FAILED, RESET, FaultProxy, MID_BODY  # noqa: E402
 from fault_rig import CareService, Hub, wait_until  # noqa: E402
 from hub_app.secret_files import write_secret  # noqa: E402
 

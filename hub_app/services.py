@@ -34,6 +34,7 @@ from hub_app.serial_devices import SerialDevices
 from hub_app.storage_space import StorageSpace
 from hub_app.store_upkeep import StoreUpkeep
 from hub_app.technician import TechnicianDoor
+from vocabulary.alarm_kinds import countdowns
 
 
 @dataclass
@@ -128,10 +129,6 @@ def build(ctx: HubContext, *, screen: ScreenState, looking: Looking, stopping: a
                     activity=activity, plans=plans, rules=rules, reactions=reactions, link=link, call_desk=call_desk,
                     sms=sms, upkeep=upkeep, door=TechnicianDoor(store, config.pin_file, ctx.clock),
                     diagnostics=Diagnostics(ctx, recent_logs, started_monotonic), looking=looking, scheduler=scheduler)
-
-
-def countdowns(fall_seconds: int) -> dict[str, int]:
-    return {"fall": fall_seconds, "out_of_bed_at_night": 60, "door_open_at_night": 60, "inactivity": 60}
 
 
 def _async(function):
