@@ -30,13 +30,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS",
                       "--use-fake-device-for-media-stream --allow-loopback-in-peer-connection")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the product, and tests.helpers
 
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (before the QApplication, as WebEngine requires)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from browser_helpers import launch, log_in  # noqa: E402
+from tests.helpers.browser import launch, log_in  # noqa: E402
 from care_service.app import build_app  # noqa: E402
 from care_service.fhir_api import STORE_KEY  # noqa: E402
 from care_service.threaded import ServiceThread  # noqa: E402
