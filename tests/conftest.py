@@ -1,12 +1,29 @@
 """Shared test set-up.
 
+The tests live in one folder per level, and each test gets its level's marker from its
+folder (`./dev test -m unit`):
+
+- unit: codecs, parsers, config, schedule, vitals, care plan and the store alone; no
+  subprocess, no Qt, no network, no D-Bus.
+- core: the hub's core, headless, on real SQLite, pseudo-terminals and the BlueZ
+  stand-in on a private D-Bus; the source's layers and the architecture picture.
+- service: the reference care service over real HTTP on 127.0.0.1, and its command line.
+- e2e: the hub, the care service and the simulators together; the command lines as
+  subprocesses, the demo, the fault bench's short run, sync end to end.
+- ui: the hub's Qt screens, offscreen (pytest-qt).
+- browser: the nurse console and video calls in Debian's Chromium (Playwright).
+
 Qt runs offscreen, and the platform's config, data and cache folders point into a
-temporary folder, so a test run never reads or writes the real user's hub.
+temporary folder, so a test run never reads or writes the real user's hub. Qt WebEngine
+is loaded only when a test that makes a QApplication is to run.
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _home = Path(tempfile.mkdtemp(prefix="welfare-hub-tests-"))
@@ -15,15 +32,110 @@ for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
 
 # The call screen's web engine: fake camera and microphone (Chromium's own test pattern
 # and tone), and WebRTC allowed over loopback, since every call in the tests stays on
-# 127.0.0.1. Set before Qt WebEngine starts, and the module imported before any
-# QApplication exists, as WebEngine requires.
+# 127.0.0.1. Set before Qt WebEngine starts (see pytest_collection_finish).
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--use-fake-device-for-media-stream "
                       "--allow-loopback-in-peer-connection")
-import PySide6.QtWebEngineWidgets  # noqa: E402,F401
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TESTS = Path(__file__).resolve().parent
+ARTIFACTS = TESTS.parent / "test-artifacts"
+LEVELS = ("unit", "core", "service", "e2e", "ui", "browser")
+QT_LEVELS = {"ui", "e2e", "browser"}
 
-import pytest  # noqa: E402
+
+def level_of(path: Path) -> str | None:
+    """The level of a file or folder under tests/ (its first folder), or None."""
+    try:
+        parts = Path(path).resolve().relative_to(TESTS).parts
+    except ValueError:
+        return None
+    return parts[0] if parts and parts[0] in LEVELS else None
+
+
+# -- levels -----------------------------------------------------------------------------
+
+
+_WORD = r"[A-Za-z_][A-Za-z0-9_]*"
+
+
+def _levels_only(expression: str) -> bool:
+    words = set(re.findall(_WORD, expression))
+    return bool(words) and words <= {*LEVELS, "and", "or", "not"}
+
+
+def _selects(expression: str, level: str) -> bool:
+    """Whether a -m made of level names alone selects a test of `level`."""
+    python = re.sub(_WORD, lambda m: m[0] if m[0] in {"and", "or", "not"} else str(m[0] == level), expression)
+    return bool(eval(python, {"__builtins__": {}}))
+
+
+def pytest_ignore_collect(collection_path, config):
+    """`-m unit` (or any -m made of level names alone) does not even import the other
+    levels' test modules, so a unit run never loads Qt, Playwright or a simulator."""
+    expression = config.getoption("markexpr", "") or ""
+    level = level_of(collection_path)
+    if level is None or not _levels_only(expression) or collection_path.parent != TESTS:
+        return None
+    return True if not _selects(expression, level) else None
+
+
+# The longest tests (in seconds alone): started first when the tests run in several
+# processes, so the run does not wait for them at its end.
+FIRST = ("e2e/test_faults_bench.py", "browser/test_call_end_to_end.py", "e2e/test_sync_faults.py",
+         "e2e/test_demo_and_window.py", "core/test_sensor_supervision.py")
+ORDER = ("e2e", "browser", "core", "ui", "service", "unit")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Each test gets its folder's level marker, before -m chooses. In a worker process
+    (./dev test), the long tests come first; every worker sorts alike."""
+    for item in items:
+        level = level_of(item.path)
+        if level is not None:
+            item.add_marker(getattr(pytest.mark, level))
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def rank(item) -> int:
+        level = level_of(item.path)
+        if Path(item.path).resolve().relative_to(TESTS).as_posix() in FIRST:
+            return 0
+        return 1 + (ORDER.index(level) if level in ORDER else len(ORDER))
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=lambda pair: (rank(pair[1]), pair[0]))]
+
+
+def _levels_to_run(config) -> set[str]:
+    """The levels a run can reach, from its paths and a -m made of level names."""
+    levels: set[str] = set()
+    for arg in config.args or [str(TESTS)]:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        level = level_of(path)
+        levels |= {level} if level is not None else set(LEVELS)
+    expression = config.getoption("markexpr", "") or ""
+    if _levels_only(expression):
+        levels = {level for level in levels if _selects(expression, level)}
+    return levels
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (./dev test): unit tests keep the processors busy, one process each;
+    the other levels mostly wait (on subprocesses, sockets, timeouts), three each."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own: the number given there
+    cpus = os.cpu_count() or 1
+    return cpus if _levels_to_run(config) <= {"unit"} else 3 * cpus
+
+
+def pytest_collection_finish(session):
+    """Qt WebEngine must be imported before any QApplication exists (the call screen's
+    tests); import it only when a test that makes one (qapp, qtbot, hub) is to run."""
+    if any(level_of(item.path) in QT_LEVELS or "qapp" in getattr(item, "fixturenames", ())
+           for item in session.items):
+        import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+# -- fixtures -----------------------------------------------------------------------------
 
 
 @pytest.fixture
