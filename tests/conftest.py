@@ -16,11 +16,20 @@ folder (`./dev test -m unit`):
 Qt runs offscreen, and the platform's config, data and cache folders point into a
 temporary folder, so a test run never reads or writes the real user's hub. Qt WebEngine
 is loaded only when a test that makes a QApplication is to run.
+
+An asyncio task left pending on an event loop that was closed, or destroyed while
+pending ("Task was destroyed but it is pending!"), fails the test it happened in.
 """
 
+import asyncio
+import asyncio.tasks
+import gc
+import logging
 import os
 import re
 import tempfile
+import weakref
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -133,6 +142,84 @@ def pytest_collection_finish(session):
     if any(level_of(item.path) in QT_LEVELS or "qapp" in getattr(item, "fixturenames", ())
            for item in session.items):
         import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+# -- asyncio tasks left pending ---------------------------------------------------------
+
+_DESTROYED = "Task was destroyed but it is pending!"
+
+
+def _which(task: str) -> str:
+    """A task's name and coroutine from its repr (what it waits for changes as it dies)."""
+    found = re.search(r"name='[^']*' coro=<[^>]*>", task)
+    return found[0] if found else ""
+
+
+class _PendingTasks(logging.Handler):
+    """Watches for asyncio tasks that can never finish: pending on a loop that was closed
+    (looked for after each test), or destroyed while pending (asyncio's own log line)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.destroyed: list[str] = []
+        self.reported: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
+        self.not_yet_destroyed: Counter[str] = Counter()  # said already; its log line is no news
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(_DESTROYED):
+            self.destroyed.append(message)
+
+    def problems(self) -> list[str]:
+        found = []
+        for _ in range(5):  # another thread may add a task while we look
+            try:
+                tasks = list(asyncio.tasks._all_tasks)
+                break
+            except RuntimeError:
+                continue
+        else:
+            tasks = []
+        for task in tasks:
+            try:
+                stuck = not task.done() and task.get_loop().is_closed() and task not in self.reported
+            except Exception:  # noqa: BLE001 - a task half torn down
+                continue
+            if stuck:
+                self.reported.add(task)
+                self.not_yet_destroyed[_which(repr(task))] += 1
+                found.append(f"an asyncio task is still pending on an event loop that was closed "
+                             f"(it can never finish, and is destroyed pending later): {task!r}")
+        destroyed, self.destroyed = self.destroyed, []
+        for message in destroyed:
+            said = _which(message.partition("task: ")[2])
+            if said and self.not_yet_destroyed[said] > 0:
+                self.not_yet_destroyed[said] -= 1
+            else:
+                found.append(f"asyncio: {message}")
+        return found
+
+
+_pending_tasks = _PendingTasks()
+
+
+def pytest_configure(config):
+    logging.getLogger("asyncio").addHandler(_pending_tasks)
+
+
+def pytest_unconfigure(config):
+    logging.getLogger("asyncio").removeHandler(_pending_tasks)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is None:  # the last test here: what is left unreferenced goes now
+        gc.collect()
+    problems = _pending_tasks.problems()
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+    return result
 
 
 # -- fixtures -----------------------------------------------------------------------------
