@@ -9,13 +9,12 @@ bed since 02:10 is still out of bed since 02:10 when the hub comes back at 02:25
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import EMPTY_PLAN, CarePlan
-from hub_app.store import Store
+from hub_app.context import HubContext
 from vocabulary import Event, EventKind
 
 CONSENT = "bed_and_inactivity_monitoring"
@@ -44,10 +43,10 @@ def in_window(moment: datetime, start: time, end: time, zone: ZoneInfo) -> bool:
 
 
 class ActivityWatch:
-    def __init__(self, store: Store, *, clock: Callable[[], datetime], zone: str) -> None:
-        self._store = store
-        self._clock = clock
-        self._zone = ZoneInfo(zone)
+    def __init__(self, ctx: HubContext) -> None:
+        self._store = ctx.store
+        self._clock = ctx.clock
+        self._zone = ZoneInfo(ctx.zone)
         self.plan: CarePlan = EMPTY_PLAN
 
     def _last(self, types: tuple[str, ...]) -> Event | None:

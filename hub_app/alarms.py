@@ -25,22 +25,21 @@ state the store cannot write is held in memory meanwhile (hub_app/held_alarms.py
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import CarePlan
+from hub_app.context import HubContext
 from hub_app.held_alarms import AlarmRows
 from hub_app.sms_replies import read_reply, same_number, short_code
-from hub_app.store import AuditEntry, Store
+from hub_app.store import AuditEntry
 from vocabulary import Event, EventKind
-from vocabulary.alarm_kinds import RESIDENT_FACING  # noqa: F401  (the screens' name)
-from vocabulary.alarm_kinds import PERSON_ALARM_KINDS, alarm_sms, sms_not_understood, sms_thanks
+from vocabulary.alarm_kinds import PERSON_ALARM_KINDS, alarm_sms, countdowns, sms_not_understood, sms_thanks
 
 log = logging.getLogger(__name__)
 
@@ -90,23 +89,21 @@ SmsSender = Callable[[str, str], Awaitable[None]]  # (number, text); raises with
 
 
 class Alarms:
-    def __init__(self, store: Store, *, clock: Callable[[], datetime], zone: str, resident_name: str,
-                 acknowledge_minutes: int, countdowns: dict[str, int], on_call_number: str,
-                 send_sms: SmsSender, link: Callable[[], CareLinkState],
-                 on_change: Callable[[AlarmView], None],
-                 spawn: Callable[[Coroutine[Any, Any, None]], Any] | None = None) -> None:
+    def __init__(self, ctx: HubContext, *, link: Callable[[], CareLinkState],
+                 on_change: Callable[[AlarmView], None]) -> None:
+        store, config = ctx.store, ctx.config
         self._store = store
-        self._clock = clock
-        self._zone = ZoneInfo(zone)
-        self._name = resident_name or "the resident"
-        self._wait = timedelta(minutes=acknowledge_minutes)
-        self._countdowns = countdowns
-        self._on_call = on_call_number
-        self._send_sms = send_sms
+        self._clock = clock = ctx.clock
+        self._zone = ZoneInfo(ctx.zone)
+        self._name = config.resident.name or "the resident"
+        self._wait = timedelta(minutes=config.alarms.acknowledge_minutes)
+        self._countdowns = countdowns(config.alarms.fall_countdown_seconds)
+        self._on_call = config.alarms.on_call_number
+        self._send_sms: SmsSender = ctx.send_sms
         self._link = link
         self._on_change = on_change
         # SMS go out in the background: the screen and the store never wait for a modem.
-        self._spawn = spawn or (lambda coro: asyncio.get_running_loop().create_task(coro))
+        self._spawn = ctx.spawn
         self._sending: set[tuple[str, str]] = set()  # (alarm, rung) being sent now
         self._rows = AlarmRows(store, clock)
         self.plan: CarePlan | None = None

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from bleak.exc import BleakError
 from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
 
-from devices.ble_health import PROFILES, Advert, BleHealthDevice, BleStatus, NotConnected, adapter_problem, find, scan
+from devices.ble_health import (PROFILES, Advert, BleHealthDevice, BleStatus, NotConnected, adapter_problem, find,
+                                 release_bluez, scan)
+from hub_app.context import HubContext
 from hub_app.device_manager import DeviceManager, EventHooks
-from hub_app.store import AuditEntry, Store
+from hub_app.store import AuditEntry
 from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
@@ -39,19 +41,18 @@ class TestRead:
 class BleDevices(DeviceManager[BleHealthDevice]):
     def __init__(
         self,
-        store: Store,
+        ctx: HubContext,
         hooks: EventHooks,
         *,
-        time_zone: str,
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None] = lambda wanted: None,
         on_live: Callable[[str, str, dict], None] = lambda address, profile, value: None,
         on_paired: Callable[[tuple[str, ...]], None] = lambda profiles: None,
         device_options: dict | None = None,
     ) -> None:
-        super().__init__(store, hooks, on_problems)
+        super().__init__(ctx, hooks, on_problems)
         self._on_live = on_live
         self._on_paired = on_paired
-        self._zone = time_zone
+        self._zone = ctx.zone
         self._options = device_options or {}
 
     def _assigned(self) -> list[tuple[str, str]]:
@@ -60,6 +61,10 @@ class BleDevices(DeviceManager[BleHealthDevice]):
     async def start(self) -> None:
         await super().start()
         self._paired_changed()
+
+    async def stop(self) -> None:
+        await super().stop()
+        await release_bluez()  # the hub's loop ends after this: bleak's connection to BlueZ with it
 
     def _paired_changed(self) -> None:
         self._on_paired(tuple(dict.fromkeys(profile for _address, profile in self._assigned())))

@@ -50,7 +50,7 @@ class CallDesk:
         self._ringing.add(key)  # one room per check-in, even while the service answers
         try:
             url, room = check_in.link, None
-            if self._link.client is not None and origin_of(url) == origin_of(self._ctx.config.care_service.url):
+            if self._link.connected and origin_of(url) == origin_of(self._ctx.config.care_service.url):
                 try:
                     found = await self._link.start_call("service", "")
                     url, room = found["url"], found["room"]
@@ -67,7 +67,7 @@ class CallDesk:
     async def call_out(self, target: str) -> CallView:
         """The resident touched a tile: the care service makes a room; a contact is sent
         the invitation by SMS (the home-care service sees the call on its console)."""
-        if self._link.client is None:
+        if not self._link.connected:
             raise CallError("this hub is not connected to a care service")
         contact = None
         if target != "service":

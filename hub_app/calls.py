@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hub_app.call_origins import is_allowed, origin_of
-from hub_app.store import AuditEntry, Store
+from hub_app.context import HubContext
+from hub_app.store import AuditEntry
 from vocabulary import Event, EventKind
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,13 @@ Tell = Callable[[str, str], Awaitable[None]]  # (room, outcome): the care servic
 
 
 class Calls:
-    def __init__(self, store: Store, *, clock: Callable[[], datetime], origins: Callable[[], frozenset[str]],
-                 auto_answer: Callable[[], bool], ring_seconds: int, on_change: Callable[[CallView], None],
-                 tell_service: Tell | None = None) -> None:
-        self._store = store
-        self._clock = clock
+    def __init__(self, ctx: HubContext, *, origins: Callable[[], frozenset[str]], auto_answer: Callable[[], bool],
+                 on_change: Callable[[CallView], None], tell_service: Tell | None = None) -> None:
+        self._store = ctx.store
+        self._clock = ctx.clock
         self._origins = origins
         self._auto_answer = auto_answer
-        self._ring = timedelta(seconds=ring_seconds)
+        self._ring = timedelta(seconds=ctx.config.calls.ring_seconds)
         self._on_change = on_change
         self._tell_service = tell_service
 

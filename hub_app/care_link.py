@@ -17,6 +17,7 @@ from hub_app.alarms import Alarms, CareLinkState
 from hub_app.calls import Calls, CallError
 from hub_app.care_plan import PlanError, plan_from_json
 from hub_app.context import HubContext
+from hub_app.messages import AlarmChanged, EventRecorded, Message
 from hub_app.outbound import Addresses, resources_for
 from hub_app.plan_keeper import PlanKeeper
 from hub_app.secret_files import SecretFileError, read_secret
@@ -106,10 +107,20 @@ class CareLink:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    @property
+    def connected(self) -> bool:
+        """A care service is configured and its client made."""
+        return self.client is not None
+
     def poke(self) -> None:
         """Something may have reached the outbox: send it now."""
         if self._sender is not None:
             self._sender.poke()
+
+    def heard(self, message: Message) -> None:
+        """Every message the hub tells: a new event or alarm may be in the outbox."""
+        if isinstance(message, (EventRecorded, AlarmChanged)):
+            self.poke()
 
     # -- the outbox, for the sender -------------------------------------------------------
 

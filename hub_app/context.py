@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from hub_app.config import HubConfig
-from hub_app.messages import Message
 from hub_app.store import Store
+
+if TYPE_CHECKING:  # the messages name the services' views; the services import this module
+    from hub_app.messages import Message
 
 
 @dataclass(frozen=True)

@@ -22,36 +22,38 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hub_app import __version__
-from hub_app.activity import ActivityWatch
-from hub_app.alarms import Alarms
-from hub_app.ble_devices import BleDevices
-from hub_app.call_desk import CallDesk
 from hub_app.call_origins import allowed_origins
-from hub_app.calls import Calls
-from hub_app.care_link import CareLink
 from hub_app.config import HubConfig
 from hub_app.context import HubContext
-from hub_app.diagnostics import Diagnostics
-from hub_app.incoming_sms import IncomingSms
 from hub_app.logs import RecentLines
 from hub_app.looking import Looking
-from hub_app.messages import AlarmChanged, EventRecorded, HubState, Message
-from hub_app.plan_keeper import PlanKeeper
-from hub_app.reactions import Reactions
-from hub_app.reminders import Reminders
-from hub_app.rules import Rules
+from hub_app.messages import HubState, Message
 from hub_app.screen_state import ScreenState
-from hub_app.serial_devices import SerialDevices
 from hub_app.services import Services, build
 from hub_app.store import AuditEntry, Store, StoreWriteError
 from hub_app.store_recovery import open_store
-from hub_app.store_upkeep import StoreUpkeep
-from hub_app.technician import TechnicianDoor
 from hub_app.watchdog import SystemdNotifier
 from vocabulary import utc_now
+
+if TYPE_CHECKING:  # the services' classes, for the attributes below (services.py builds them)
+    from hub_app.activity import ActivityWatch
+    from hub_app.alarms import Alarms
+    from hub_app.ble_devices import BleDevices
+    from hub_app.call_desk import CallDesk
+    from hub_app.calls import Calls
+    from hub_app.care_link import CareLink
+    from hub_app.diagnostics import Diagnostics
+    from hub_app.plan_keeper import PlanKeeper
+    from hub_app.reactions import Reactions
+    from hub_app.reminders import Reminders
+    from hub_app.rules import Rules
+    from hub_app.serial_devices import SerialDevices
+    from hub_app.sms_receiver import SmsReceiver
+    from hub_app.store_upkeep import StoreUpkeep
+    from hub_app.technician import TechnicianDoor
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,7 +80,7 @@ class Core:
     reactions: Reactions
     link: CareLink
     call_desk: CallDesk
-    sms: IncomingSms
+    sms: SmsReceiver
     upkeep: StoreUpkeep
     door: TechnicianDoor
     diagnostics: Diagnostics
@@ -216,26 +218,13 @@ class Core:
             return
         self._store = store
         stopping = self._stopping = asyncio.Event()
-        looking = Looking(self._clock, self._spawn, stopping)
-
-        async def send_sms(number: str, text: str) -> None:
-            await services.serial.send_sms(number, text)
-
-        ctx = HubContext(self.config, store, self._clock, self._emit, self._spawn, looking.tick, looking.wake, send_sms)
-        services = build(ctx, screen=self.screen, looking=looking, stopping=stopping, origins=self.call_origins,
-                         recent_logs=self._recent_logs, started_monotonic=self.started_monotonic,
-                         device_options=self._device_options, ble_options=self._ble_options)
-        for field in fields(Services):
-            setattr(self, field.name, getattr(services, field.name))
-        self.plans.load_at_start()
-        await self.serial.start()
-        await self.ble.start()
-        services.scheduler.start()
-        looking.start(self._heartbeat_s)
-        self.link.start()
-        if incident is not None:  # the care service hears of it at once, as a technical alarm
-            await self.rules.store_replaced(incident.what, incident.detail())
-        await looking.tick()  # what was due while the hub was off, and alarms mid-escalation
+        try:
+            services = await self._start_services(store, incident, stopping)
+        except BaseException as exc:  # a hub that cannot build its services does not start: said to start()'s caller
+            self._startup_error = exc
+            store.close()
+            self._ready.set()
+            return
         watchdog = asyncio.create_task(self._notifier.ping_forever(), name="watchdog")
         try:
             store.audit(AuditEntry("system", "hub.started", detail={"version": __version__}))
@@ -248,7 +237,7 @@ class Core:
         self._ready.set()
         await stopping.wait()
         services.scheduler.shutdown(wait=False)
-        looking.stop()
+        services.looking.stop()
         self.link.stop_listening()
         if self._spawned:
             await asyncio.gather(*self._spawned, return_exceptions=True)
@@ -263,10 +252,31 @@ class Core:
             log.warning("The hub's stop could not be written to its audit log")
         store.close()
 
+    async def _start_services(self, store: Store, incident, stopping: asyncio.Event) -> Services:
+        looking = Looking(self._clock, self._spawn, stopping)
+
+        async def send_sms(number: str, text: str) -> None:
+            await services.serial.send_sms(number, text)
+
+        ctx = HubContext(self.config, store, self._clock, self._emit, self._spawn, looking.tick, looking.wake, send_sms)
+        services = build(ctx, subscribe=self.subscribe, screen=self.screen, looking=looking, stopping=stopping,
+                         origins=self.call_origins, recent_logs=self._recent_logs,
+                         started_monotonic=self.started_monotonic, device_options=self._device_options,
+                         ble_options=self._ble_options)
+        for field in fields(Services):
+            setattr(self, field.name, getattr(services, field.name))
+        self.plans.load_at_start()
+        await self.serial.start()
+        await self.ble.start()
+        services.scheduler.start()
+        looking.start(self._heartbeat_s)
+        self.link.start()
+        if incident is not None:  # the care service hears of it at once, as a technical alarm
+            await self.rules.store_replaced(incident.what, incident.detail())
+        await looking.tick()  # what was due while the hub was off, and alarms mid-escalation
+        return services
+
     def _emit(self, message: Message) -> None:
-        link = self.__dict__.get("link")
-        if link is not None and isinstance(message, (EventRecorded, AlarmChanged)):
-            link.poke()  # something may have reached the outbox: send it now
         for listener in list(self._listeners):
             try:
                 listener(message)

@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from hub_app.store import Store, StoreWriteError
+from hub_app.context import HubContext
+from hub_app.store import StoreWriteError
 from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,10 @@ class EventHooks:
 
 
 class DeviceManager(Generic[D]):
-    def __init__(self, store: Store, hooks: EventHooks,
+    def __init__(self, ctx: HubContext, hooks: EventHooks,
                  on_problems: Callable[[dict[DeviceKind, Problem | None]], None]) -> None:
-        self._store = store
+        self._ctx = ctx
+        self._store = ctx.store
         self._hooks = hooks
         self._on_problems = on_problems
         self.devices: dict[str, D] = {}

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from hub_app.care_plan import EMPTY_PLAN, CarePlan
 from hub_app.schedule import Occurrence, occurrences_between
-from hub_app.store import AuditEntry, Store
+from hub_app.context import HubContext
+from hub_app.store import AuditEntry
 from vocabulary import Event, EventKind
 
 log = logging.getLogger(__name__)
@@ -64,13 +65,12 @@ class ReminderView:
 
 
 class Reminders:
-    def __init__(self, store: Store, *, clock: Callable[[], datetime], zone: str, repeat_minutes: int,
-                 has_dispenser: Callable[[], bool], on_change: Callable[[ReminderView], None],
-                 missed_dose: Callable[[Event], Awaitable[Any]]) -> None:
-        self._store = store
-        self._clock = clock
-        self._zone = ZoneInfo(zone)
-        self._repeat = timedelta(minutes=repeat_minutes)
+    def __init__(self, ctx: HubContext, *, has_dispenser: Callable[[], bool],
+                 on_change: Callable[[ReminderView], None], missed_dose: Callable[[Event], Awaitable[Any]]) -> None:
+        self._store = ctx.store
+        self._clock = ctx.clock
+        self._zone = ZoneInfo(ctx.zone)
+        self._repeat = timedelta(minutes=ctx.config.alarms.reminder_repeat_minutes)
         self._has_dispenser = has_dispenser
         self._on_change = on_change
         self._missed_dose = missed_dose

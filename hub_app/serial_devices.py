@@ -22,8 +22,9 @@ from devices.dispenser import Dispenser
 from devices.framed_device import DeviceError, DeviceStatus, FramedDevice, Identity
 from devices.modem_device import ModemDevice
 from devices.sensor_receiver import SensorReceiver
+from hub_app.context import HubContext
 from hub_app.device_manager import DeviceManager, EventHooks
-from hub_app.store import AuditEntry, Store
+from hub_app.store import AuditEntry
 from vocabulary import DeviceKind, Event, Problem
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def find_ports() -> list[PortInfo]:
 class SerialDevices(DeviceManager[FramedDevice | ModemDevice]):
     def __init__(
         self,
-        store: Store,
+        ctx: HubContext,
         hooks: EventHooks,
         *,
         on_problems: Callable[[dict[DeviceKind, Problem | None]], None],
@@ -72,7 +73,7 @@ class SerialDevices(DeviceManager[FramedDevice | ModemDevice]):
         on_sms: Callable[[Any], Awaitable[None]] | None = None,
         on_assigned: Callable[[str], None] = lambda kind: None,
     ) -> None:
-        super().__init__(store, hooks, on_problems)
+        super().__init__(ctx, hooks, on_problems)
         self._on_sms = on_sms  # the modem's incoming SMS
         self._on_assigned = on_assigned  # a dispenser is given its doses at once
         self._options = device_options or {}

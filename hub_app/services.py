@@ -5,6 +5,7 @@ runtime itself. Read top to bottom, this is the map of the hub."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +21,10 @@ from hub_app.context import HubContext
 from hub_app.device_manager import EventHooks
 from hub_app.device_report import device_report
 from hub_app.diagnostics import Diagnostics
-from hub_app.incoming_sms import IncomingSms
+from hub_app.sms_receiver import SmsReceiver
 from hub_app.logs import RecentLines
 from hub_app.looking import Looking
-from hub_app.messages import AlarmChanged, CallChanged, LiveValue
+from hub_app.messages import AlarmChanged, CallChanged, LiveValue, Message
 from hub_app.plan_keeper import PlanKeeper
 from hub_app.reactions import Reactions
 from hub_app.reminders import Reminders
@@ -34,7 +35,6 @@ from hub_app.serial_devices import SerialDevices
 from hub_app.storage_space import StorageSpace
 from hub_app.store_upkeep import StoreUpkeep
 from hub_app.technician import TechnicianDoor
-from vocabulary.alarm_kinds import countdowns
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Services:
     reactions: Reactions
     link: CareLink
     call_desk: CallDesk
-    sms: IncomingSms
+    sms: SmsReceiver
     upkeep: StoreUpkeep
     door: TechnicianDoor
     diagnostics: Diagnostics
@@ -59,33 +59,33 @@ class Services:
     scheduler: AsyncIOScheduler
 
 
-def build(ctx: HubContext, *, screen: ScreenState, looking: Looking, stopping: asyncio.Event,
+def build(ctx: HubContext, *, subscribe: Callable[[Callable[[Message], None]], None], screen: ScreenState,
+          looking: Looking, stopping: asyncio.Event,
           origins: frozenset[str], recent_logs: RecentLines, started_monotonic: float,
           device_options: dict[str, Any], ble_options: dict[str, Any]) -> Services:
     config, store, emit = ctx.config, ctx.store, ctx.emit
-    zone, alarms_config, hub_section = ctx.zone, config.alarms, config.hub
     # Filled in below; the callbacks that need one read it when they are called.
     late: dict[str, Any] = {}
 
-    alarms = Alarms(store, clock=ctx.clock, zone=zone, resident_name=config.resident.name,
-                    acknowledge_minutes=alarms_config.acknowledge_minutes,
-                    countdowns=countdowns(alarms_config.fall_countdown_seconds),
-                    on_call_number=alarms_config.on_call_number, send_sms=ctx.send_sms,
-                    link=lambda: late["link"].state, on_change=lambda view: emit(AlarmChanged(view)), spawn=ctx.spawn)
+    def alarm_changed(view) -> None:
+        emit(AlarmChanged(view))
+        if view.state == "countdown":
+            ctx.wake()  # the next wake-up: the end of its countdown, however short
+
+    alarms = Alarms(ctx, link=lambda: late["link"].state, on_change=alarm_changed)
     hooks = EventHooks(outbox_priority=lambda event: late["rules"].outbox_priority(event),
                        reacts=lambda event: late["rules"].needs_reaction(event),
                        stored=lambda event: late["reactions"].device_event(event),
                        unstored=lambda event: late["reactions"].device_event_unstored(event))
-    sms = IncomingSms(ctx, alarms)
-    serial = SerialDevices(store, hooks, on_problems=screen.apply_problems, device_options=device_options,
+    sms = SmsReceiver(ctx, alarms)
+    serial = SerialDevices(ctx, hooks, on_problems=screen.apply_problems, device_options=device_options,
                            on_sms=sms.from_modem,
                            on_assigned=lambda kind: late["plans"].load_dispenser() if kind == "dispenser" else None)
-    ble = BleDevices(store, hooks, time_zone=zone, on_problems=screen.apply_problems,
+    ble = BleDevices(ctx, hooks, on_problems=screen.apply_problems,
                      on_live=lambda address, profile, value: emit(LiveValue(address, profile, value)),
                      on_paired=screen.set_measures, device_options=ble_options)
-    activity = ActivityWatch(store, clock=ctx.clock, zone=zone)
-    reminders = Reminders(store, clock=ctx.clock, zone=zone, repeat_minutes=alarms_config.reminder_repeat_minutes,
-                          has_dispenser=lambda: serial.dispenser() is not None,
+    activity = ActivityWatch(ctx)
+    reminders = Reminders(ctx, has_dispenser=lambda: serial.dispenser() is not None,
                           on_change=lambda view: late["call_desk"].reminder_changed(view),
                           missed_dose=lambda event: late["rules"].missed_dose(event))
 
@@ -94,11 +94,10 @@ def build(ctx: HubContext, *, screen: ScreenState, looking: Looking, stopping: a
         if view.state == "ringing":
             ctx.wake()  # the next wake-up: its countdown, or ringing out
 
-    calls = Calls(store, clock=ctx.clock, origins=lambda: origins,
-                  auto_answer=lambda: late["plans"].plan.consented("auto_answer_calls"),
-                  ring_seconds=config.calls.ring_seconds, on_change=call_changed,
+    calls = Calls(ctx, origins=lambda: origins, auto_answer=lambda: late["plans"].plan.consented("auto_answer_calls"),
+                  on_change=call_changed,
                   tell_service=lambda room, outcome: late["link"].tell_call_outcome(room, outcome))
-    scheduler = plan_scheduler(asyncio.get_running_loop(), zone)
+    scheduler = plan_scheduler(asyncio.get_running_loop(), ctx.zone)
     plans = late["plans"] = PlanKeeper(ctx, reminders=reminders, alarms=alarms, activity=activity, serial=serial,
                                        scheduler=scheduler, screen=screen)
     link = late["link"] = CareLink(ctx, alarms=alarms, calls=calls, plans=plans,
@@ -110,11 +109,12 @@ def build(ctx: HubContext, *, screen: ScreenState, looking: Looking, stopping: a
                                   link_state=lambda: link.state)
     reactions = late["reactions"] = Reactions(ctx, rules, stopping)
     call_desk = late["call_desk"] = CallDesk(ctx, calls=calls, link=link, plans=plans)
-    space = StorageSpace(config.data_dir, low_bytes=hub_section.storage_low_mb * 1_000_000,
-                         reserve_bytes=hub_section.storage_reserve_mb * 1_000_000)
+    space = StorageSpace(config.data_dir, low_bytes=config.hub.storage_low_mb * 1_000_000,
+                         reserve_bytes=config.hub.storage_reserve_mb * 1_000_000)
     upkeep = StoreUpkeep(ctx, space=space, screen=screen, space_low=rules.storage_low,
                          tell_service_now=link.heartbeat_now)
     store.on_write_problem = upkeep.problem
+    subscribe(link.heard)  # an event or alarm may have reached the outbox: sent now
     space.keep_reserve()
 
     # What every look does, in this order, and when each part next wants one.

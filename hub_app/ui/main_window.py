@@ -11,7 +11,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QStackedWidget
 
 from hub_app.config import HubConfig
-from hub_app.alarms import RESIDENT_FACING, AlarmView
+from hub_app.alarms import AlarmView
 from hub_app.messages import LiveValue
 from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
@@ -29,6 +29,7 @@ from hub_app.ui.my_data_screen import MyDataScreen
 from hub_app.ui.reminder_screen import ReminderScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
 from hub_app.ui.theme import Theme
+from vocabulary.alarm_kinds import RESIDENT_FACING
 from vocabulary import Event
 
 log = logging.getLogger(__name__)

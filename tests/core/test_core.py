@@ -88,3 +88,24 @@ def test_a_store_written_by_a_newer_hub_stops_the_start_with_its_error(config):
         core.start()
     with pytest.raises(CoreStopped):
         core.submit(core.rules.help_pressed)
+
+
+def test_a_short_fall_countdown_ends_on_time_without_waiting_for_the_next_look(config):
+    """A countdown wakes the hub for its end, however short: the heartbeat look (an hour
+    here) is not what raises the alarm."""
+    import dataclasses
+    import time
+
+    config = dataclasses.replace(config, alarms=dataclasses.replace(config.alarms, fall_countdown_seconds=2))
+    core = Core(config, heartbeat_s=3600)
+    core.start()
+    try:
+        view = core.call(core.alarms.start, "fall", "sensor:00D4E5F6")
+        assert view.state == "countdown"
+        deadline = time.monotonic() + 10
+        while core.call(core.alarms.get, view.uid).state == "countdown" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert core.call(core.alarms.get, view.uid).state != "countdown"
+        assert time.monotonic() < deadline
+    finally:
+        core.stop()

@@ -108,14 +108,14 @@ def test_a_message_heard_twice_is_kept_and_shown_once(tmp_path):
     async def nothing(*_args):
         return None
 
-    alarms = Alarms(store, clock=clock, zone="Europe/Oslo", resident_name="Kari", acknowledge_minutes=5,
-                    countdowns={}, on_call_number="", send_sms=nothing, link=lambda: CareLinkState(),
-                    on_change=lambda view: None)
-
     from hub_app.calls import Calls
+    from hub_app.config import HubConfig
+    from hub_app.context import HubContext
 
-    calls = Calls(store, clock=clock, origins=frozenset, auto_answer=lambda: False, ring_seconds=60,
-                  on_change=lambda view: None)
+    ctx = HubContext(HubConfig(), store, clock, emit=lambda message: None, spawn=asyncio.ensure_future, look=nothing,
+                     wake=lambda: None, send_sms=nothing)
+    alarms = Alarms(ctx, link=lambda: CareLinkState(), on_change=lambda view: None)
+    calls = Calls(ctx, origins=frozenset, auto_answer=lambda: False, on_change=lambda view: None)
     inbox = ServiceInbox(store, alarms, calls, nothing, shown.append, clock)
     for _ in range(2):
         asyncio.run(inbox.receive(7, "message", {"text": "Hei Kari", "from": "Nina"}))

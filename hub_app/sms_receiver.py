@@ -1,4 +1,4 @@
-"""SMS the modem receives: each kept once in the store (the modem deletes it only after
+"""The SMS the modem hands over: each kept once in the store (the modem deletes it only after
 that), then read as a relative's answer to an alarm ("JA", "NEI"). The number and text
 stay out of the log above debug."""
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 SMS_NAMESPACE = uuid.UUID("5b1f6c2e-8d7a-4e90-a3c1-6f2d9e4b7a15")  # an incoming SMS's identity, once stored
 
 
-class IncomingSms:
+class SmsReceiver:
     def __init__(self, ctx: HubContext, alarms: Alarms) -> None:
         self._ctx, self._alarms = ctx, alarms
 
