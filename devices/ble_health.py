@@ -135,6 +135,25 @@ async def scan(seconds: float = 5.0) -> list[Advert]:
     return sorted(adverts, key=lambda a: (a.rssi is None, -(a.rssi or 0)))
 
 
+async def release_bluez() -> None:
+    """Let go of bleak's connection to BlueZ on this event loop. bleak keeps one per loop,
+    with a task that watches it, and never closes it itself; the hub's loop ends when the
+    hub stops, and the watching task would be left pending on a closed loop. Closing the
+    connection ends the task. (bleak offers no public way: its per-loop table is read.)"""
+    try:
+        from bleak.backends.bluezdbus import manager as bluez_manager
+    except ImportError:  # not BlueZ: nothing kept
+        return
+    manager = bluez_manager._global_instances.pop(asyncio.get_running_loop(), None)
+    bus = getattr(manager, "_bus", None)
+    if bus is None:
+        return
+    bus.disconnect()
+    watcher = getattr(manager, "_bus_watcher_task", None)
+    if watcher is not None:
+        await asyncio.wait({watcher}, timeout=5)
+
+
 def is_adapter_missing(error: BaseException) -> bool:
     text = str(error)
     # NotReady: BlueZ's answer to a discovery on an adapter switched off so recently
