@@ -1,4 +1,4 @@
 """The reference home-care service (FHIR endpoint, nurse console, call rooms).
 
-Filled by the sync issue; may share FHIR mapping with `sync`, never imports the hub.
+May share the FHIR mapping with `sync`; never imports the hub.
 """

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 ON_CALL = "+4740000113"
 DEMO_PLAN = """\
-# The demo home's care plan (the care service sends it once sync exists).
+# The demo home's care plan, as a file; the demo's care service can send newer ones.
 version = 1
 
 [[medication]]

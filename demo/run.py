@@ -2,7 +2,7 @@
 
 With a display, the hub opens its window and a person can try it (the day starts at
 07:58, so the morning reminder comes two minutes later). Without one (or with
---offscreen) the same home runs offscreen through a scripted day (demo_scenario.py),
+--offscreen) the same home runs offscreen through a scripted day (demo/scenario.py),
 prints a timeline of what happened, saves a screenshot of each screen and exits 0.
 """
 

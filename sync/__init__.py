@@ -1,6 +1,5 @@
 """The care service's language: FHIR mapping, the durable outbox, the HTTP client,
-care-plan pull and heartbeat.
+the event channel back, the care-plan pull and the heartbeat.
 
-Filled by the sync issue; may import the standard library, requests and
-`vocabulary` only.
+May import the standard library, requests and `vocabulary` only.
 """

@@ -2,7 +2,7 @@
 person or technical, how long the resident has to say "I'm OK" first, and its words for
 the resident's screen, the nurse's console and the SMS.
 
-The hub's alarm rules (`hub_app/alarms.py`, `activity.py`, the core), the FHIR mapping
+The hub's alarm rules (`hub_app/rules.py`) and its ladder (`hub_app/alarms.py`), the FHIR mapping
 (`sync/fhir_mapping.py`), the resident's countdown screen and the nurse's console all
 read this table. A new kind of alarm is a record here, its translations (the resident's
 words in `hub_app/ui/countdown_screen.py` and its .ts file) and the rule that raises it.
