@@ -14,11 +14,10 @@ from drivers.ble import units
 from drivers.ble import uuids as u
 from drivers.ble.registry import CODECS
 from hub_app import care_plan, vitals
-from hub_app.alarms import RESIDENT_FACING
 from simulators.bluez.health_kinds import KINDS
 from sync import fhir_mapping as fm
 from vocabulary import ALARM_KINDS, BLE_PROFILES, MEASURES, PERSON_ALARM_KINDS, READING_TYPES
-from vocabulary.alarm_kinds import CARE_SERVICE, PERSON, TECHNICAL, alarm_sms, countdowns
+from vocabulary.alarm_kinds import CARE_SERVICE, PERSON, RESIDENT_FACING, TECHNICAL, alarm_sms, countdowns
 from vocabulary import measures
 from vocabulary.codes import LOINC
 from vocabulary.measures import values
