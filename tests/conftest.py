@@ -87,17 +87,22 @@ def pytest_ignore_collect(collection_path, config):
     return True if not _selects(expression, level) else None
 
 
-# The longest tests (in seconds alone): started first when the tests run in several
-# processes, so the run does not wait for them at its end.
-FIRST = ("e2e/test_faults_bench.py", "browser/test_call_end_to_end.py", "e2e/test_sync_faults.py",
-         "e2e/test_demo_and_window.py", "core/test_sensor_supervision.py")
-ORDER = ("e2e", "browser", "core", "ui", "service", "unit")
+# The files with the longest tests, longest first (`--durations`): when the tests run in
+# several processes (./dev test hands them out one by one, round the processes), these
+# are handed out first, so the run does not wait for them at its end. Then the levels,
+# the slower ones first.
+FIRST = ("e2e/test_faults_bench.py", "e2e/test_demo_and_window.py", "e2e/test_sync_end_to_end.py",
+         "browser/test_call_end_to_end.py", "service/test_console_login_guard.py", "e2e/test_sync_faults.py",
+         "core/test_sensor_supervision.py", "e2e/test_ble_orphaned_link.py", "service/test_console_auth.py",
+         "browser/test_console_browser.py", "browser/test_call_browser.py", "e2e/test_heartbeat_devices.py",
+         "core/test_ble_scripts.py")
+ORDER = ("e2e", "browser", "core", "service", "ui", "unit")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Each test gets its folder's level marker, before -m chooses. In a worker process
-    (./dev test), the long tests come first; every worker sorts alike."""
+    (./dev test), the long tests come first; every worker sorts alike, as it must."""
     for item in items:
         level = level_of(item.path)
         if level is not None:
@@ -106,10 +111,11 @@ def pytest_collection_modifyitems(items):
         return
 
     def rank(item) -> int:
+        relative = Path(item.path).resolve().relative_to(TESTS).as_posix()
+        if relative in FIRST:
+            return FIRST.index(relative)
         level = level_of(item.path)
-        if Path(item.path).resolve().relative_to(TESTS).as_posix() in FIRST:
-            return 0
-        return 1 + (ORDER.index(level) if level in ORDER else len(ORDER))
+        return len(FIRST) + (ORDER.index(level) if level in ORDER else len(ORDER))
 
     items[:] = [item for _, item in sorted(enumerate(items), key=lambda pair: (rank(pair[1]), pair[0]))]
 
