@@ -88,7 +88,7 @@ def pytest_ignore_collect(collection_path, config):
 
 
 # The files with the longest tests, longest first (`--durations`): when the tests run in
-# several processes (./dev test hands them out one by one, round the processes), these
+# several processes (./dev test hands them out one at a time to the first one free), these
 # are handed out first, so the run does not wait for them at its end. Then the levels,
 # the slower ones first.
 FIRST = ("e2e/test_faults_bench.py", "e2e/test_demo_and_window.py", "e2e/test_sync_end_to_end.py",
@@ -140,6 +140,17 @@ def pytest_xdist_auto_num_workers(config):
         return None  # xdist's own: the number given there
     cpus = os.cpu_count() or 1
     return cpus if _levels_to_run(config) <= {"unit"} else 3 * cpus
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Unit tests alone are many and short: handed out in batches (xdist's own way), not
+    one at a time as ./dev test asks for the levels with long tests."""
+    if config.getoption("dist") == "load" and _levels_to_run(config) <= {"unit"}:
+        from xdist.scheduler import LoadScheduling
+
+        config.option.maxschedchunk = None
+        return LoadScheduling(config, log)
+    return None
 
 
 def pytest_collection_finish(session):
