@@ -19,19 +19,28 @@ class ServiceThread:
         self.app, self.host, self.port = app, host, port
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
+        self._stopping = asyncio.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True, name="care-service")
 
     def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        runner = web.AppRunner(self.app)
-        self.loop.run_until_complete(runner.setup())
+        # The runner ends what is still running (a handler, the supervision) before it
+        # closes the loop: nothing is left pending on a closed loop.
+        with asyncio.Runner(loop_factory=lambda: self.loop) as runner:
+            runner.run(self._main())
+
+    async def _main(self) -> None:
+        # Open event streams end at shutdown (changes.py); a client that does not read
+        # its last bytes is not waited for long.
+        runner = web.AppRunner(self.app, shutdown_timeout=5.0)
+        await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
-        self.loop.run_until_complete(site.start())
+        await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
         self._ready.set()
-        self.loop.run_forever()
-        self.loop.run_until_complete(runner.cleanup())
-        self.loop.close()
+        try:
+            await self._stopping.wait()
+        finally:
+            await runner.cleanup()
 
     def start(self, timeout: float = 20.0) -> ServiceThread:
         self._thread.start()
@@ -50,5 +59,8 @@ class ServiceThread:
     def stop(self) -> None:
         """Stop serving and wait for it; stopping twice is fine."""
         if self._thread.is_alive():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(20)
+            try:
+                self.loop.call_soon_threadsafe(self._stopping.set)
+            except RuntimeError:  # the loop closed meanwhile: it has stopped
+                pass
+            self._thread.join(30)

@@ -203,11 +203,10 @@ class Core:
     # -- the loop thread -------------------------------------------------------------
 
     def _thread_main(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_until_complete(self._main())
-        finally:
-            self._loop.close()
+        # The runner ends whatever is still running when _main returns (a library's own
+        # task) before it closes the loop: nothing is left pending on a closed loop.
+        with asyncio.Runner(loop_factory=lambda: self._loop) as runner:
+            runner.run(self._main())
 
     async def _main(self) -> None:
         try:

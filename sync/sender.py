@@ -75,8 +75,11 @@ class Sender:
                 self._failed(f"unexpected error ({type(exc).__name__})")
                 wait = self._backoff()
             try:
-                await asyncio.wait_for(self.wake.wait(), timeout=wait)
-            except asyncio.TimeoutError:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                # cancellation that comes as the wake-up fires, and the hub's stop then hangs.
+                async with asyncio.timeout(wait):
+                    await self.wake.wait()
+            except TimeoutError:
                 pass
             self.wake.clear()
 
