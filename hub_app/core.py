@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from hub_app import __version__
 from hub_app.call_origins import allowed_origins
@@ -38,23 +38,6 @@ from hub_app.store_recovery import open_store
 from hub_app.watchdog import SystemdNotifier
 from vocabulary import utc_now
 
-if TYPE_CHECKING:  # the services' classes, for the attributes below (services.py builds them)
-    from hub_app.activity import ActivityWatch
-    from hub_app.alarms import Alarms
-    from hub_app.ble_devices import BleDevices
-    from hub_app.call_desk import CallDesk
-    from hub_app.calls import Calls
-    from hub_app.care_link import CareLink
-    from hub_app.diagnostics import Diagnostics
-    from hub_app.plan_keeper import PlanKeeper
-    from hub_app.reactions import Reactions
-    from hub_app.reminders import Reminders
-    from hub_app.rules import Rules
-    from hub_app.serial_devices import SerialDevices
-    from hub_app.sms_receiver import SmsReceiver
-    from hub_app.store_upkeep import StoreUpkeep
-    from hub_app.technician import TechnicianDoor
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -67,24 +50,8 @@ class CoreStopped(RuntimeError):
 
 
 class Core:
-    # The hub's services: there once start() has returned (built on the core's loop).
-    screen: ScreenState
-    serial: SerialDevices
-    ble: BleDevices
-    alarms: Alarms
-    reminders: Reminders
-    calls: Calls
-    activity: ActivityWatch
-    plans: PlanKeeper
-    rules: Rules
-    reactions: Reactions
-    link: CareLink
-    call_desk: CallDesk
-    sms: SmsReceiver
-    upkeep: StoreUpkeep
-    door: TechnicianDoor
-    diagnostics: Diagnostics
-    looking: Looking
+    """The runtime. Its services (`core.alarms`, `core.serial`, … : the fields of
+    hub_app.services.Services) are there once start() has returned."""
 
     def __init__(
         self,
@@ -112,6 +79,7 @@ class Core:
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._store: Store | None = None
+        self._services: Services | None = None
         self._stopping: asyncio.Event | None = None
         self._lock = threading.Lock()
         self._accepting = False
@@ -191,9 +159,12 @@ class Core:
         with self._lock:
             self._pending.discard(future)
 
-    def __getattr__(self, name: str) -> Any:  # only for what is not there
+    def __getattr__(self, name: str) -> Any:  # a service, by its name in Services
         if name in _SERVICES:
-            raise CoreStopped(f"The hub core is not running (no {name})")
+            services = self.__dict__.get("_services")
+            if services is None:
+                raise CoreStopped(f"The hub core is not running (no {name})")
+            return getattr(services, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     async def tick(self) -> None:
@@ -237,12 +208,12 @@ class Core:
         await stopping.wait()
         services.scheduler.shutdown(wait=False)
         services.looking.stop()
-        self.link.stop_listening()
+        services.link.stop_listening()
         if self._spawned:
             await asyncio.gather(*self._spawned, return_exceptions=True)
-        await self.serial.stop()
-        await self.ble.stop()
-        await self.link.stop()
+        await services.serial.stop()
+        await services.ble.stop()
+        await services.link.stop()
         watchdog.cancel()
         await asyncio.gather(watchdog, return_exceptions=True)
         try:
@@ -262,16 +233,15 @@ class Core:
                          origins=self.call_origins, recent_logs=self._recent_logs,
                          started_monotonic=self.started_monotonic, device_options=self._device_options,
                          ble_options=self._ble_options)
-        for field in fields(Services):
-            setattr(self, field.name, getattr(services, field.name))
-        self.plans.load_at_start()
-        await self.serial.start()
-        await self.ble.start()
+        self._services = services
+        services.plans.load_at_start()
+        await services.serial.start()
+        await services.ble.start()
         services.scheduler.start()
         looking.start(self._heartbeat_s)
-        self.link.start()
+        services.link.start()
         if incident is not None:  # the care service hears of it at once, as a technical alarm
-            await self.rules.store_replaced(incident.what, incident.detail())
+            await services.rules.store_replaced(incident.what, incident.detail())
         await looking.tick()  # what was due while the hub was off, and alarms mid-escalation
         return services
 
