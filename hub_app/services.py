@@ -64,51 +64,50 @@ def build(ctx: HubContext, *, subscribe: Callable[[Callable[[Message], None]], N
           origins: frozenset[str], recent_logs: RecentLines, started_monotonic: float,
           device_options: dict[str, Any], ble_options: dict[str, Any]) -> Services:
     config, store, emit = ctx.config, ctx.store, ctx.emit
-    # Filled in below; the callbacks that need one read it when they are called.
-    late: dict[str, Any] = {}
+    # Services that need one made further down reach it through a lambda: it is looked up
+    # when called, once everything here is built.
 
     def alarm_changed(view) -> None:
         emit(AlarmChanged(view))
         if view.state == "countdown":
             ctx.wake()  # the next wake-up: the end of its countdown, however short
 
-    alarms = Alarms(ctx, link=lambda: late["link"].state, on_change=alarm_changed)
-    hooks = EventHooks(outbox_priority=lambda event: late["rules"].outbox_priority(event),
-                       reacts=lambda event: late["rules"].needs_reaction(event),
-                       stored=lambda event: late["reactions"].device_event(event),
-                       unstored=lambda event: late["reactions"].device_event_unstored(event))
+    alarms = Alarms(ctx, link=lambda: link.state, on_change=alarm_changed)
+    hooks = EventHooks(outbox_priority=lambda event: rules.outbox_priority(event),
+                       reacts=lambda event: rules.needs_reaction(event),
+                       stored=lambda event: reactions.device_event(event),
+                       unstored=lambda event: reactions.device_event_unstored(event))
     sms = SmsReceiver(ctx, alarms)
     serial = SerialDevices(ctx, hooks, on_problems=screen.apply_problems, device_options=device_options,
                            on_sms=sms.from_modem,
-                           on_assigned=lambda kind: late["plans"].load_dispenser() if kind == "dispenser" else None)
+                           on_assigned=lambda kind: plans.load_dispenser() if kind == "dispenser" else None)
     ble = BleDevices(ctx, hooks, on_problems=screen.apply_problems,
                      on_live=lambda address, profile, value: emit(LiveValue(address, profile, value)),
                      on_paired=screen.set_measures, device_options=ble_options)
     activity = ActivityWatch(ctx)
     reminders = Reminders(ctx, has_dispenser=lambda: serial.dispenser() is not None,
-                          on_change=lambda view: late["call_desk"].reminder_changed(view),
-                          missed_dose=lambda event: late["rules"].missed_dose(event))
+                          on_change=lambda view: call_desk.reminder_changed(view),
+                          missed_dose=lambda event: rules.missed_dose(event))
 
     def call_changed(view) -> None:
         emit(CallChanged(view))
         if view.state == "ringing":
             ctx.wake()  # the next wake-up: its countdown, or ringing out
 
-    calls = Calls(ctx, origins=lambda: origins, auto_answer=lambda: late["plans"].plan.consented("auto_answer_calls"),
+    calls = Calls(ctx, origins=lambda: origins, auto_answer=lambda: plans.plan.consented("auto_answer_calls"),
                   on_change=call_changed,
-                  tell_service=lambda room, outcome: late["link"].tell_call_outcome(room, outcome))
+                  tell_service=lambda room, outcome: link.tell_call_outcome(room, outcome))
     scheduler = plan_scheduler(asyncio.get_running_loop(), ctx.zone)
-    plans = late["plans"] = PlanKeeper(ctx, reminders=reminders, alarms=alarms, activity=activity, serial=serial,
-                                       scheduler=scheduler, screen=screen)
-    link = late["link"] = CareLink(ctx, alarms=alarms, calls=calls, plans=plans,
-                                   refused=lambda outbox_id, reason: rules.refused(outbox_id, reason),
-                                   devices=lambda: device_report([(d.status, d) for d in serial.devices.values()],
-                                                                 ble.statuses()),
-                                   store_health=lambda: upkeep.health())
-    rules = late["rules"] = Rules(ctx, alarms=alarms, reminders=reminders, plans=plans, activity=activity,
-                                  link_state=lambda: link.state)
-    reactions = late["reactions"] = Reactions(ctx, rules, stopping)
-    call_desk = late["call_desk"] = CallDesk(ctx, calls=calls, link=link, plans=plans)
+    plans = PlanKeeper(ctx, reminders=reminders, alarms=alarms, activity=activity, serial=serial,
+                       scheduler=scheduler, screen=screen)
+    link = CareLink(ctx, alarms=alarms, calls=calls, plans=plans,
+                    refused=lambda outbox_id, reason: rules.refused(outbox_id, reason),
+                    devices=lambda: device_report([(d.status, d) for d in serial.devices.values()], ble.statuses()),
+                    store_health=lambda: upkeep.health())
+    rules = Rules(ctx, alarms=alarms, reminders=reminders, plans=plans, activity=activity,
+                  link_state=lambda: link.state)
+    reactions = Reactions(ctx, rules, stopping)
+    call_desk = CallDesk(ctx, calls=calls, link=link, plans=plans)
     space = StorageSpace(config.data_dir, low_bytes=config.hub.storage_low_mb * 1_000_000,
                          reserve_bytes=config.hub.storage_reserve_mb * 1_000_000)
     upkeep = StoreUpkeep(ctx, space=space, screen=screen, space_low=rules.storage_low,
