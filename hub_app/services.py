@@ -28,6 +28,7 @@ from hub_app.messages import AlarmChanged, CallChanged, LiveValue, Message
 from hub_app.plan_keeper import PlanKeeper
 from hub_app.reactions import Reactions
 from hub_app.reminders import Reminders
+from hub_app.resident_settings import ResidentSettings
 from hub_app.rules import Rules
 from hub_app.schedule import plan_scheduler
 from hub_app.screen_state import ScreenState
@@ -54,6 +55,7 @@ class Services:
     sms: SmsReceiver
     upkeep: StoreUpkeep
     door: TechnicianDoor
+    settings: ResidentSettings
     diagnostics: Diagnostics
     looking: Looking
     scheduler: AsyncIOScheduler
@@ -127,6 +129,7 @@ def build(ctx: HubContext, *, subscribe: Callable[[Callable[[Message], None]], N
     return Services(screen=screen, serial=serial, ble=ble, alarms=alarms, reminders=reminders, calls=calls,
                     activity=activity, plans=plans, rules=rules, reactions=reactions, link=link, call_desk=call_desk,
                     sms=sms, upkeep=upkeep, door=TechnicianDoor(store, config.pin_file, ctx.clock),
+                    settings=ResidentSettings(store, config.resident.larger_text),
                     diagnostics=Diagnostics(ctx, recent_logs, started_monotonic), looking=looking, scheduler=scheduler)
 
 

@@ -59,7 +59,8 @@ def quit_on_signals(app: QApplication) -> Iterator[None]:
         writer.close()
 
 
-def build_window(core: Core, app: QApplication, speaker: Speaker | None = None) -> MainWindow:
+def build_window(core: Core, app: QApplication, speaker: Speaker | None = None,
+                 px_per_inch: float | None = None) -> MainWindow:
     """Translations, bridge and window for a started core."""
     language = core.config.resident.language
     for old in getattr(app, "_welfare_translators", []):
@@ -67,7 +68,8 @@ def build_window(core: Core, app: QApplication, speaker: Speaker | None = None) 
     app._welfare_translators = i18n.install(app, language)  # keep them alive
     bridge = CoreBridge(core, app)
     return MainWindow(bridge, core.config, i18n.locale_for(language), i18n.DATE_FORMATS[language],
-                      speaker or Speaker(language))
+                      speaker or Speaker(language), px_per_inch=px_per_inch,
+                      larger_text=core.call(core.settings.larger_text))
 
 
 def run_window(core: Core) -> int:

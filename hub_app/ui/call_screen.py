@@ -58,8 +58,8 @@ class CallScreen(QWidget):
         self.decline_button = QPushButton(self.tr("Not now"), objectName="help")
         for button in (self.answer_button, self.decline_button):
             button.setMinimumSize(theme.target_px(60), theme.target_px(30))
-        self.decline_button.setStyleSheet(f"font-size: {theme.title_pt}pt;")
-        self.answer_button.setStyleSheet(f"font-size: {theme.title_pt}pt;")
+        self.decline_button.setProperty("size", "large")
+        self.answer_button.setProperty("size", "large")
         self.answer_button.clicked.connect(lambda: self._send(self.answer))
         self.decline_button.clicked.connect(lambda: self._send(self.decline))
         buttons = QHBoxLayout()
@@ -90,7 +90,7 @@ class CallScreen(QWidget):
         self.volume = QLabel(objectName="muted")
         self.end_button = QPushButton(self.tr("End call"), objectName="help")
         self.end_button.setMinimumSize(theme.target_px(70), theme.target_px(22))
-        self.end_button.setStyleSheet(f"font-size: {theme.title_pt}pt;")
+        self.end_button.setProperty("size", "large")
         for button in (self.quieter, self.louder):
             button.setMinimumSize(theme.target_px(30), theme.target_px(22))
         self.quieter.clicked.connect(lambda: self._change_volume(-2))

@@ -44,7 +44,7 @@ class CountdownScreen(QWidget):
         self.ok_button = QPushButton(self.tr("I'm OK"), objectName="confirm")
         self.ok_button.setMinimumSize(theme.target_px(90), theme.target_px(35))
         self.ok_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.ok_button.setStyleSheet(f"font-size: {theme.pt(44)}pt;")
+        self.ok_button.setProperty("size", "huge")
         self.ok_button.clicked.connect(self._ok)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 32, 60, 32)

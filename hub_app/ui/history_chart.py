@@ -64,7 +64,7 @@ class HistoryChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(PAPER))
         font = QFont(self.font())
-        font.setPointSizeF(self._theme.body_pt * 0.8)
+        font.setPixelSize(self._theme.px(24))
         painter.setFont(font)
         metrics = painter.fontMetrics()
         left, bottom = metrics.horizontalAdvance("0000") + 16, metrics.height() + 12

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from hub_app.messages import HubState
 from hub_app.ui.measure_screen import GUIDES
@@ -26,6 +27,7 @@ class HomeScreen(QWidget):
     my_data_requested = Signal()
     call_requested = Signal()  # the resident wants to make a video call
     technician_requested = Signal()
+    larger_text_requested = Signal(bool)  # the resident's choice: larger text on or off
     first_painted = Signal(float)  # time.monotonic() of the first paint
 
     def __init__(
@@ -59,9 +61,9 @@ class HomeScreen(QWidget):
         self.plan.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         panel = QFrame(objectName="panel")
         panel_layout = QVBoxLayout(panel)
-        panel_layout.setContentsMargins(24, 16, 24, 16)
+        panel_layout.setContentsMargins(16, 8, 16, 8)
         panel_layout.addWidget(self.plan_title)
-        panel_layout.addWidget(self.plan, 1)
+        panel_layout.addWidget(self.plan)
 
         # One button per kind of paired health device the resident measures with.
         self.measures = QGridLayout()
@@ -73,7 +75,7 @@ class HomeScreen(QWidget):
         self.help_button = QPushButton(self.tr("Help"), objectName="help")
         self.help_button.setToolTip(self.tr("Press to call the home-care service"))
         self.help_button.setAccessibleName(self.tr("Help: call the home-care service"))
-        self.help_button.setMinimumSize(theme.target_px(70), theme.target_px(60))
+        self.help_button.setMinimumSize(theme.target_px(35), theme.target_px(30))
         self.help_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.help_button.clicked.connect(self.help_pressed)
         self.help_hint = QLabel(self.tr("Press to call\nthe home-care service"), objectName="muted")
@@ -89,36 +91,60 @@ class HomeScreen(QWidget):
         self.technician_button.pressed.connect(self._hold.start)
         self.technician_button.released.connect(self._hold.stop)
 
+        # The clock stays; the day (date, greeting, plan, what to measure) scrolls under
+        # it when it does not fit, with a bar as wide as a touch target, so a full day in
+        # large text never pushes the window past the screen.
+        self.clock.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        day = QWidget(objectName="day")
+        day_layout = QVBoxLayout(day)
+        day_layout.setContentsMargins(0, 0, 8, 0)
+        day_layout.addWidget(self.date)
+        day_layout.addWidget(self.greeting)
+        day_layout.addSpacing(8)
+        day_layout.addWidget(panel)
+        day_layout.addLayout(self.measures)
+        day_layout.addStretch(1)
+        self.plan_scroll = QScrollArea()
+        self.plan_scroll.setWidget(day)
+        self.plan_scroll.setWidgetResizable(True)
+        self.plan_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.plan_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plan_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         left = QVBoxLayout()
         left.addWidget(self.clock)
-        left.addWidget(self.date)
-        left.addSpacing(12)
-        left.addWidget(self.greeting)
-        left.addSpacing(12)
-        left.addWidget(panel, 1)
-        left.addLayout(self.measures)
+        left.addWidget(self.plan_scroll, 1)
         right = QVBoxLayout()
         right.addWidget(self.help_button, 1)
-        right.addWidget(self.help_hint)
+        # The words under Help fit only a large screen; the button says enough alone.
+        self.help_hint.setVisible(False)
         # Calling out sits under Help, in the column that has room for it on any screen.
         self.call_button = QPushButton(self.tr("Video call"), objectName="measure")
         self.call_button.setMinimumHeight(theme.target_px(18))
         self.call_button.clicked.connect(self.call_requested)
-        right.addSpacing(16)
+        right.addSpacing(8)
         right.addWidget(self.call_button)
-        top = QHBoxLayout()
-        top.addLayout(left, 5)
-        top.addSpacing(32)
-        top.addLayout(right, 3)
         self.my_data_button = QPushButton(self.tr("My data"))
         self.my_data_button.setMinimumHeight(theme.min_target_px)
         self.my_data_button.clicked.connect(self.my_data_requested)
+        right.addSpacing(8)
+        right.addWidget(self.my_data_button)
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addSpacing(16)
+        top.addLayout(right, 2)
+        # Larger text, for the resident or a relative to choose on the screen itself.
+        self.larger_text_button = QPushButton(self.tr("Larger text"), objectName="larger_text")
+        self.larger_text_button.setCheckable(True)
+        self.larger_text_button.setChecked(theme.scale > 1.0)
+        self.larger_text_button.setMinimumHeight(theme.min_target_px)
+        self.larger_text_button.clicked.connect(self.larger_text_requested)
+        right.addSpacing(8)
+        right.addWidget(self.larger_text_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
-        bottom.addWidget(self.my_data_button)
         bottom.addWidget(self.technician_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 24, 24, 16)
+        outer.setContentsMargins(24, 12, 12, 12)
         outer.addLayout(top, 1)
         outer.addSpacing(12)
         outer.addLayout(bottom)
@@ -213,7 +239,7 @@ class HomeScreen(QWidget):
             button = QPushButton(labels[profile], objectName="measure")
             button.setMinimumHeight(self._theme.target_px(18))
             button.clicked.connect(lambda _checked=False, p=profile: self.measure_requested.emit(p))
-            self.measures.addWidget(button, index // 2, index % 2)
+            self.measures.addWidget(button, index, 0)  # one a row: the words are long at 24 pt
             self.measure_buttons[profile] = button
 
     def device_name(self, device: DeviceKind) -> str:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from hub_app.config import HubConfig
 from hub_app.alarms import AlarmView
@@ -28,7 +28,7 @@ from hub_app.ui.message_screen import MessageScreen
 from hub_app.ui.my_data_screen import MyDataScreen
 from hub_app.ui.reminder_screen import ReminderScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
-from hub_app.ui.theme import Theme
+from hub_app.ui.theme import Theme, screen_px_per_inch
 from vocabulary.alarm_kinds import RESIDENT_FACING
 from vocabulary import Event
 
@@ -36,13 +36,17 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QStackedWidget):
-    def __init__(self, bridge: CoreBridge, config: HubConfig, locale: QLocale, date_format: str, speaker: Speaker) -> None:
+    def __init__(self, bridge: CoreBridge, config: HubConfig, locale: QLocale, date_format: str, speaker: Speaker,
+                 px_per_inch: float | None = None, larger_text: bool | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Welfare hub")
         self.bridge = bridge
         core = bridge.core
         screen = QGuiApplication.primaryScreen()
-        self.theme = Theme.for_screen(config.resident.larger_text, screen.physicalDotsPerInch())
+        # Sizes are physical: from the screen's real pixels per inch (a test gives its own).
+        self._px_per_inch = px_per_inch or screen_px_per_inch(screen)
+        larger = config.resident.larger_text if larger_text is None else larger_text
+        self.theme = Theme.for_screen(larger, self._px_per_inch)
         self.setStyleSheet(self.theme.stylesheet())
         zone = config.resident.time_zone
         self._zone = ZoneInfo(zone)
@@ -71,6 +75,7 @@ class MainWindow(QStackedWidget):
         self.home.first_painted.connect(self._log_first_frame)
         self.home.help_pressed.connect(self._ask_for_help)
         self.home.technician_requested.connect(self.open_technician_door)
+        self.home.larger_text_requested.connect(self._choose_larger_text)
         self.help.done.connect(self.show_home)
         self.home.measure_requested.connect(self.start_measurement)
         self.measure.done.connect(self.show_home)
@@ -131,6 +136,22 @@ class MainWindow(QStackedWidget):
         # A nurse's message that waited behind an alarm or a reminder comes now.
         self.bridge.run(self.bridge.core.link.unread_messages,
                         on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
+
+    # -- larger text ------------------------------------------------------------------
+
+    def _choose_larger_text(self, on: bool) -> None:
+        self.bridge.run(self.bridge.core.settings.set_larger_text, on, on_result=self.apply_larger_text,
+                        on_error=lambda _e: self.home.larger_text_button.setChecked(self.theme.scale > 1.0))
+
+    def apply_larger_text(self, on: bool) -> None:
+        """Every screen's text at the new size, at once (touch targets are in mm and stay)."""
+        self.theme = Theme.for_screen(on, self._px_per_inch)
+        for widget in [self, *self.findChildren(QWidget)]:
+            if "_theme" in vars(widget):
+                widget._theme = self.theme
+        self.setStyleSheet(self.theme.stylesheet())
+        self.technician.restyle(self.theme)
+        self.home.larger_text_button.setChecked(on)
 
     # -- help ---------------------------------------------------------------------
 

@@ -201,7 +201,7 @@ class TechnicianArea(QWidget):
         super().__init__()
         self.setObjectName("technician")
         # Technicians read tables at arm's length: smaller than the resident's text.
-        self.setStyleSheet(f"QWidget {{ font-size: {theme.pt(16)}pt; }} QLabel#title {{ font-size: {theme.pt(24)}pt; }}")
+        self.restyle(theme)
         self.title = QLabel(self.tr("Technician"), objectName="title")
         self.system = SystemScreen(theme)
         self.serial = SerialScreen(theme, time_zone)
@@ -222,3 +222,6 @@ class TechnicianArea(QWidget):
         layout.setContentsMargins(16, 8, 16, 8)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+
+    def restyle(self, theme: Theme) -> None:
+        self.setStyleSheet(f"QWidget {{ font-size: {theme.font(12)}; }} QLabel#title {{ font-size: {theme.font(18)}; }}")

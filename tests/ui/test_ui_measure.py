@@ -82,8 +82,8 @@ def test_a_red_reading_with_an_irregular_pulse_in_norwegian(air, hub, qtbot, scr
     minimum = 24
     for widget in [w for w in screen.result_page.findChildren(QLabel) + screen.result_page.findChildren(QAbstractButton)
                    if w.isVisibleTo(screen)]:
-        assert widget.font().pointSizeF() >= minimum - 0.01, widget.text()
-    target = Theme.for_screen(False, window.screen().physicalDotsPerInch()).min_target_px
+        assert window.theme.points_of_widget(widget) >= minimum - 0.1, widget.text()
+    target = window.theme.min_target_px
     for button in (screen.done_button, screen.history_button):
         assert button.width() >= target and button.height() >= target
     screenshot(window, "measure-result-red-nb")

@@ -18,8 +18,9 @@ def clock_at(hour, minute=0):
 
 
 def big_enough(page, minimum=24):
+    window = page.window()
     for widget in [w for w in page.findChildren(QLabel) + page.findChildren(QAbstractButton) if w.isVisibleTo(page)]:
-        assert widget.font().pointSizeF() >= minimum - 0.01, (widget.objectName(), widget.text())
+        assert window.theme.points_of_widget(widget) >= minimum - 0.1, (widget.objectName(), widget.text())
 
 
 def test_the_days_plan_on_the_home_screen(hub, qtbot, screenshot):

@@ -421,6 +421,10 @@ hjemmetjenesten</translation>
         <translation>Mine data</translation>
     </message>
     <message>
+        <source>Larger text</source>
+        <translation>Større tekst</translation>
+    </message>
+    <message>
         <source>Good morning, {name}</source>
         <translation>God morgen, {name}</translation>
     </message>

@@ -1,0 +1,153 @@
+"""Every resident screen measured on a real screen's physical size: the smallest text
+in real points (at least 24 pt), the smallest touch target in millimetres (at least
+15 mm), nothing cut off or outside the window; in every language the hub offers, with
+and without larger text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QWidget
+
+from hub_app.config import LANGUAGES
+from hub_app.messages import HubState
+from hub_app.ui.i18n import TS_DIR
+from hub_app.ui.theme import MIN_READ_PT, MIN_TARGET_MM, px_per_inch_for
+from vocabulary.plan import PlanItem
+
+OSLO = ZoneInfo("Europe/Oslo")
+SCREENS = {"10in": (1280, 800, 10.1), "7in": (1024, 600, 7.0)}
+MEASURED: dict[tuple, tuple[float, float]] = {}
+
+
+def full_day() -> HubState:
+    day = datetime.now(OSLO).replace(hour=0, minute=0, second=0, microsecond=0)
+    at = lambda h, m=0: day + timedelta(hours=h, minutes=m)  # noqa: E731
+    return HubState(today=(
+        PlanItem(at(8), "medication", "Morgenmedisin: Albyl-E og Metoprolol"),
+        PlanItem(at(9), "measurement", "blood_pressure"),
+        PlanItem(at(10, 30), "check_in", "Hjemmesykepleien"),
+        PlanItem(at(13), "medication", "Middagsmedisin"),
+        PlanItem(at(15), "measurement", "oximeter"),
+        PlanItem(at(18), "medication", "Kveldsmedisin"),
+        PlanItem(at(22), "medication", "Sovemedisin"),
+    ), measures=("blood_pressure", "oximeter"))
+
+
+@pytest.fixture
+def sized_hub(qapp, qtbot, make_config, tmp_path):
+    from hub_app.logs import setup_logging
+    from hub_app.speech import Speaker
+    from hub_app.startup import build_core
+    from hub_app.ui.app import build_window
+
+    started = []
+
+    def start(screen: str, language: str, larger: bool):
+        if not (TS_DIR / f"hub_{language}.ts").exists() and language != "en":
+            pytest.skip(f"no translations for {language!r} yet")
+        width, height, inches = SCREENS[screen]
+        config = make_config(language=language, larger_text=larger)
+        core = build_core(config, setup_logging("info", config.data_dir))
+        core.start()
+        started.append(core)
+        window = build_window(core, qapp, Speaker(language, wave_dir=tmp_path / "speech"),
+                              px_per_inch=px_per_inch_for(width, height, inches))
+        qtbot.addWidget(window)
+        window.setFixedSize(width, height)
+        window.show()
+        qtbot.waitExposed(window)
+        return core, window
+
+    yield start
+    for core in started:
+        core.stop()
+    for translator in getattr(qapp, "_welfare_translators", []):
+        qapp.removeTranslator(translator)
+    qapp._welfare_translators = []
+
+
+def shown(page: QWidget, kind) -> list:
+    return [w for w in page.findChildren(kind) if w.isVisibleTo(page) and w.width() > 0 and w.height() > 0]
+
+
+def inside_scroll(widget: QWidget, page: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not page:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def measure(window, page: QWidget) -> tuple[float, float]:
+    """(smallest text in real pt, smallest touch target in mm) of what `page` shows;
+    asserts that each is within the window and not cut off."""
+    theme = window.theme
+    window.setCurrentWidget(page)
+    window.layout().activate() if window.layout() else None
+    smallest_pt, smallest_mm = 999.0, 999.0
+    for widget in shown(page, QLabel) + shown(page, QAbstractButton):
+        if widget.objectName() == "discreet" or not widget.text().strip():
+            continue
+        smallest_pt = min(smallest_pt, theme.points_of_widget(widget))
+        top_left = widget.mapTo(window, widget.rect().topLeft())
+        assert top_left.x() >= 0 and top_left.x() + widget.width() <= window.width() + 1, widget.text()
+        if isinstance(widget, QLabel) and widget.wordWrap() and not inside_scroll(widget, page):
+            need = widget.heightForWidth(widget.width())
+            assert need <= widget.height() + 2, f"cut off below: {widget.text()!r} needs {need} px, has {widget.height()}"
+        if isinstance(widget, QAbstractButton) or not widget.wordWrap():
+            need = widget.fontMetrics().horizontalAdvance(widget.text().split("\n")[0])
+            assert need <= widget.width() + 2, f"cut off: {widget.text()!r} needs {need} px, has {widget.width()}"
+    for button in shown(page, QAbstractButton):
+        smallest_mm = min(smallest_mm, theme.mm_of(min(button.width(), button.height())))
+    assert window.width() <= window.screen().geometry().width() or window.width() <= SCREENS["10in"][0]
+    return smallest_pt, smallest_mm
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("larger", [False, True], ids=["normal", "larger"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_home_screen_sizes(sized_hub, screenshot, screen, language, larger):
+    core, window = sized_hub(screen, language, larger)
+    window.home.show_state(full_day())
+    window.setCurrentWidget(window.home)
+    screenshot(window, f"sizes-home-{screen}-{language}-{'larger' if larger else 'normal'}")
+    points, mm = measure(window, window.home)
+    scroll = window.home.plan_scroll
+    if scroll.verticalScrollBar().maximum() > 0:  # the plan scrolls: its bar is a target too
+        assert window.theme.mm_of(scroll.verticalScrollBar().width()) >= MIN_TARGET_MM - 0.1
+    assert window.width() == SCREENS[screen][0]
+    assert points >= MIN_READ_PT - 0.1
+    assert mm >= MIN_TARGET_MM - 0.1
+    print(f"home {screen} {language} larger={larger}: {points:.1f} pt, {mm:.1f} mm")
+
+
+def test_larger_text_is_chosen_on_the_screen_and_remembered(sized_hub, qtbot, screenshot):
+    from PySide6.QtCore import Qt
+
+    core, window = sized_hub("10in", "nb", False)
+    normal = window.home.plan.font().pixelSize()
+    button = window.home.larger_text_button
+    assert button.isVisibleTo(window.home) and button.text() == "Større tekst"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.theme.scale > 1.0, timeout=5000)
+    qtbot.waitUntil(lambda: window.home.plan.font().pixelSize() > normal, timeout=5000)
+    assert button.isChecked()
+    rows = core.call(_audit_rows, core)
+    assert rows[0]["actor"] == "resident" and rows[0]["detail"] == {"on": True}
+    window.home.show_state(full_day())
+    screenshot(window, "sizes-home-larger-chosen-10in-nb")
+    core.stop()
+
+    core, again = sized_hub("10in", "nb", False)  # a restart: the choice holds
+    assert again.theme.scale > 1.0 and again.home.larger_text_button.isChecked()
+    qtbot.mouseClick(again.home.larger_text_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.theme.scale == 1.0, timeout=5000)
+    assert again.home.plan.font().pixelSize() == normal
+
+
+async def _audit_rows(core):
+    return core.store.audit_rows(actions=["resident.larger_text"])
