@@ -17,7 +17,9 @@ from typing import Any
 import platformdirs
 
 APP_NAME = "welfare-hub"
-LANGUAGES = ("nb", "en")
+# The resident's language: screens, speech and SMS. Bokmål, nynorsk, North Sámi, English.
+LANGUAGES = ("nb", "nn", "se", "en")
+LANGUAGE_NAMES = {"nb": "Norwegian bokmål", "nn": "Norwegian nynorsk", "se": "North Sámi", "en": "English"}
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
@@ -31,8 +33,14 @@ class ConfigError(Exception):
         super().__init__(f"{source}: the configuration is not valid:\n{lines}")
 
 
-def _check_language(value: str) -> str | None:
-    return None if value in LANGUAGES else f"one of {', '.join(map(repr, LANGUAGES))}"
+def check_language(value: str) -> str | None:
+    """None for a language the hub speaks; otherwise what is allowed (the care plan uses it too)."""
+    if value in LANGUAGES:
+        return None
+    return "one of " + ", ".join(f"{code!r} ({LANGUAGE_NAMES[code]})" for code in LANGUAGES)
+
+
+_check_language = check_language
 
 
 def _check_log_level(value: str) -> str | None:
@@ -63,7 +71,8 @@ def _setting(default: Any, help: str, check=None) -> Any:
 @dataclass(frozen=True)
 class ResidentSection:
     name: str = _setting("", "First name used in the greeting (empty: no name)", _check_name)
-    language: str = _setting("nb", "Screen and speech language: 'nb' or 'en'", _check_language)
+    language: str = _setting("nb", "Screen, speech and SMS language: 'nb' (bokmål), 'nn' (nynorsk), 'se' (North Sámi) "
+                                        "or 'en' (English); the care plan's [resident] language overrides it", _check_language)
     larger_text: bool = _setting(False, "Show all resident text larger")
     time_zone: str = _setting("Europe/Oslo", "IANA time zone of the home", _check_time_zone)
 

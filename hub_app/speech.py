@@ -1,8 +1,10 @@
 """Speaking to the resident, where the hub has a speech engine.
 
 eSpeak NG (the Debian package `espeak-ng`) speaks bokmål and English offline, needs
-no network and no account, and starts in milliseconds. Without it the hub only shows
-its words (the technician's system page says so). Each utterance runs as its own
+no network and no account, and starts in milliseconds. It has no nynorsk voice, so
+nynorsk is read with the Norwegian (bokmål) voice, and no North Sámi voice, so in North
+Sámi the hub shows its words and says nothing. Without eSpeak NG the hub only shows its
+words. The technician's system page says which (`speech_status`). Each utterance runs as its own
 process so the screen never waits for it; a new one stops the one still speaking, so
 the resident hears the latest thing, not a queue.
 
@@ -23,7 +25,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-VOICES = {"nb": "nb", "en": "en"}
+# The eSpeak NG voice for each language the hub speaks; "" where eSpeak NG has none.
+VOICES = {"nb": "nb", "nn": "nb", "se": "", "en": "en"}
 CHIME_TONES = ((659.25, 0.35), (523.25, 0.6))  # E5 then C5: a doorbell, soft at the ends
 
 
@@ -41,11 +44,31 @@ def chime_wave(path: Path, rate: int = 22050) -> Path:
         out.setframerate(rate)
         out.writeframes(bytes(frames))
     return path
+# Per language: the voice's name for the technician, or why there is none. eSpeak NG has
+# no nynorsk voice (the Norwegian one reads it well) and no North Sámi one at all.
+SPEECH_NOTES = {
+    "nb": "Norwegian voice (nb)",
+    "nn": "Norwegian voice (nb)",
+    "se": "no voice for North Sámi; the screen shows the words",
+    "en": "English voice (en)",
+}
+
+
+def speech_status(language: str, engine: str) -> str:
+    """The system page's line on speech: "speech: Norwegian voice (nb)" and the like."""
+    if not engine:
+        return "speech: none: the hub shows its words but cannot say them (install espeak-ng)"
+    if not VOICES.get(language, "en"):
+        return f"speech: {SPEECH_NOTES.get(language, 'no voice for this language; the screen shows the words')}"
+    return f"speech: {Path(engine).name}, {SPEECH_NOTES.get(language, VOICES.get(language, 'en'))}"
+
+
 WORDS_PER_MINUTE = 140  # slower than the default 175: clearer for older ears
 
 
 class Speaker:
     def __init__(self, language: str, *, wave_dir: Path | None = None, engine: str | None = None) -> None:
+        self.language = language
         self.voice = VOICES.get(language, "en")
         self.engine = engine if engine is not None else (shutil.which("espeak-ng") or "")
         self._wave_dir = wave_dir
@@ -54,7 +77,12 @@ class Speaker:
 
     @property
     def available(self) -> bool:
-        return bool(self.engine)
+        return bool(self.engine) and bool(self.voice)
+
+    @property
+    def status(self) -> str:
+        """What the technician's page says of speech, in plain words."""
+        return speech_status(self.language, self.engine)
 
     def say(self, text: str) -> Path | None:
         """Start speaking `text` (never waits). Returns the WAV file when writing them."""

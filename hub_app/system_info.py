@@ -29,6 +29,8 @@ class SystemFigures:
     # The latest time the hub started on a fresh store in place of a damaged or lost one
     # (what, reason, set_aside, restored, at), None if never: the technician's page says it.
     store_incident: dict | None = None
+    # How the hub speaks in the resident's language (speech_status), "" when not asked.
+    speech: str = ""
 
 
 def system_uptime() -> float | None:
@@ -38,7 +40,9 @@ def system_uptime() -> float | None:
         return None
 
 
-def collect(*, version: str, data_dir: Path, store, time_zone: str, started_monotonic: float, log_lines: list[str]) -> SystemFigures:
+def collect(*, version: str, data_dir: Path, store, time_zone: str, started_monotonic: float, log_lines: list[str],
+            language: str | None = None) -> SystemFigures:
+    from hub_app.speech import speech_status
     from hub_app.store_recovery import last_incident
 
     return SystemFigures(
@@ -56,7 +60,9 @@ def collect(*, version: str, data_dir: Path, store, time_zone: str, started_mono
         python=platform.python_version(),
         log_lines=log_lines,
         store_incident=last_incident(store),
+        speech=speech_status(language, shutil.which("espeak-ng") or "") if language else "",
     )
+
 
 
 def human_bytes(count: int) -> str:

@@ -1,7 +1,8 @@
 """Translations through Qt's own system: `.ts` sources in the repository, compiled to
 `.qm` with lrelease the first time a language is used (then cached by content hash).
 
-The source strings are English; Norwegian bokmål comes from hub_nb.ts.
+The source strings are English; Norwegian bokmål comes from hub_nb.ts, nynorsk from
+hub_nn.ts and North Sámi from hub_se.ts.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 log = logging.getLogger(__name__)
 TS_DIR = Path(__file__).parent / "i18n"
 LOCALES = {"nb": QLocale(QLocale.Language.NorwegianBokmal, QLocale.Country.Norway),
+           "nn": QLocale(QLocale.Language.NorwegianNynorsk, QLocale.Country.Norway),
+           "se": QLocale(QLocale.Language.NorthernSami, QLocale.Country.Norway),
            "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)}
 
 
 # Weekday, day and month: what a resident orients by, short enough for one line.
-DATE_FORMATS = {"nb": "dddd d. MMMM", "en": "dddd d MMMM"}
+DATE_FORMATS = {"nb": "dddd d. MMMM", "nn": "dddd d. MMMM", "se": "dddd d. MMMM", "en": "dddd d MMMM"}
 
 
 class TranslationError(RuntimeError):

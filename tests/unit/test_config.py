@@ -214,9 +214,9 @@ def test_wrong_types_are_named(tmp_path, section, line, expected):
 @pytest.mark.parametrize(
     ("line", "allowed"),
     [
-        ('language = "de"', "one of 'nb', 'en'"),
-        ('language = "NB"', "one of 'nb', 'en'"),
-        ('language = ""', "one of 'nb', 'en'"),
+        ('language = "de"', "one of 'nb' (Norwegian bokmål), 'nn' (Norwegian nynorsk), 'se' (North Sámi), 'en' (English)"),
+        ('language = "NB"', "'se' (North Sámi)"),
+        ('language = ""', "'nn' (Norwegian nynorsk)"),
     ],
 )
 def test_bad_enum_values_are_named_with_the_allowed_values(tmp_path, line, allowed):
