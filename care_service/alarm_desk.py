@@ -35,13 +35,22 @@ SCHEMA = (
 STATES = ("open", "acknowledged", "resolved")
 
 _SELECT = ("SELECT r.id, r.patient_id, p.name, r.body, coalesce(s.state, 'open'), s.escalated_at, "
-           "s.acknowledged_by, s.resolved_by, coalesce(s.note, '') FROM resources r "
+           "s.acknowledged_by, s.resolved_by, coalesce(s.note, ''), coalesce(p.phone, ''), coalesce(p.address, ''), "
+           # A red reading's alarm names its reading (evidence): the Observation, found by its identifier.
+           "(SELECT o.body FROM resources o WHERE o.patient_id = r.patient_id AND o.type = 'Observation' "
+           "AND o.identifier = json_extract(r.body, '$.evidence[0].detail[0].identifier.system') || '|' || "
+           "json_extract(r.body, '$.evidence[0].detail[0].identifier.value')) FROM resources r "
            "JOIN patients p ON p.id = r.patient_id LEFT JOIN alarm_states s ON s.resource_id = r.id ")
 # An alarm is a DetectedIssue coded as one: not a record of something that happened
 # (coded as an event) nor a step in an alarm's story (which names the alarm in
 # `implicated`). Said in SQL, so nothing else is read or takes a place in a page.
 _IS_ALARM = ("r.type = 'DetectedIssue' AND json_extract(r.body, '$.implicated') IS NULL AND EXISTS "
              "(SELECT 1 FROM json_each(r.body, '$.code.coding') WHERE json_extract(value, '$.system') = :alarm_codes)")
+
+
+# The steps of an alarm's ladder the nurse is shown, as the hub reports them.
+LADDER_STEPS = ("alarm_sms_sent", "alarm_sms_failed", "alarm_taken_by_contact", "alarm_declined_by_contact",
+                "alarm_unanswered")
 
 
 class DeskError(ValueError):
@@ -64,6 +73,12 @@ class Alarm:
     note: str
     on_the_way: str = ""  # a relative or neighbour who answered the hub's SMS "yes" ("Ola Nordmann (son)")
     on_the_way_at: str = ""  # when they answered
+    # The ladder's steps the hub reported so far, oldest first: {"step": "alarm_sms_sent",
+    # "who": "Ola Nordmann (son)" or "on-call", "at": instant}.
+    steps: tuple[dict[str, str], ...] = ()
+    reading: str = ""  # a red reading's values with units ("182/95 mmHg")
+    phone: str = ""  # the resident's, as the service keeps them
+    address: str = ""
 
     def json(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,14 +107,17 @@ class AlarmDesk:
     def alarms(self, patient_id: str | None = None, include_resolved_since: str | None = None,
                resolved_limit: int | None = None, resolved_offset: int = 0) -> list[Alarm]:
         """Every alarm not resolved (open or acknowledged), however old and however many,
-        newest first: a nurse must see each one that waits. Then the resolved ones since a
+        the longest waiting first (the open ones, then those taken): a nurse must see each one that waits. Then the resolved ones since a
         time (None: none; "": all), most recently resolved first, a page of
         `resolved_limit` (None: all) after the first `resolved_offset`."""
         mine = " AND r.patient_id = :patient" if patient_id else ""
         args = {"alarm_codes": fm.ALARM_CODES, "patient": patient_id}
         # Not resolved is asked first, so no resolved alarm's JSON is read.
         out = self._select("WHERE NOT EXISTS (SELECT 1 FROM alarm_states x WHERE x.resource_id = r.id "
-                           f"AND x.state = 'resolved') AND {_IS_ALARM}{mine} ORDER BY r.last_updated DESC", args)
+                           f"AND x.state = 'resolved') AND {_IS_ALARM}{mine} "
+                           "ORDER BY json_extract(r.body, '$.identifiedDateTime'), r.last_updated", args)
+        # Open ones before the taken ones: those nobody has taken yet wait for her.
+        out.sort(key=lambda a: a.state != "open")
         if include_resolved_since is not None:
             # One resident's own alarms are fewer than everyone's resolved ones: the unary
             # + keeps SQLite from walking all of alarm_states_resolved for them.
@@ -118,11 +136,13 @@ class AlarmDesk:
         return found[0]
 
     def _with_who_is_coming(self, alarms: list[Alarm]) -> list[Alarm]:
-        """Each alarm not resolved, with the relative or neighbour who answered its SMS "yes"
-        (the hub's `alarm_taken_by_contact` step), found by the alarm each step names
-        (an index on it): however old the alarm, only its own steps are read."""
+        """Each alarm not resolved, with the steps of its ladder the hub reported (SMS to a
+        relative, to the on-call phone, no answer at all) and the relative or neighbour who
+        answered its SMS "yes" (the hub's `alarm_taken_by_contact` step), found by the alarm
+        each step names (an index on it): however old the alarm, only its own steps are read."""
         waiting = {f"urn:uuid:{a.uid}": a.uid for a in alarms if a.uid and a.state != "resolved"}
         coming: dict[str, tuple[str, str]] = {}
+        steps: dict[str, list[dict[str, str]]] = {}
         names = list(waiting)
         for first in range(0, len(names), 500):  # a page of alarms per query, well inside SQLite's limits
             chunk = names[first:first + 500]
@@ -132,21 +152,35 @@ class AlarmDesk:
                     f"AND {_IMPLICATED} IN "
                     f"({', '.join('?' for _ in chunk)}) ORDER BY last_updated", chunk):
                 step = json.loads(body)
-                if any(c.get("code") == "alarm_taken_by_contact" for c in step.get("code", {}).get("coding", [])):
-                    uid = waiting[step["implicated"][0]["identifier"]["value"]]
-                    coming[uid] = (step.get("detail", ""), step.get("identifiedDateTime", ""))
-        return [replace(a, on_the_way=coming[a.uid][0], on_the_way_at=coming[a.uid][1]) if a.uid in coming else a
-                for a in alarms]
+                uid = waiting[step["implicated"][0]["identifier"]["value"]]
+                codes = {c.get("code") for c in step.get("code", {}).get("coding", [])}
+                at = step.get("identifiedDateTime", "")
+                if "alarm_taken_by_contact" in codes:
+                    coming[uid] = (step.get("detail", ""), at)
+                for code in LADDER_STEPS:
+                    if code in codes:
+                        steps.setdefault(uid, []).append({"step": code, "who": step.get("detail", ""), "at": at})
+        out = []
+        for a in alarms:
+            if a.uid in coming:
+                a = replace(a, on_the_way=coming[a.uid][0], on_the_way_at=coming[a.uid][1])
+            if a.uid in steps:
+                mine = tuple(sorted(steps[a.uid], key=lambda s: s["at"]))
+                # Up the whole ladder with nobody taking it: escalated, whatever the service's own clock says.
+                a = replace(a, steps=mine, escalated=a.escalated or any(s["step"] == "alarm_unanswered" for s in mine))
+            out.append(a)
+        return out
 
     def _select(self, where: str, args: dict[str, Any]) -> list[Alarm]:
         out = []
-        for rid, pid, name, body, state, escalated_at, ack_by, res_by, note in \
+        for rid, pid, name, body, state, escalated_at, ack_by, res_by, note, phone, address, reading in \
                 self.store.db.conn.execute(_SELECT + where, args).fetchall():
             issue = json.loads(body)
             out.append(Alarm(id=rid, uid=_uid(issue), patient_id=pid, resident=name, kind=_kind(issue),
                              severity=issue.get("severity", "low"), raised_at=issue.get("identifiedDateTime", ""),
                              state=state, escalated=escalated_at is not None, acknowledged_by=ack_by,
-                             resolved_by=res_by, note=note))
+                             resolved_by=res_by, note=note, phone=phone, address=address,
+                             reading=reading_text(json.loads(reading)) if reading else ""))
         return out
 
     def acknowledge(self, resource_id: str, nurse: str) -> Alarm:
@@ -196,6 +230,19 @@ class AlarmDesk:
                     "INSERT INTO alarm_states (resource_id, state, escalated_at) VALUES (?, 'open', ?) "
                     "ON CONFLICT(resource_id) DO UPDATE SET escalated_at = excluded.escalated_at", (alarm.id, stamp))
         return [self.alarm(a.id) for a in overdue]
+
+
+def reading_text(observation: dict[str, Any]) -> str:
+    """An Observation's values as the nurse reads them: "182/95 mmHg", "38.9 Cel", "SpO2 88 %"."""
+    quantities = [c.get("valueQuantity", {}) for c in observation.get("component", [])] or \
+        [observation.get("valueQuantity", {})]
+    quantities = [q for q in quantities if "value" in q]
+    if not quantities:
+        return ""
+    values = "/".join(f"{q['value']:g}" if isinstance(q["value"], (int, float)) else str(q["value"]) for q in quantities)
+    units = {q.get("unit", "") for q in quantities}
+    return f"{values} {units.pop()}".strip() if len(units) == 1 else \
+        ", ".join(f"{q['value']:g} {q.get('unit', '')}".strip() for q in quantities)
 
 
 def _instant(text: str) -> datetime:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import sqlite3
 import uuid
@@ -47,6 +48,17 @@ SCHEMA = (
     "document TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL)",
 )
 _hasher = PasswordHasher()
+
+
+def check_contact(phone: str, address: str) -> tuple[str, str]:
+    """A phone number (digits, spaces, one leading +; 3 to 15 digits) and an address (one
+    line, at most 200 characters), both optional; ValueError says what is wrong."""
+    phone, address = " ".join(phone.split()), " ".join(address.split())
+    if phone and not re.fullmatch(r"\+?[0-9 ]+", phone) or phone and not 3 <= sum(c.isdigit() for c in phone) <= 15:
+        raise ValueError("phone")
+    if len(address) > 200:
+        raise ValueError("address")
+    return phone, address
 
 
 def now_iso() -> str:
@@ -115,6 +127,10 @@ class ServiceStore:
                 self.db.conn.execute("ALTER TABLE hubs ADD COLUMN last_seen TEXT")
             if "devices" not in columns:  # a file from before heartbeats told the devices
                 self.db.conn.execute("ALTER TABLE hubs ADD COLUMN devices TEXT")
+            patient_columns = {row[1] for row in self.db.conn.execute("PRAGMA table_info(patients)")}
+            for column in ("phone", "address"):  # a file from before the nurse kept them
+                if column not in patient_columns:
+                    self.db.conn.execute(f"ALTER TABLE patients ADD COLUMN {column} TEXT")
             nurse_columns = {row[1] for row in self.db.conn.execute("PRAGMA table_info(nurses)")}
             if "display_name" not in nurse_columns:  # a file from before nurses had names
                 self.db.conn.execute("ALTER TABLE nurses ADD COLUMN display_name TEXT")
@@ -224,8 +240,17 @@ class ServiceStore:
         return self.password_matches(self.nurse_password_hash(username), password)
 
     def patient(self, patient_id: str) -> dict[str, Any] | None:
-        row = self.db.conn.execute("SELECT id, name FROM patients WHERE id = ?", (patient_id,)).fetchone()
-        return {"id": row[0], "name": row[1]} if row else None
+        row = self.db.conn.execute("SELECT id, name, coalesce(phone, ''), coalesce(address, '') FROM patients "
+                                   "WHERE id = ?", (patient_id,)).fetchone()
+        return {"id": row[0], "name": row[1], "phone": row[2], "address": row[3]} if row else None
+
+    def set_contact(self, patient_id: str, phone: str, address: str) -> None:
+        """The resident's phone number and address, as the nurse wrote them (checked by
+        `check_contact` first)."""
+        phone, address = check_contact(phone, address)
+        with self.db.conn:
+            self.db.conn.execute("UPDATE patients SET phone = ?, address = ? WHERE id = ?",
+                                 (phone or None, address or None, patient_id))
 
     # -- what goes back to the hubs ------------------------------------------------------------
 

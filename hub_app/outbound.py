@@ -34,6 +34,12 @@ def _medicine(plan: CarePlan, event: Event) -> str:
     return f"compartment {event.data.get('compartment')}" if event.data.get("compartment") else "medicine"
 
 
+def _contact_named(plan: CarePlan, name: str) -> str:
+    """"Ola Nordmann (son)" for a contact of the plan, the name as it is otherwise ("on-call")."""
+    contact = next((c for c in plan.contacts if c.name == name), None)
+    return f"{name} ({contact.relation})" if contact is not None and contact.relation else name
+
+
 def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[str, Any]]:
     """The FHIR resources for one outbox event (a reading can be two: its values and its pulse)."""
     if event.kind == EventKind.READING:
@@ -61,7 +67,13 @@ def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[s
         if event.type == "alarm_taken_by_contact":  # what the nurse reads on the alarm: who is coming
             relation = f" ({event.data['relation']})" if event.data.get("relation") else ""
             detail = f"{event.data.get('by', '')}{relation}"
+        elif event.type in ("alarm_sms_sent", "alarm_sms_failed", "alarm_escalated"):
+            # Whom the step of the ladder told: a relative by name and relation, or "on-call".
+            detail = _contact_named(plan, str(event.data.get("to", "")))
         issue = fm.detected_issue(event.uid, alarm_type, event.occurred_at, where.patient, where.hub, detail)
+        if "reading" in event.data and "alarm" not in event.data:
+            # A red reading's alarm names the reading (an Observation sent with the same uid).
+            issue["evidence"] = [{"detail": [{"type": "Observation", "identifier": fm.identifier(event.data["reading"])}]}]
         if "alarm" in event.data:
             issue["implicated"] = [{"identifier": fm.identifier(event.data["alarm"])}]
             # Which step of the alarm's story this is, in words a reader can search for.

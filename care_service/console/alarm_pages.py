@@ -12,8 +12,9 @@ from datetime import datetime, timedelta, timezone
 from aiohttp import web
 
 from care_service import changes
-from care_service.alarm_desk import DeskError
+from care_service.alarm_desk import Alarm, DeskError
 from care_service.console import call_pages, i18n
+from care_service.console.resident_view import ZONE
 from care_service.console.web import DESK_KEY, render, session_of, wants_json
 from vocabulary import ALARM_KINDS
 
@@ -40,7 +41,52 @@ i18n.add({
     "minutes_ago": ("{n} min", "{n} min"), "just_now": ("nå", "now"),
     "older_resolved": ("Eldre løste alarmer", "Older resolved alarms"),
     "newer_resolved": ("Nyere løste alarmer", "Newer resolved alarms"),
+    "escalated_ladder": ("Eskalert: ingen har tatt alarmen", "Escalated: nobody has taken the alarm"),
+    "raised_at": ("kl. {time}", "at {time}"),
+    "reading": ("Måling", "Reading"),
+    "steps": ("Varslet så langt", "Told so far"),
+    "step.alarm_sms_sent": ("SMS til {who}", "SMS to {who}"),
+    "step.on_call": ("Vakttelefon", "On-call phone"),
+    "step.alarm_sms_failed": ("SMS til {who} kunne ikke sendes", "SMS to {who} could not be sent"),
+    "step.alarm_taken_by_contact": ("{who} er på vei", "{who} is on the way"),
+    "step.alarm_declined_by_contact": ("{who} kan ikke komme", "{who} cannot come"),
+    "step.alarm_unanswered": ("Ingen svar – hele kjeden er varslet", "No answer – the whole ladder was told"),
+    "phone": ("Telefon", "Phone"), "address": ("Adresse", "Address"),
+    "no_contact": ("Telefon og adresse mangler", "Phone and address missing"),
+    "announce_new": ("Ny alarm: {kind}, {name}", "New alarm: {kind}, {name}"),
 })
+
+
+def local_time(instant: str) -> str:
+    """"14:32" in the homes' time (Europe/Oslo), "" for no time."""
+    try:
+        return datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(ZONE).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def card_texts(alarm: dict, lang: str) -> dict:
+    """What an alarm card says beyond its kind, in the nurse's language: the time of day it
+    was raised and each step of its ladder so far ("SMS til Ola Nordmann (sønn) 14:32")."""
+    def step_text(step: dict) -> str:
+        who = step.get("who", "")
+        if who == "on-call" and step["step"] == "alarm_sms_sent":
+            words = i18n.text(lang, "step.on_call")
+        else:
+            if who == "on-call":
+                who = i18n.text(lang, "step.on_call")
+            words = i18n.text(lang, f"step.{step['step']}").format(who=who)
+        at = local_time(step.get("at", ""))
+        return f"{words} {at}".strip()
+
+    state = i18n.text(lang, f"state.{alarm['state']}")
+    if alarm["state"] == "open" and alarm["escalated"]:  # escalated is what she must see, not "new"
+        unanswered = any(step["step"] == "alarm_unanswered" for step in alarm.get("steps", ()))
+        state = i18n.text(lang, "escalated_ladder" if unanswered else "escalated")
+    elif alarm["state"] == "acknowledged" and alarm.get("acknowledged_by"):
+        state += " · " + i18n.text(lang, "taken_by").format(name=alarm["acknowledged_by"])
+    return {"time_of_day": local_time(alarm["raised_at"]), "state_text": state,
+            "step_texts": [step_text(step) for step in alarm.get("steps", ())]}
 
 
 def _page(request: web.Request) -> int:
@@ -53,10 +99,19 @@ def _page(request: web.Request) -> int:
 
 def _listed(request: web.Request, page: int) -> list[dict]:
     since = (datetime.now(timezone.utc) - SHOW_RESOLVED).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    alarms = request.app[DESK_KEY].alarms(include_resolved_since=since, resolved_limit=RESOLVED_PAGE,
-                                          resolved_offset=(page - 1) * RESOLVED_PAGE)
+    return cards(request, request.app[DESK_KEY].alarms(include_resolved_since=since, resolved_limit=RESOLVED_PAGE,
+                                                       resolved_offset=(page - 1) * RESOLVED_PAGE))
+
+
+def cards(request: web.Request, alarms: list[Alarm]) -> list[dict]:
+    """The alarms as their cards show them (the desk's list, the resident's page)."""
     # A kind this console has no words for (a newer hub's) is shown as "unknown alarm", never dropped.
-    return [{**a.json(), "kind_key": f"kind.{a.kind}" if a.kind in KINDS else "kind.unknown"} for a in alarms]
+    lang = i18n.language_of(request)
+    out = []
+    for a in alarms:
+        listed = {**a.json(), "kind_key": f"kind.{a.kind}" if a.kind in KINDS else "kind.unknown"}
+        out.append({**listed, **card_texts(listed, lang)})
+    return out
 
 
 async def alarm_list(request: web.Request) -> web.Response:
@@ -68,7 +123,8 @@ async def alarm_list(request: web.Request) -> web.Response:
     words = {k: v for k, v in i18n.catalogue(lang).items()
              if k.startswith(("kind.", "state.")) or k in ("escalated", "acknowledge", "resolve", "note", "no_alarms",
                                                           "taken_by", "on_the_way", "resolved_by", "live_lost",
-                                                          "minutes_ago",
+                                                          "minutes_ago", "escalated_ladder", "raised_at", "reading",
+                                                          "steps", "phone", "address", "no_contact", "announce_new",
                                                           "just_now", "sound_is_on", "call.incoming", "call.join")}
     return render(request, "alarms.html", alarms=listed, calls=call_pages.calling_now(request),
                   words=json.dumps(words), resolved_page=page,
@@ -109,7 +165,9 @@ async def _act(request: web.Request, action: str) -> web.Response:
     await changes.announce(request.app)
     if wants_json(request):
         return web.json_response(alarm.json())
-    return web.Response(status=303, headers={"Location": "/console"})
+    # Taken from the resident's page: back to it; else the desk.
+    back = f"/console/residents/{alarm.patient_id}"
+    return web.Response(status=303, headers={"Location": back if request.query.get("from") == "resident" else "/console"})
 
 
 async def acknowledge(request: web.Request) -> web.Response:

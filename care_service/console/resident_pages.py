@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from care_service import changes
-from care_service.console import call_pages, charts, i18n
+from care_service.console import alarm_pages, call_pages, charts, i18n
 from care_service.console import plan_form as pf
 from care_service.console import resident_view as rv
 from care_service.console.say import DECIMALS, Say
@@ -89,8 +89,19 @@ def _timeline(entries: list[rv.Entry], say: Say) -> list[dict[str, Any]]:
     return out
 
 
+i18n.add({
+    "res.contact": ("Telefon og adresse", "Phone and address"),
+    "res.contact_saved": ("Lagret.", "Saved."),
+    "res.phone_wrong": ("Skriv et telefonnummer med 3 til 15 sifre (gjerne +47 først).",
+                        "Write a phone number of 3 to 15 digits (+47 first if you like)."),
+    "res.address_wrong": ("Adressen kan være høyst 200 tegn.", "The address can be at most 200 characters."),
+    "res.save_contact": ("Lagre", "Save"),
+})
+
+
 def _resident_page(request: web.Request, status: int = 200, message: str = "",
-                   message_problems: pf.Problems | None = None) -> web.Response:
+                   message_problems: pf.Problems | None = None, contact_problem: str = "",
+                   contact_typed: dict[str, str] | None = None) -> web.Response:
     resident = resident_of(request)
     desk = request.app[DESK_KEY]
     store, pid = desk.store, resident["id"]
@@ -100,15 +111,16 @@ def _resident_page(request: web.Request, status: int = 200, message: str = "",
     version, document = rv.plan_document(store, pid)
     summary = rv.plan_summary(document)
     limits = summary["limits"]
-    waiting = [e for e in rv.alarms_of(desk, pid, since) if e.state != "resolved"]
     return render(
         request, "resident.html", status=status, resident=resident, days=days, day_choices=DAY_CHOICES, say=say,
         charts=_charts(rv.vital_series(store, pid, since, limits), limits, since, now, say),
         adherence=rv.adherence(store, pid, since, now),
         timeline=_timeline(rv.timeline(store, desk, pid, since, limits), say),
-        waiting=_timeline(waiting, say), devices=rv.devices(store, pid), last_seen=rv.instant(store.last_seen(pid)),
+        alarm_cards=alarm_pages.cards(request, [a for a in desk.alarms(patient_id=pid) if a.state != "resolved"]), devices=rv.devices(store, pid), last_seen=rv.instant(store.last_seen(pid)),
         version=version, plan=summary, weekdays=rv.WEEKDAYS, sent=request.query.get("sent") == "1",
         message=message, message_problems=message_problems or {}, max_message=pf.MAX_MESSAGE,
+        contact=contact_typed or {"phone": resident.get("phone", ""), "address": resident.get("address", "")},
+        contact_problem=contact_problem, contact_saved=request.query.get("contact") == "1",
         **call_pages.resident_calls(request, resident, document))
 
 
@@ -132,7 +144,23 @@ async def send_message(request: web.Request) -> web.Response:
     return see_other(f"/console/residents/{resident['id']}?sent=1#message")
 
 
+async def save_contact(request: web.Request) -> web.Response:
+    """The resident's phone number and address, shown on each of their alarms."""
+    resident = resident_of(request)
+    form = await request.post()
+    phone, address = str(form.get("phone", "")), str(form.get("address", ""))
+    store = request.app[DESK_KEY].store
+    try:
+        store.set_contact(resident["id"], phone, address)
+    except ValueError as wrong:
+        return _resident_page(request, status=400, contact_problem=f"res.{wrong}_wrong",
+                              contact_typed={"phone": phone, "address": address})
+    await changes.announce(request.app)  # the alarm cards show them
+    return see_other(f"/console/residents/{resident['id']}?contact=1#contact")
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/residents", resident_list)
     app.router.add_get("/console/residents/{id}", resident_page)
     app.router.add_post("/console/residents/{id}/message", send_message)
+    app.router.add_post("/console/residents/{id}/contact", save_contact)

@@ -126,7 +126,11 @@ def test_the_live_list_has_every_one_of_2000_alarms_not_resolved(many):
     shown = listed(service, session)
     assert len(shown) == len(alarms) and {a["id"] for a in shown} == set(alarms)
     assert {a["id"] for a in shown if a["state"] == "acknowledged"} == set(taken)
-    assert shown[-1]["id"] == oldest  # newest first
+    # The longest waiting first: the open ones oldest first, then those taken, oldest first.
+    assert [a["state"] for a in shown[:len(alarms) - len(taken)]] == ["open"] * (len(alarms) - len(taken))
+    assert shown[len(alarms) - len(taken)]["id"] == oldest
+    waited = [a["raised_at"] for a in shown if a["state"] == "open"]
+    assert waited == sorted(waited)
     # The live channel the page redraws from, and the page itself, have them all too.
     with session.get(f"{service.url}/console/live", stream=True, timeout=30) as channel:
         lines = channel.iter_lines(decode_unicode=True)

@@ -45,24 +45,43 @@ function actionForm(id, action, words) {
 function card(alarm, words) {
   const classes = ["alarm", alarm.state];
   if (alarm.escalated) classes.push("escalated");
+  const kind = say(words, alarm.kind_key);
   const link = element("a", {href: `/console/residents/${alarm.patient_id}`}, alarm.resident);
-  let state = say(words, "state." + alarm.state);
-  if (alarm.escalated && alarm.state === "open") state += " · " + words.escalated;
-  if (alarm.state === "acknowledged") state += " · " + say(words, "taken_by", {name: alarm.acknowledged_by});
-  if (alarm.on_the_way && alarm.state !== "resolved") {
-    const at = new Date(alarm.on_the_way_at);
-    const time = isNaN(at) ? "" : at.toLocaleTimeString(document.documentElement.lang || undefined,
-                                                        {hour: "2-digit", minute: "2-digit"});
-    state += " · " + say(words, "on_the_way", {who: alarm.on_the_way, time: time});
+  const node = element("article", {class: classes.join(" "), "data-id": alarm.id, "aria-label": `${kind}, ${alarm.resident}`},
+    element("div", {class: "what"}, element("strong", {}, kind), " ", link),
+    element("div", {class: "when"},
+            element("span", {class: "time-of-day"}, say(words, "raised_at", {time: alarm.time_of_day})), " ",
+            element("time", {datetime: alarm.raised_at}, age(words, alarm.raised_at))),
+    element("div", {class: "state"}, alarm.state_text));
+  if (alarm.reading) {
+    node.append(element("div", {class: "reading"}, words.reading + ": ", element("strong", {}, alarm.reading)));
   }
-  const node = element("article", {class: classes.join(" "), "data-id": alarm.id},
-    element("div", {class: "what"}, element("strong", {}, say(words, alarm.kind_key)), " ", link),
-    element("div", {class: "when"}, element("time", {datetime: alarm.raised_at}, age(words, alarm.raised_at))),
-    element("div", {class: "state"}, state));
+  if (alarm.state !== "resolved") {
+    if (alarm.step_texts.length) {
+      node.append(element("ol", {class: "steps", "aria-label": words.steps},
+                          ...alarm.step_texts.map(text => element("li", {}, text))));
+    }
+    const contact = element("div", {class: "contact"});
+    if (alarm.phone) {
+      contact.append(element("span", {class: "phone"}, words.phone + ": ",
+                             element("a", {href: "tel:" + alarm.phone.replace(/ /g, "")}, alarm.phone)));
+    }
+    if (alarm.address) contact.append(element("span", {class: "address"}, words.address + ": " + alarm.address));
+    if (!alarm.phone && !alarm.address) contact.append(element("span", {class: "missing"}, words.no_contact));
+    node.append(contact);
+  }
   if (alarm.state === "open") node.append(actionForm(alarm.id, "acknowledge", words));
   if (alarm.state !== "resolved") node.append(actionForm(alarm.id, "resolve", words));
   else node.append(element("div", {class: "note"}, say(words, "resolved_by", {name: alarm.resolved_by}) + ": " + alarm.note));
   return node;
+}
+
+// New alarms said to a screen reader (the live region), as the sound says them to the room.
+function announce(fresh, words) {
+  const region = document.getElementById("announcer");
+  if (!region || !fresh.length) return;
+  region.textContent = fresh.map(a => say(words, "announce_new",
+    {kind: say(words, a.kind_key), name: a.resident}) + (a.reading ? ` (${a.reading})` : "")).join(". ");
 }
 
 function cue() {
@@ -93,7 +112,7 @@ function show(list, alarms, words) {
     const input = list.querySelector(`article[data-id="${CSS.escape(typing[0])}"] input[name=note]`);
     if (input) { input.value = typing[1]; input.focus(); }
   }
-  if (fresh.length) cue();
+  if (fresh.length) { cue(); announce(fresh, words); }
   document.body.dataset.alarmsShown = String(alarms.length);
 }
 
@@ -144,12 +163,28 @@ function liveAlarms() {
     node.textContent = age(words, node.getAttribute("datetime"));
   }), 30000);
   const sound = document.getElementById("sound");
-  sound.addEventListener("click", () => {
+  const soundOn = () => {
     audio = audio || new AudioContext();
     audio.resume();
     sound.textContent = words.sound_is_on;
     sound.disabled = true;
+  };
+  sound.addEventListener("click", () => {
+    soundOn();
+    try { localStorage.setItem("console.sound", "on"); } catch (error) { /* a private window: this time only */ }
   });
+  let kept = null;
+  try { kept = localStorage.getItem("console.sound"); } catch (error) { /* no storage: asked each time */ }
+  if (kept === "on") {
+    // Turned on before, in this browser: on again. A browser that plays sound only after a
+    // click starts it at her first touch of the page.
+    soundOn();
+    if (audio.state !== "running") {
+      const wake = () => audio.resume();
+      document.addEventListener("pointerdown", wake, {once: true});
+      document.addEventListener("keydown", wake, {once: true});
+    }
+  }
 }
 
 // An invitation's link on the resident's page, copied with one press.
