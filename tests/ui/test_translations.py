@@ -72,3 +72,15 @@ def test_the_countdowns_words_for_each_alarm_kind_are_written_out_for_linguist_a
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
+
+
+def test_nynorsk_and_north_sami_compile_and_translate(qapp, tmp_path):
+    for language, help_word in (("nn", "Hjelp"), ("se", "Veahkki")):
+        qm = i18n.compiled(language, cache_dir=tmp_path)
+        assert qm.exists() and qm.stat().st_size > 100
+        installed = i18n.install(qapp, language)
+        try:
+            assert QCoreApplication.translate("HomeScreen", "Help") == help_word
+        finally:
+            for translator in installed:
+                qapp.removeTranslator(translator)
