@@ -142,13 +142,46 @@ def _print_events(timeline: Callable[[str], None], zone: str):
 
     from hub_app.messages import EventRecorded
 
+    from hub_app.messages import AlarmChanged
+
+    seen: dict[str, tuple[str, int, tuple[str, ...]]] = {}  # each alarm's state, step and who was told, as last said
+
     def show(message) -> None:
         if isinstance(message, EventRecorded):
             event = message.event
             local = event.occurred_at.astimezone(ZoneInfo(zone))
             timeline(f"stored: {event.kind.value} {event.type} from {event.source} (happened {local:%H:%M:%S})")
+        elif isinstance(message, AlarmChanged):
+            for line in _ladder_steps(message.alarm, seen):
+                timeline(line)
 
     return show
+
+
+def _ladder_steps(alarm, seen: dict[str, tuple[str, int, tuple[str, ...]]]) -> list[str]:
+    """Each step of an alarm's escalation ladder, once: an SMS to a relative or to the
+    on-call phone, a climb nobody acknowledged, the top of the ladder reached."""
+    state, step, told = seen.get(alarm.uid, ("", 0, ()))
+    seen[alarm.uid] = (alarm.state, alarm.step, tuple(alarm.told))
+    name = f"alarm {alarm.type} ({alarm.uid[:8]})"
+    lines = []
+    if alarm.state == "escalating" and alarm.step > step:
+        ladder = alarm.detail.get("ladder", [])
+        rung = ladder[alarm.step] if alarm.step < len(ladder) else {}
+        to = "the on-call phone" if rung.get("name") == "on-call" else rung.get("name", rung.get("to", "?"))
+        lines.append(f"ladder: {name} not acknowledged, step {alarm.step} of {len(ladder) - 1}: {to}")
+    for who in alarm.told:
+        if who not in told:
+            lines.append(f"ladder: {name}: SMS sent to "
+                         f"{'the on-call phone' if who == 'on-call' else who + ' (relative)'}")
+    if alarm.state == "taken" and state != "taken":
+        lines.append(f"ladder: {name}: {alarm.taken_by} answered yes and is on the way")
+    if alarm.state == "top_of_ladder" and state != "top_of_ladder":
+        lines.append(f"ladder: {name} went up the whole ladder unacknowledged (told: "
+                     f"{', '.join(alarm.told) or 'nobody'}): escalated on the nurse's console")
+    if alarm.state == "acknowledged" and state != "acknowledged":
+        lines.append(f"ladder: {name} acknowledged by {alarm.acknowledged_by}")
+    return lines
 
 
 def run_scenario(core, home, service, clock, shots: Path, timeline: Callable[[str], None]) -> int:

@@ -23,6 +23,10 @@ class Scenario:
         self.core, self.home, self.clock, self.shots, self.timeline = core, home, clock, shots, timeline
         self.service, self.nurse = service, ConsoleNurse(service.url)
         self.nurse.log_in()
+        # The resident's phone and address, as a nurse keeps them: on every alarm card.
+        self.nurse._post(f"/console/residents/{service.patient_id}/contact", phone="+47 22 33 44 55",
+                         address="Storgata 1, 0155 Oslo")
+        timeline("the nurse keeps Kari's phone and address with her record: they show on each of her alarms")
         self.camera = ConsoleCamera(service.url)
         if self.camera.why_not:
             timeline(self.camera.why_not)

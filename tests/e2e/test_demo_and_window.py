@@ -58,6 +58,13 @@ def test_demo_without_a_display_runs_the_scenario_offscreen(tmp_path):
                  'the nurse acknowledges on the console: "Hjelpen er på vei: Sykepleier Nina"',
                  "it is 20:00", "stored: dose dose_missed from dispenser:OD2400117",
                  "the missed dose is recorded and reported",
+                 # Every step of the red reading's ladder nobody acknowledged, and of the fall's.
+                 "not acknowledged, step 1 of 2: Ola Nordmann",
+                 "ladder: alarm vital_sign_red", "SMS sent to Ola Nordmann (relative)",
+                 "not acknowledged, step 2 of 2: the on-call phone", "SMS sent to the on-call phone",
+                 "went up the whole ladder unacknowledged (told: Ola Nordmann, on-call): escalated on the nurse's console",
+                 "Ola Nordmann answered yes and is on the way", "acknowledged by Sykepleier Nina",
+                 "the nurse keeps Kari's phone and address with her record",
                  "technician PIN accepted", "wired devices page", "hub stopped cleanly",
                  "0 still waiting"):
         assert step in out, step
