@@ -107,7 +107,8 @@ class AlarmDesk:
     def alarms(self, patient_id: str | None = None, include_resolved_since: str | None = None,
                resolved_limit: int | None = None, resolved_offset: int = 0) -> list[Alarm]:
         """Every alarm not resolved (open or acknowledged), however old and however many,
-        the longest waiting first (the open ones, then those taken): a nurse must see each one that waits. Then the resolved ones since a
+        the longest waiting first (the open ones, then those taken): a nurse must see each
+        one that waits. Then the resolved ones since a
         time (None: none; "": all), most recently resolved first, a page of
         `resolved_limit` (None: all) after the first `resolved_offset`."""
         mine = " AND r.patient_id = :patient" if patient_id else ""

@@ -38,7 +38,7 @@ i18n.add({
     "resolved_by": ("Løst av {name}", "Resolved by {name}"),
     "live_lost": ("Mistet forbindelsen – prøver igjen …", "Connection lost – trying again …"),
     "sound_on": ("Slå på lyd", "Turn sound on"), "sound_is_on": ("Lyd er på", "Sound is on"),
-    "minutes_ago": ("{n} min", "{n} min"), "just_now": ("nå", "now"),
+    "minutes_ago": ("{n} min", "{n} min"), "hours_ago": ("{h} t {m} min", "{h} h {m} min"), "just_now": ("nå", "now"),
     "older_resolved": ("Eldre løste alarmer", "Older resolved alarms"),
     "newer_resolved": ("Nyere løste alarmer", "Newer resolved alarms"),
     "escalated_ladder": ("Eskalert: ingen har tatt alarmen", "Escalated: nobody has taken the alarm"),
@@ -123,7 +123,8 @@ async def alarm_list(request: web.Request) -> web.Response:
     words = {k: v for k, v in i18n.catalogue(lang).items()
              if k.startswith(("kind.", "state.")) or k in ("escalated", "acknowledge", "resolve", "note", "no_alarms",
                                                           "taken_by", "on_the_way", "resolved_by", "live_lost",
-                                                          "minutes_ago", "escalated_ladder", "raised_at", "reading",
+                                                          "minutes_ago", "hours_ago", "escalated_ladder", "raised_at",
+                                                          "reading",
                                                           "steps", "phone", "address", "no_contact", "announce_new",
                                                           "just_now", "sound_is_on", "call.incoming", "call.join")}
     return render(request, "alarms.html", alarms=listed, calls=call_pages.calling_now(request),

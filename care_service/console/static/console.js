@@ -27,7 +27,9 @@ function say(words, key, values) {
 
 function age(words, raisedAt) {
   const minutes = Math.floor((Date.now() - Date.parse(raisedAt)) / 60000);
-  return minutes < 1 ? say(words, "just_now") : say(words, "minutes_ago", {n: minutes});
+  if (minutes < 1) return say(words, "just_now");
+  if (minutes < 60) return say(words, "minutes_ago", {n: minutes});
+  return say(words, "hours_ago", {h: Math.floor(minutes / 60), m: minutes % 60});
 }
 
 function actionForm(id, action, words) {
