@@ -1,6 +1,8 @@
 """What a relative or neighbour answers to an alarm's SMS, read the way people write:
-"JA", "ja!", " Ja  kommer", "yes", "JA 4K" (with the alarm's short code when they were
-sent more than one), "NEI", "kan ikkje". Pure functions: no store, no modem."""
+"JA", "ja!", " Ja  kommer", "yes", "JUO", "JA 4K" (with the alarm's short code when they
+were sent more than one), "NEI", "kan ikkje", "II". Any language's words count, whatever the
+resident's: a son in Oslo may answer in bokmål to a North Sámi SMS. Pure functions: no
+store, no modem."""
 
 from __future__ import annotations
 
@@ -8,9 +10,28 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-# Bokmål, nynorsk and English, the forms people send from a phone.
-YES = {"ja", "jada", "jepp", "jo", "j", "yes", "y", "ok", "okei", "kommer", "kjem", "drar", "reiser"}
-NO = {"nei", "n", "no", "nope", "ikke", "ikkje", "kan ikke", "kan ikkje", "cannot", "can't"}
+# The forms people send from a phone, per language: one word, or two ("kan ikke").
+# `not`: the words that turn a yes after them into a no ("kommer ikke").
+REPLY_WORDS: dict[str, dict[str, frozenset[str]]] = {
+    "nb": {"yes": frozenset({"ja", "jada", "jepp", "jo", "j", "ok", "okei", "kommer", "drar", "reiser"}),
+           "no": frozenset({"nei", "n", "ikke", "kan ikke"}),
+           "not": frozenset({"ikke"})},
+    "nn": {"yes": frozenset({"ja", "jau", "jo", "j", "ok", "okei", "kjem", "kjem no", "dreg", "reiser"}),
+           "no": frozenset({"nei", "n", "ikkje", "kan ikkje"}),
+           "not": frozenset({"ikkje"})},
+    # North Sámi: juo (yes), boađán (I come), vuolggán (I set off); ii (no), in sáhte (I cannot),
+    # in boađe (I do not come): the negation comes first, so nothing turns a yes after it.
+    # "in" alone is left out: it is an English word too ("yes, in 10 min").
+    "se": {"yes": frozenset({"juo", "jua", "boađán", "boadan", "vuolggán", "vuolggan"}),
+           "no": frozenset({"ii", "in sáhte", "in sahte", "ii sáhte", "ii sahte", "in boađe", "in boade"}),
+           "not": frozenset()},
+    "en": {"yes": frozenset({"yes", "y", "yep", "ok", "okay", "coming", "going"}),
+           "no": frozenset({"no", "nope", "cannot", "can't", "cant"}),
+           "not": frozenset({"not"})},
+}
+YES = frozenset().union(*(words["yes"] for words in REPLY_WORDS.values()))
+NO = frozenset().union(*(words["no"] for words in REPLY_WORDS.values()))
+NOT = frozenset().union(*(words["not"] for words in REPLY_WORDS.values()))
 # A short code: a letter and a digit, never letters people write in an answer.
 CODE_LETTERS = "ACDEFHKLMPRTUVWXY"
 CODE = re.compile(r"^[a-z][0-9]$")
@@ -30,7 +51,7 @@ def short_code(alarm_uid: str) -> str:
 
 def read_reply(text: str) -> Reply:
     """The answer and code in an SMS; the first yes or no word counts."""
-    words = re.findall(r"[a-zæøå0-9']+", text.casefold())
+    words = re.findall(r"[a-zæøåáčđŋšŧž0-9']+", text.casefold())
     code = next((w.upper() for w in words if CODE.match(w)), None)
     answer = None
     for index, word in enumerate(words):
@@ -38,9 +59,9 @@ def read_reply(text: str) -> Reply:
         if pair in NO or word in NO:
             answer = "no"
             break
-        if word in YES:
+        if pair in YES or word in YES:
             following = words[index + 1] if index + 1 < len(words) else ""
-            answer = "no" if following in ("ikke", "ikkje", "not") else "yes"  # "kommer ikke"
+            answer = "no" if following in NOT else "yes"  # "kommer ikke"
             break
     return Reply(answer, code)
 

@@ -26,7 +26,7 @@ class AlarmKind:
     audience: str  # PERSON: someone must go to the resident; TECHNICAL: something must be fixed
     severity: str  # FHIR DetectedIssue.severity: "high", "moderate" or "low"
     nurse: tuple[str, str]  # the console's words (bokmål, English)
-    sms: str = ""  # what the SMS says of the resident (bokmål, after the name); "" if the hub never sends it
+    sms: str = ""  # what the SMS says of the resident (bokmål, after the name; other languages: SMS_WORDS); "" if never sent
     snomed: Coding | None = None  # SNOMED CT, where a concept fits (the hub's own code goes always)
     countdown: int | None = None  # seconds of "Are you OK?" before it is raised; None: raised at once
     countdown_setting: str = ""  # the configuration key that sets the countdown, when one does
@@ -80,7 +80,6 @@ ALARM_KINDS: dict[str, AlarmKind] = {kind.name: kind for kind in (
 PERSON_ALARM_KINDS = tuple(k.name for k in ALARM_KINDS.values() if k.audience == PERSON)
 RESIDENT_FACING = tuple(k.name for k in ALARM_KINDS.values() if k.resident_facing)
 COUNTDOWN_KINDS = tuple(k.name for k in ALARM_KINDS.values() if k.countdown is not None)
-SMS_UNKNOWN_KIND = "har en alarm"
 
 
 def countdowns(fall_seconds: int) -> dict[str, int]:
@@ -91,26 +90,136 @@ def countdowns(fall_seconds: int) -> dict[str, int]:
             for k in ALARM_KINDS.values() if k.countdown is not None}
 
 
-def alarm_sms(kind: str, resident: str, raised_local: datetime, code: str = "") -> str:
-    """The ladder's SMS (bokmål, one SMS long). With `code`, to a relative or neighbour, who
-    can take the alarm by answering; without, to the on-call number."""
-    found = ALARM_KINDS.get(kind)
-    what = found.sms if found is not None and found.sms else SMS_UNKNOWN_KIND
-    if code:
-        return (f"Trygghetsalarm: {resident} {what} (kl. {raised_local:%H:%M}). Svar JA {code} hvis du drar til "
-                f"{resident} nå, NEI {code} hvis du ikke kan. Hjemmetjenesten er varslet.")
-    return (f"Trygghetsalarm: {resident} {what} (kl. {raised_local:%H:%M}). Hjemmetjenesten er varslet. "
-            f"Kan du, ring {resident} eller hjemmetjenesten.")
+# -- the SMS in the resident's language ---------------------------------------------------
+# Relatives, neighbours and the on-call phone read these. One table per language: what the
+# SMS says of the resident after the name (bokmål is the kind's own `sms`), then the
+# sentences around it. A language is added here, not in code. North Sámi letters (á č đ ŋ
+# š ŧ ž) are not in the GSM alphabet, so a North Sámi SMS goes in UCS-2, as two or three parts.
+SMS_WORDS: dict[str, dict[str, str]] = {
+    "nb": {kind.name: kind.sms for kind in ALARM_KINDS.values() if kind.sms} | {"": "har en alarm"},
+    "nn": {
+        "help_button": "trykte på alarmknappen",
+        "fall": "kan ha falle",
+        "out_of_bed_at_night": "har vore oppe av senga lenge i natt",
+        "door_open_at_night": "har opna ytterdøra i natt og er kanskje ute",
+        "inactivity": "har ikkje vore aktiv på lenge",
+        "vital_sign_red": "har ei måling langt utanfor grensene",
+        "missed_dose": "har ikkje teke medisinen",
+        "device_silent": "har eit utstyr som har slutta å svare",
+        "battery_low": "har eit utstyr med lågt batteri",
+        "care_service_unreachable": "har ein hub som ikkje når heimetenesta",
+        "sync_refused": "har ein hub som heimetenesta avviser data frå",
+        "storage_low": "har ein hub som snart er full (lite ledig lagringsplass)",
+        "store_replaced": "har ein hub som måtte starte med nytt lager (det gamle var skadd eller borte)",
+        "": "har ein alarm",
+    },
+    "se": {
+        "help_button": "deattastii alárbmaboalu",
+        "fall": "sáhttá leat gahččan",
+        "out_of_bed_at_night": "lea leamaš guhká seaŋggas olggobealde dán ija",
+        "door_open_at_night": "lea rahpan olgoutsa dán ija ja soaitá leat olgun",
+        "inactivity": "ii leat lihkadan guhkes áigái",
+        "vital_sign_red": "lea mihtidan árvvu mii lea guhkkin rájiid olggobealde",
+        "missed_dose": "ii leat váldán dálkkasa",
+        "device_silent": "ruovttus lea rusttet mii ii šat vástit",
+        "battery_low": "ruovttus lea rusttet mas lea unnán batteriija",
+        "care_service_unreachable": "ruovttus lea hub mii ii olahe ruoktobálvalusa",
+        "sync_refused": "ruovttus lea hub man dieđuid ruoktobálvalus hilgu",
+        "storage_low": "ruovttus lea hub mii lea fargga dievva (unnán friddja saji)",
+        "store_replaced": "ruovttus lea hub mii fertii álgit ođđa vurkkáin (boares lei billašuvvan dahje jávkan)",
+        "": "ruovttus lea alárbma",
+    },
+    "en": {
+        "help_button": "pressed the alarm button",
+        "fall": "may have fallen",
+        "out_of_bed_at_night": "has been out of bed for a long time tonight",
+        "door_open_at_night": "opened the front door tonight and may be outside",
+        "inactivity": "has not moved about for a long time",
+        "vital_sign_red": "has a reading far outside the limits",
+        "missed_dose": "has not taken the medicine",
+        "device_silent": "has a device that stopped answering",
+        "battery_low": "has a device with a low battery",
+        "care_service_unreachable": "has a hub that cannot reach home care",
+        "sync_refused": "has a hub whose data home care refuses",
+        "storage_low": "has a hub that is nearly full (little free storage)",
+        "store_replaced": "has a hub that had to start on a new store (the old one was damaged or gone)",
+        "": "has an alarm",
+    },
+}
+SMS_UNKNOWN_KIND = SMS_WORDS["nb"][""]
+
+# The sentences: {resident}, {what}, {time} (HH:MM), {code}, {contact}, {choices}. `yes` and
+# `no` are the words the reader is asked to answer with (hub_app/sms_replies.py reads them).
+SMS_SENTENCES: dict[str, dict[str, str]] = {
+    "nb": {
+        "yes": "JA", "no": "NEI", "or": " eller ",
+        "to_contact": "Trygghetsalarm: {resident} {what} (kl. {time}). Svar JA {code} hvis du drar til {resident} nå, "
+                      "NEI {code} hvis du ikke kan. Hjemmetjenesten er varslet.",
+        "to_on_call": "Trygghetsalarm: {resident} {what} (kl. {time}). Hjemmetjenesten er varslet. "
+                      "Kan du, ring {resident} eller hjemmetjenesten.",
+        "not_understood": "Vi forsto ikke svaret. Svar JA hvis du drar til {resident} nå, NEI hvis du ikke kan.",
+        "not_understood_codes": "Vi forsto ikke svaret. Svar {choices} hvis du drar til {resident} nå, "
+                                "eller NEI og koden hvis du ikke kan.",
+        "thanks": "Takk, {contact}. Hjemmetjenesten vet at du drar til {resident}. Ring 113 hvis det haster.",
+    },
+    "nn": {
+        "yes": "JA", "no": "NEI", "or": " eller ",
+        "to_contact": "Tryggleiksalarm: {resident} {what} (kl. {time}). Svar JA {code} om du dreg til {resident} no, "
+                      "NEI {code} om du ikkje kan. Heimetenesta er varsla.",
+        "to_on_call": "Tryggleiksalarm: {resident} {what} (kl. {time}). Heimetenesta er varsla. "
+                      "Om du kan, ring {resident} eller heimetenesta.",
+        "not_understood": "Vi forstod ikkje svaret. Svar JA om du dreg til {resident} no, NEI om du ikkje kan.",
+        "not_understood_codes": "Vi forstod ikkje svaret. Svar {choices} om du dreg til {resident} no, "
+                                "eller NEI og koden om du ikkje kan.",
+        "thanks": "Takk, {contact}. Heimetenesta veit at du dreg til {resident}. Ring 113 om det hastar.",
+    },
+    "se": {
+        "yes": "JUO", "no": "II", "or": " dahje ",
+        "to_contact": "Dorvoalárbma: {resident} {what} (dii. {time}). Vástit JUO {code} jus vuolggát {resident} lusa dál, "
+                      "II {code} jus it sáhte. Ruoktobálvalus lea ožžon dieđu.",
+        "to_on_call": "Dorvoalárbma: {resident} {what} (dii. {time}). Ruoktobálvalus lea ožžon dieđu. "
+                      "Jus sáhtát, de riŋge {resident} lusa dahje ruoktobálvalussii.",
+        "not_understood": "Mii eat ipmirdan vástádusa. Vástit JUO jus vuolggát {resident} lusa dál, II jus it sáhte.",
+        "not_understood_codes": "Mii eat ipmirdan vástádusa. Vástit {choices} jus vuolggát {resident} lusa dál, "
+                                "dahje II ja koda jus it sáhte.",
+        "thanks": "Giitu, {contact}. Ruoktobálvalus diehtá ahte vuolggát {resident} lusa. Riŋge 113 jus lea hoahppu.",
+    },
+    "en": {
+        "yes": "YES", "no": "NO", "or": " or ",
+        "to_contact": "Safety alarm: {resident} {what} (at {time}). Reply YES {code} if you are going to {resident} now, "
+                      "NO {code} if you cannot. Home care has been told.",
+        "to_on_call": "Safety alarm: {resident} {what} (at {time}). Home care has been told. "
+                      "If you can, call {resident} or home care.",
+        "not_understood": "We did not understand the reply. Reply YES if you are going to {resident} now, NO if you cannot.",
+        "not_understood_codes": "We did not understand the reply. Reply {choices} if you are going to {resident} now, "
+                                "or NO and the code if you cannot.",
+        "thanks": "Thank you, {contact}. Home care knows you are going to {resident}. Call 113 if it is urgent.",
+    },
+}
 
 
-def sms_not_understood(resident: str, codes: tuple[str, ...] = ()) -> str:
+def _sentences(language: str) -> dict[str, str]:
+    return SMS_SENTENCES.get(language, SMS_SENTENCES["nb"])
+
+
+def alarm_sms(kind: str, resident: str, raised_local: datetime, code: str = "", language: str = "nb") -> str:
+    """The ladder's SMS in `language` (the resident's). With `code`, to a relative or neighbour,
+    who can take the alarm by answering; without, to the on-call number."""
+    words = SMS_WORDS.get(language, SMS_WORDS["nb"])
+    what = words.get(kind) or words[""]
+    sentence = _sentences(language)["to_contact" if code else "to_on_call"]
+    return sentence.format(resident=resident, what=what, time=f"{raised_local:%H:%M}", code=code)
+
+
+def sms_not_understood(resident: str, codes: tuple[str, ...] = (), language: str = "nb") -> str:
     """The word back to an answer that could not be read; `codes` when several alarms are open."""
+    sentences = _sentences(language)
     if len(codes) > 1:
-        return (f"Vi forsto ikke svaret. Svar {' eller '.join(f'JA {code}' for code in codes)} hvis du drar til "
-                f"{resident} nå, eller NEI og koden hvis du ikke kan.")
-    return f"Vi forsto ikke svaret. Svar JA hvis du drar til {resident} nå, NEI hvis du ikke kan."
+        choices = sentences["or"].join(f"{sentences['yes']} {code}" for code in codes)
+        return sentences["not_understood_codes"].format(resident=resident, choices=choices)
+    return sentences["not_understood"].format(resident=resident)
 
 
-def sms_thanks(contact: str, resident: str) -> str:
+def sms_thanks(contact: str, resident: str, language: str = "nb") -> str:
     """The word back to a contact who answered yes: they are on the way."""
-    return f"Takk, {contact}. Hjemmetjenesten vet at du drar til {resident}. Ring 113 hvis det haster."
+    return _sentences(language)["thanks"].format(contact=contact, resident=resident)
