@@ -16,9 +16,20 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBu
 from hub_app.messages import HubState
 from hub_app.ui.measure_screen import GUIDES
 from hub_app.ui.theme import Theme
+from hub_app.ui.widgets import WrapButton, breakable
 from vocabulary import DeviceKind
 
 HOLD_TO_OPEN_MS = 2000
+
+
+class DayScroll(QScrollArea):
+    """Scrolls up and down only: what it holds is as wide as what it shows, so long
+    words wrap instead of running under the scroll bar."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.widget() is not None:
+            self.widget().setFixedWidth(self.viewport().width())
 
 
 class HomeScreen(QWidget):
@@ -50,8 +61,8 @@ class HomeScreen(QWidget):
         self._painted = False
 
         self.clock = QLabel(objectName="clock")
-        self.date = QLabel(objectName="title")
-        self.greeting = QLabel(objectName="title")
+        self.date = QLabel(objectName="strong")
+        self.greeting = QLabel(objectName="strong")
         self.greeting.setWordWrap(True)
         self.date.setWordWrap(True)
 
@@ -61,7 +72,7 @@ class HomeScreen(QWidget):
         self.plan.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         panel = QFrame(objectName="panel")
         panel_layout = QVBoxLayout(panel)
-        panel_layout.setContentsMargins(16, 8, 16, 8)
+        panel_layout.setContentsMargins(8, 8, 8, 8)
         panel_layout.addWidget(self.plan_title)
         panel_layout.addWidget(self.plan)
 
@@ -97,14 +108,14 @@ class HomeScreen(QWidget):
         self.clock.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         day = QWidget(objectName="day")
         day_layout = QVBoxLayout(day)
-        day_layout.setContentsMargins(0, 0, 8, 0)
+        day_layout.setContentsMargins(0, 0, 4, 0)
         day_layout.addWidget(self.date)
         day_layout.addWidget(self.greeting)
         day_layout.addSpacing(8)
         day_layout.addWidget(panel)
         day_layout.addLayout(self.measures)
         day_layout.addStretch(1)
-        self.plan_scroll = QScrollArea()
+        self.plan_scroll = DayScroll()
         self.plan_scroll.setWidget(day)
         self.plan_scroll.setWidgetResizable(True)
         self.plan_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -113,17 +124,26 @@ class HomeScreen(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.clock)
         left.addWidget(self.plan_scroll, 1)
+        left.addSpacing(8)
+        bottom = QHBoxLayout()
+        self._bottom = bottom
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.technician_button, 0, Qt.AlignmentFlag.AlignBottom)
+        left.addLayout(bottom)
         right = QVBoxLayout()
         right.addWidget(self.help_button, 1)
         # The words under Help fit only a large screen; the button says enough alone.
         self.help_hint.setVisible(False)
         # Calling out sits under Help, in the column that has room for it on any screen.
-        self.call_button = QPushButton(self.tr("Video call"), objectName="measure")
-        self.call_button.setMinimumHeight(theme.target_px(18))
+        self.call_button = WrapButton(self.tr("Video call"), objectName="measure")
+        self.call_button.setMinimumHeight(theme.min_target_px)
         self.call_button.clicked.connect(self.call_requested)
+        self._right = right
+        self._day_layout = day_layout
+        self._narrow = False
         right.addSpacing(8)
         right.addWidget(self.call_button)
-        self.my_data_button = QPushButton(self.tr("My data"))
+        self.my_data_button = WrapButton(self.tr("My data"))
         self.my_data_button.setMinimumHeight(theme.min_target_px)
         self.my_data_button.clicked.connect(self.my_data_requested)
         right.addSpacing(8)
@@ -132,22 +152,18 @@ class HomeScreen(QWidget):
         top.addLayout(left, 3)
         top.addSpacing(16)
         top.addLayout(right, 2)
+        self._top = top
         # Larger text, for the resident or a relative to choose on the screen itself.
-        self.larger_text_button = QPushButton(self.tr("Larger text"), objectName="larger_text")
+        self.larger_text_button = WrapButton(self.tr("Larger text"), objectName="larger_text")
         self.larger_text_button.setCheckable(True)
         self.larger_text_button.setChecked(theme.scale > 1.0)
         self.larger_text_button.setMinimumHeight(theme.min_target_px)
         self.larger_text_button.clicked.connect(self.larger_text_requested)
         right.addSpacing(8)
         right.addWidget(self.larger_text_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status, 1)
-        bottom.addWidget(self.technician_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 12, 12, 12)
         outer.addLayout(top, 1)
-        outer.addSpacing(12)
-        outer.addLayout(bottom)
 
         # The clock shows minutes, so it wakes once a minute, on the minute: an idle
         # hub uses next to no CPU.
@@ -156,6 +172,38 @@ class HomeScreen(QWidget):
         self._tick.timeout.connect(self.refresh_clock)
         self.refresh_clock()
         self.show_state(HubState())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """On a narrow screen with large text, Help keeps a column of its own and the
+        status and other buttons go to the end of the day, where they scroll with it: two columns
+        of words this large do not fit side by side."""
+        secondary = (self.call_button, self.my_data_button, self.larger_text_button)
+        needed = max(button.sizeHint().width() for button in secondary)
+        narrow = needed > 0.4 * self.width()
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self._top.setStretch(0, 1 if narrow else 3)
+        self._top.setStretch(2, 0 if narrow else 2)
+        self.help_button.setMaximumWidth(max(self._theme.target_px(35), self.help_button.sizeHint().width())
+                                         if narrow else 16777215)
+        if narrow:  # the status too: its words would leave the day no room
+            self._bottom.removeWidget(self.status)
+            self._day_layout.insertWidget(self._day_layout.count() - 1, self.status)
+        else:
+            self._day_layout.removeWidget(self.status)
+            self._bottom.insertWidget(0, self.status, 1)
+        for button in secondary:
+            if narrow:  # after the day's plan and what to measure, before the stretch
+                self._right.removeWidget(button)
+                self._day_layout.insertWidget(self._day_layout.count() - 1, button)
+            else:
+                self._day_layout.removeWidget(button)
+                self._right.addWidget(button)
 
     # -- clock, date, greeting ----------------------------------------------------
 
@@ -166,9 +214,10 @@ class HomeScreen(QWidget):
         now = self.local_now()
         self.clock.setText(f"{now:%H:%M}")
         date = self._locale.toString(QDate(now.year, now.month, now.day), self._date_format)
-        # If the date must wrap, wrap after the weekday, never inside "23. november".
+        # The weekday on a line of its own, the date under it; the date wraps too when
+        # large text on a small screen leaves no room for it on one line.
         weekday, _, rest = date.partition(" ")
-        self.date.setText(f"{weekday} {rest.replace(' ', chr(0xA0))}" if rest else weekday)
+        self.date.setText(breakable(f"{weekday}\n{rest}" if rest else weekday, longest=7))
         self.greeting.setText(self._greeting(now.hour))
         to_next_minute = 60 - now.second - now.microsecond / 1e6
         self._tick.start(int(to_next_minute * 1000) + 20)
@@ -191,7 +240,7 @@ class HomeScreen(QWidget):
         if state.today:
             lines = [f"{item.at.astimezone(self._zone):%H:%M}   {self._plan_words(item.kind, item.title)}"
                      for item in state.today]
-            self.plan.setText("\n".join(lines))
+            self.plan.setText(breakable("\n".join(lines)))
         else:
             self.plan.setText(self.tr("Nothing is planned for today."))
         if not state.problems:
@@ -236,7 +285,7 @@ class HomeScreen(QWidget):
         labels = self._measure_labels()
         self.measure_buttons = {}
         for index, profile in enumerate(profiles):
-            button = QPushButton(labels[profile], objectName="measure")
+            button = WrapButton(labels[profile], objectName="measure")
             button.setMinimumHeight(self._theme.target_px(18))
             button.clicked.connect(lambda _checked=False, p=profile: self.measure_requested.emit(p))
             self.measures.addWidget(button, index, 0)  # one a row: the words are long at 24 pt

@@ -140,6 +140,7 @@ class Theme:
         return f"""
         QWidget {{ background: {PAPER}; color: {INK}; font-size: {body}; }}
         QLabel#clock {{ font-size: {self.px_per_inch * 48 / 72:.0f}px; font-weight: 600; }}
+        QLabel#strong {{ font-weight: 700; }}
         QLabel#title {{ font-size: {title}; font-weight: 600; }}
         QLabel#message_text {{ font-size: {title}; }}
         QLabel#muted {{ color: {MUTED_INK}; }}
@@ -152,13 +153,15 @@ class Theme:
         QFrame#panel, QFrame#panel QLabel, QScrollArea#panel, QScrollArea#panel > QWidget > QWidget {{ background: {PANEL}; }}
         QPushButton {{
             background: {PANEL}; color: {INK}; border: 3px solid {INK};
-            border-radius: 12px; padding: 8px 24px; font-size: {body};
+            border-radius: 12px; padding: 8px 12px; font-size: {body};
         }}
+        QPushButton > QLabel#button_words {{ background: transparent; color: {INK}; }}
+        QPushButton#larger_text:checked {{ background: {PANEL}; border-width: 8px; }}
         QPushButton:pressed {{ background: #D0D0C6; }}
         QPushButton:checked {{ background: {INK}; color: {PAPER}; }}
         QPushButton#help {{
             background: {HELP_RED}; color: {ON_RED}; border: none;
-            border-radius: 24px; font-size: {self.font(40)}; font-weight: 700;
+            border-radius: 24px; font-size: {self.px_per_inch * 40 / 72:.0f}px; font-weight: 700;
         }}
         QPushButton[size="large"] {{ font-size: {title}; }}
         QPushButton[size="huge"] {{ font-size: {self.font(40)}; }}

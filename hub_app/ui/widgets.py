@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+SOFT_HYPHEN = "\u00ad"
 MIN_TABLE_HEIGHT = 90  # a header and a row or two; more rows scroll
 
 
@@ -53,3 +54,53 @@ def notice_layout(page: QWidget, title: QLabel, body: QLabel, button: QPushButto
     layout.addSpacing(24)
     layout.addWidget(body, 1)
     layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+
+class WrapButton(QPushButton):
+    """A push button whose words wrap onto more lines when the screen is narrow (long
+    words in large text on a small screen), instead of being cut off."""
+
+    def __init__(self, text: str = "", objectName: str = "") -> None:  # noqa: N803 (Qt's spelling)
+        super().__init__(objectName=objectName)
+        self._text = text
+        self.label = QLabel(breakable(text), objectName="button_words")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.addWidget(self.label)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def text(self) -> str:  # what the button says, for tests and screen readers
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's spelling)
+        self._text = text
+        self.label.setText(breakable(text))
+        self.setAccessibleName(text)
+
+    def sizeHint(self):  # noqa: N802
+        return self.layout().sizeHint().expandedTo(self.minimumSize())
+
+    def minimumSizeHint(self):  # noqa: N802
+        return self.layout().minimumSize()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return max(self.minimumHeight(), self.layout().totalHeightForWidth(width))
+
+
+def breakable(text: str, longest: int = 10) -> str:
+    """Long words with soft hyphens in them, so that a word too wide for a small screen
+    in large text breaks (with a hyphen shown) instead of being cut off."""
+    def soften(word: str) -> str:
+        if len(word) <= longest:
+            return word
+        half = len(word) // 2
+        return soften(word[:half]) + SOFT_HYPHEN + soften(word[half:])
+    return "\n".join(" ".join(soften(w) for w in line.split(" ")) for line in text.split("\n"))

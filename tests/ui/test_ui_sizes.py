@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QWidget
 
 from hub_app.config import LANGUAGES
 from hub_app.messages import HubState
 from hub_app.ui.i18n import TS_DIR
+from hub_app.ui.widgets import WrapButton
 from hub_app.ui.theme import MIN_READ_PT, MIN_TARGET_MM, px_per_inch_for
 from vocabulary.plan import PlanItem
 
@@ -73,13 +75,17 @@ def shown(page: QWidget, kind) -> list:
     return [w for w in page.findChildren(kind) if w.isVisibleTo(page) and w.width() > 0 and w.height() > 0]
 
 
-def inside_scroll(widget: QWidget, page: QWidget) -> bool:
+def scroll_of(widget: QWidget, page: QWidget) -> QAbstractScrollArea | None:
     parent = widget.parentWidget()
     while parent is not None and parent is not page:
         if isinstance(parent, QAbstractScrollArea):
-            return True
+            return parent
         parent = parent.parentWidget()
-    return False
+    return None
+
+
+def inside_scroll(widget: QWidget, page: QWidget) -> bool:
+    return scroll_of(widget, page) is not None
 
 
 def measure(window, page: QWidget) -> tuple[float, float]:
@@ -98,10 +104,29 @@ def measure(window, page: QWidget) -> tuple[float, float]:
         if isinstance(widget, QLabel) and widget.wordWrap() and not inside_scroll(widget, page):
             need = widget.heightForWidth(widget.width())
             assert need <= widget.height() + 2, f"cut off below: {widget.text()!r} needs {need} px, has {widget.height()}"
-        if isinstance(widget, QAbstractButton) or not widget.wordWrap():
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            words = widget.text().replace("\u00ad", " ").split()  # a soft hyphen may break a word
+            word = max(words, key=widget.fontMetrics().horizontalAdvance)
+            widest = widget.fontMetrics().horizontalAdvance(word)
+            room = widget.contentsRect().width()
+            assert widest <= room + 2, f"a word cut off: {word!r} ({widest} px in {room})"
+        if widget.minimumWidth() > widget.width() + 1 or widget.minimumHeight() > widget.height() + 1:
+            raise AssertionError(f"squeezed below its minimum: {widget.text()!r}")
+        if (isinstance(widget, QAbstractButton) and not isinstance(widget, WrapButton)) or (
+                isinstance(widget, QLabel) and not widget.wordWrap()):
             need = widget.fontMetrics().horizontalAdvance(widget.text().split("\n")[0])
             assert need <= widget.width() + 2, f"cut off: {widget.text()!r} needs {need} px, has {widget.width()}"
-    for button in shown(page, QAbstractButton):
+    for widget in shown(page, QLabel) + shown(page, QAbstractButton):
+        area = scroll_of(widget, page)
+        if area is not None:  # inside a scroll area: never wider than what it shows
+            right = widget.mapTo(area.viewport(), widget.rect().topRight()).x()
+            assert right <= area.viewport().width() + 1, f"cut off at the right: {widget.text()!r}"
+    buttons = shown(page, QAbstractButton)
+    rects = [(b, QRect(b.mapTo(window, QPoint(0, 0)), b.size())) for b in buttons if scroll_of(b, page) is None]
+    for i, (one, first) in enumerate(rects):
+        for other, second in rects[i + 1:]:
+            assert not first.intersects(second), f"{one.text()!r} overlaps {other.text()!r}"
+    for button in buttons:
         smallest_mm = min(smallest_mm, theme.mm_of(min(button.width(), button.height())))
     assert window.width() <= window.screen().geometry().width() or window.width() <= SCREENS["10in"][0]
     return smallest_pt, smallest_mm
