@@ -1,5 +1,5 @@
-"""The resident's care plan: medications, measurements, video check-ins, contacts,
-limits for vital signs, the night and inactivity limits, and consent.
+"""The resident's care plan: the resident's language, medications, measurements, video
+check-ins, contacts, limits for vital signs, the night and inactivity limits, and consent.
 
 A plan is one document (TOML in a file, or the same shape as JSON from the care
 service) with a `version`. `parse_plan` checks all of it and lists every problem at
@@ -18,6 +18,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from hub_app.config import check_language
 from hub_app.vitals import DEFAULT_LIMITS, Limits
 from vocabulary import PERSON_ALARM_KINDS, overlapping_doses
 from vocabulary.device_kinds import PLANNED_MEASUREMENTS
@@ -109,6 +110,13 @@ class CarePlan:
     inactivity_hours: float = 4.0  # no activity for this long in the day: an alarm
     taken_minutes: int = 45  # an alarm a relative took ("JA") and nobody closed this long climbs on
     consent: dict[str, Consent] = field(default_factory=dict)
+    # [resident] language: the resident's own ("nb", "nn", "se", "en") for SMS, speech and
+    # (from the next start) the screens; "": the hub's configured language.
+    language: str = ""
+
+    def language_or(self, configured: str) -> str:
+        """The resident's language: the plan's when it names one, else the configuration's."""
+        return self.language or configured
 
     def consented(self, feature: str) -> bool:
         entry = self.consent.get(feature)
@@ -126,6 +134,7 @@ class CarePlan:
 
         return {
             "version": self.version,
+            **({"resident": {"language": self.language}} if self.language else {}),
             "medication": items(self.medications), "measurement": items(self.measurements),
             "check_in": items(self.check_ins), "contact": items(self.contacts),
             "limits": {m: {"green": list(lim.green), "yellow": list(lim.yellow)} for m, lim in self.limits.items()},
@@ -230,7 +239,7 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     """A valid CarePlan from a plan document, or PlanError listing every problem."""
     c = _Checker()
     top = c.table(raw, "the plan", ("version", "medication", "measurement", "check_in", "contact", "limits", "night",
-                                    "inactivity", "ladder", "consent"), required=("version",))
+                                    "inactivity", "ladder", "consent", "resident"), required=("version",))
     if top is None:
         raise PlanError(source, c.problems)
     version = c.integer(top, "version", "the plan", 1, 2**31)
@@ -346,6 +355,15 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     if raw_ladder is not None and c.table(raw_ladder, "[ladder]", ("taken_minutes",)) is not None:
         taken_minutes = c.integer(raw_ladder, "taken_minutes", "[ladder]", 5, 240, 45)
 
+    language = ""
+    raw_resident = top.get("resident")
+    if raw_resident is not None and c.table(raw_resident, "[resident]", ("language",)) is not None:
+        language = c.text(raw_resident, "language", "[resident]", default="", max_len=10)
+        problem = check_language(language) if language else None
+        if problem:
+            c.problems.append(f"[resident] language = {language!r}: must be {problem}")
+            language = ""
+
     consent: dict[str, Consent] = {}
     raw_consent = top.get("consent", {})
     if c.table(raw_consent, "[consent]", CONSENT_FEATURES) is not None:
@@ -376,7 +394,7 @@ def parse_plan(raw: Any, source: str = "<plan>") -> CarePlan:
     return CarePlan(version=version, medications=tuple(medications), measurements=tuple(measurements),
                     check_ins=tuple(check_ins), contacts=tuple(sorted(contacts, key=lambda x: x.order)),
                     limits=limits, night=night, inactivity_hours=inactivity, consent=consent,
-                    taken_minutes=taken_minutes)
+                    taken_minutes=taken_minutes, language=language)
 
 
 def _slug(text: str) -> str:

@@ -88,7 +88,7 @@ def test_a_plan_needs_a_version_and_known_sections():
         parse_plan({"medicaton": []})
     assert caught.value.problems == [
         "the plan: unknown key 'medicaton' (allowed: version, medication, measurement, check_in, contact, limits, "
-        "night, inactivity, ladder, consent)", "the plan: 'version' is missing", "the plan.version = None: must be a whole "
+        "night, inactivity, ladder, consent, resident)", "the plan: 'version' is missing", "the plan.version = None: must be a whole "
         "number from 1 to 2147483648"]
 
 
@@ -152,3 +152,17 @@ def test_mutating_one_field_of_a_good_plan_gives_a_plan_or_a_plan_error(data):
         parse_plan(raw)
     except PlanError as exc:
         assert exc.problems
+
+
+def test_the_residents_language_is_in_the_plan_and_checked_like_the_configs():
+    plan = parse_plan({"version": 1, "resident": {"language": "se"}})
+    assert plan.language == "se" and plan.language_or("nb") == "se"
+    assert plan_from_json(plan.to_json()).language == "se"
+    unset = parse_plan({"version": 1})
+    assert unset.language == "" and unset.language_or("nn") == "nn" and "resident" not in unset.document()
+    with pytest.raises(PlanError) as refused:
+        parse_plan({"version": 1, "resident": {"language": "sme"}})
+    assert "[resident] language = 'sme'" in str(refused.value) and "'se' (North Sámi)" in str(refused.value)
+    with pytest.raises(PlanError) as unknown:
+        parse_plan({"version": 1, "resident": {"tongue": "nn"}})
+    assert "unknown key 'tongue'" in str(unknown.value)
