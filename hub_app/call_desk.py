@@ -18,6 +18,21 @@ from hub_app.reminders import ReminderView
 log = logging.getLogger(__name__)
 
 
+# The SMS that invites a contact to a video call, in the resident's language: {resident}
+# (the resident's first name, or `someone` when the hub has none) and {link}.
+INVITATIONS: dict[str, dict[str, str]] = {
+    "nb": {"text": "{resident} vil gjerne ha en videosamtale med deg. Åpne: {link}", "someone": "Din pårørende"},
+    "nn": {"text": "{resident} vil gjerne ha ein videosamtale med deg. Opne: {link}", "someone": "Din pårørande"},
+    "se": {"text": "{resident} háliida videoságastallat duinna. Raba: {link}", "someone": "Du fuolki"},
+    "en": {"text": "{resident} would like a video call with you. Open: {link}", "someone": "Your relative"},
+}
+
+
+def invitation_text(language: str, resident: str, link: str) -> str:
+    words = INVITATIONS.get(language, INVITATIONS["nb"])
+    return words["text"].format(resident=resident or words["someone"], link=link)
+
+
 @dataclass(frozen=True)
 class CallTile:
     """Someone the resident can call with one touch: a contact who agreed, or the home-care service."""
@@ -82,6 +97,4 @@ class CallDesk:
 
     def _invitation_text(self, link: str) -> str:
         resident = self._ctx.config.resident
-        if resident.language == "en":
-            return f"{resident.name or 'Your relative'} would like a video call with you. Open: {link}"
-        return f"{resident.name or 'Din pårørende'} vil gjerne ha en videosamtale med deg. Åpne: {link}"
+        return invitation_text(self._plans.plan.language_or(resident.language), resident.name, link)

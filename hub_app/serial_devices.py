@@ -33,7 +33,22 @@ DEVICE_KINDS: dict[str, type[FramedDevice] | type[ModemDevice]] = {
     "dispenser": Dispenser, "sensor_receiver": SensorReceiver, "gsm_modem": ModemDevice,
 }
 KINDS = tuple(DEVICE_KINDS)
-TEST_SMS = "Test fra velferdshuben: SMS virker, og æøå ÆØÅ kommer fram. / Test from the welfare hub."
+# The technician's test SMS: the letters that must come through whole, in each language's
+# words (North Sámi's letters are outside the GSM alphabet: that SMS goes as UCS-2).
+TEST_SMS_TEXTS = {
+    "nb": "Test fra velferdshuben: SMS virker, og æøå ÆØÅ kommer fram.",
+    "nn": "Test frå velferdshuben: SMS verkar, og æøå ÆØÅ kjem fram.",
+    "se": "Geahččaleapmi velferdhubas: SMS doaibmá, ja áčđŋšŧž ÁČĐŊŠŦŽ bohtet ollásit.",
+    "en": "Test from the welfare hub: SMS works, and æøå ÆØÅ come through.",
+}
+TEST_SMS = TEST_SMS_TEXTS["nb"] + " / " + TEST_SMS_TEXTS["en"]
+
+
+def test_sms_text(language: str) -> str:
+    """The test SMS in the resident's language, and in English for the technician."""
+    if language == "en" or language not in TEST_SMS_TEXTS:
+        return TEST_SMS_TEXTS["en"] if language == "en" else TEST_SMS
+    return TEST_SMS_TEXTS[language] + " / " + TEST_SMS_TEXTS["en"]
 STABLE_LINKS = Path("/dev/welfare-hub")  # packaging/udev names devices here
 
 _PROBLEM_DEVICE = {"dispenser": DeviceKind.DISPENSER, "sensor_receiver": DeviceKind.SENSOR_RECEIVER,
@@ -197,6 +212,6 @@ class SerialDevices(DeviceManager[FramedDevice | ModemDevice]):
         return device.signal, device.registration
 
     async def test_sms(self, port: str, number: str) -> list[int]:
-        references = await self.device(port).send_sms(number, TEST_SMS)
+        references = await self.device(port).send_sms(number, test_sms_text(self._ctx.config.resident.language))
         self._store.audit(AuditEntry("technician", "modem.test_sms", subject=port, detail={"parts": len(references)}))
         return references

@@ -57,3 +57,17 @@ def test_the_word_asked_for_in_each_language_is_read_back():
         assert read_reply(f"{sentences['no']} K4") == Reply("no", "K4"), language
         # The words asked for are written in the SMS itself.
         assert re.search(rf"\b{sentences['yes']}\b", alarm_sms("fall", "Kari", AT, "K4", language))
+
+
+def test_the_video_call_invitation_and_the_test_sms_in_each_language():
+    from hub_app.call_desk import INVITATIONS, invitation_text
+    from hub_app.serial_devices import TEST_SMS_TEXTS, test_sms_text
+
+    assert set(INVITATIONS) == set(TEST_SMS_TEXTS) == set(LANGUAGES)
+    for language in LANGUAGES:
+        text = invitation_text(language, "Kari", "https://x.example/r/1")
+        assert text.startswith("Kari ") and text.endswith("https://x.example/r/1"), text
+        assert "{" not in invitation_text(language, "", "https://x.example/r/1")
+        assert TEST_SMS_TEXTS["en"] in test_sms_text(language)
+    assert invitation_text("nn", "", "L") == "Din pårørande vil gjerne ha ein videosamtale med deg. Opne: L"
+    assert "ŋ" in test_sms_text("se") and test_sms_text("nb").startswith("Test fra velferdshuben")
