@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from hub_app.cli import display_available
+from hub_app.config import LANGUAGE_NAMES, LANGUAGES
 
 
 def shows_a_screen() -> bool:
@@ -24,10 +25,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the scripted scenario offscreen even when a display exists")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="folder for the screenshots (default: inside the demo's data folder)")
+    parser.add_argument("--language", choices=LANGUAGES, default="nb",
+                        help="the resident's language: " + ", ".join(f"{code} ({name})" for code, name in
+                                                                      LANGUAGE_NAMES.items()) + "; default nb")
     args = parser.parse_args(argv)
     from demo.run import run_demo
 
     try:
-        return run_demo(offscreen=args.offscreen or not shows_a_screen(), screenshots=args.screenshots)
+        return run_demo(offscreen=args.offscreen or not shows_a_screen(), screenshots=args.screenshots,
+                        language=args.language)
     except KeyboardInterrupt:
         return 1

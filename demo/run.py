@@ -23,7 +23,7 @@ DEMO_CONFIG = f"""\
 # The demo home. Every setting: welfare-hub settings
 [resident]
 name = "Kari"
-language = "nb"
+language = "{{language}}"
 time_zone = "Europe/Oslo"
 
 [hub]
@@ -68,12 +68,13 @@ link = "{url}/call/check-in"
 """
 
 
-def make_home(root: Path, service: DemoCareService | None = None) -> Path:
-    """Write the demo configuration and technician PIN; return the config path."""
+def make_home(root: Path, service: DemoCareService | None = None, language: str = "nb") -> Path:
+    """Write the demo configuration (in `language`: nb, nn, se or en) and technician PIN;
+    return the config path."""
     from hub_app.technician import set_pin
 
     config_path = root / "hub.toml"
-    text = DEMO_CONFIG
+    text = DEMO_CONFIG.replace("{language}", language)
     if service is not None:
         text += CARE_SERVICE_CONFIG.format(url=service.url, patient_id=service.patient_id)
     config_path.write_text(text, encoding="utf-8")
@@ -85,7 +86,7 @@ def make_home(root: Path, service: DemoCareService | None = None) -> Path:
     return config_path
 
 
-def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
+def run_demo(offscreen: bool, screenshots: Path | None = None, language: str = "nb") -> int:
     if offscreen:
         # Must be decided before Qt is imported and the platform plugin is chosen.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -107,7 +108,7 @@ def run_demo(offscreen: bool, screenshots: Path | None = None) -> int:
     service = DemoCareService(root)
     service.set_up("Kari Nordmann", root / "care-service-credential")
     service.start()
-    config_path = make_home(root, service)
+    config_path = make_home(root, service, language)
     from hub_app.core import Core
 
     config, recent = startup.prepare(config_path, root / "data")

@@ -584,3 +584,11 @@ def test_resident_name_may_be_empty_but_not_too_long_for_the_screen():
     assert parse_config('[resident]\nname = ""\n').resident.name == ""
     with pytest.raises(ConfigError, match=r"\[resident\] name = .*at most 40 characters"):
         parse_config('[resident]\nname = "' + "K" * 41 + '"\n', "hub.toml")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "se", "en"])
+def test_the_demo_home_is_written_in_the_language_asked_for(tmp_path, language):
+    from demo.run import make_home
+
+    config = load_config(make_home(tmp_path, language=language))
+    assert config.resident.language == language
