@@ -116,7 +116,7 @@ SMS_WORDS: dict[str, dict[str, str]] = {
     "se": {
         "help_button": "deattastii alárbmaboalu",
         "fall": "sáhttá leat gahččan",
-        "out_of_bed_at_night": "lea leamaš guhká seaŋggas olggobealde dán ija",
+        "out_of_bed_at_night": "lea leamaš guhká bajil dán ija",
         "door_open_at_night": "lea rahpan olgoutsa dán ija ja soaitá leat olgun",
         "inactivity": "ii leat lihkadan guhkes áigái",
         "vital_sign_red": "lea mihtidan árvvu mii lea guhkkin rájiid olggobealde",

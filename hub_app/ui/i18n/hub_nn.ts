@@ -564,6 +564,14 @@ heimetenesta</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Help</source>
+        <translation>Hjelp</translation>
+    </message>
+    <message>
+        <source>Help: call the home-care service</source>
+        <translation>Hjelp: tilkall heimetenesta</translation>
+    </message>
+    <message>
         <source>Assigned {port}: {model}, serial number {serial}, firmware {firmware}.</source>
         <translation>Tilordna {port}: {model}, serienummer {serial}, fastvare {firmware}.</translation>
     </message>

@@ -266,7 +266,7 @@
     </message>
     <message>
         <source>You have been out of bed for a long time tonight.</source>
-        <translation>Don leat leamaš guhká seaŋggas olggobealde dán ija.</translation>
+        <translation>Don leat leamaš guhká bajil dán ija.</translation>
     </message>
     <message>
         <source>The door is open. Are you outside?</source>
@@ -317,7 +317,7 @@
 If you can, sit down and stay where you are.</source>
         <translation>Dat registrerejuvvui diibmu {time}. Ruoktobálvalus oažžu dieđu ja váldá oktavuođa duinna nu jođánit go sáhttá.
 
-Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
+Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
     </message>
     <message>
         <source>Help is on the way: {name}</source>
@@ -329,7 +329,7 @@ Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
 If you can, sit down and stay where you are.</source>
         <translation>{name} lea ožžon du alármma ja váldá oktavuođa duinna.
 
-Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
+Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
     </message>
     <message>
         <source>{name} is coming</source>
@@ -341,7 +341,7 @@ Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
 If you can, sit down and stay where you are.</source>
         <translation>{name} lea vástidan dieđu ja lea boahtimin. Ruoktobálvalus diehtá dan.
 
-Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
+Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
     </message>
     <message>
         <source>Nobody has answered yet</source>
@@ -373,7 +373,7 @@ Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
 If you can, sit down and stay where you are.</source>
         <translation>Alárbma sáddejuvvui diibmu {time}. Ruoktobálvalus oažžu dieđu ja váldá oktavuođa duinna nu jođánit go sáhttá.
 
-Jus sáhtát, de čohkkedišgoađe ja bisut doppe gos leat.</translation>
+Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
     </message>
     <message>
         <source>Your call for help could not be registered</source>
@@ -564,6 +564,14 @@ ruoktobálvalusa</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Help</source>
+        <translation>Veahkki</translation>
+    </message>
+    <message>
+        <source>Help: call the home-care service</source>
+        <translation>Veahkki: gohčču ruoktobálvalusa</translation>
+    </message>
+    <message>
         <source>Assigned {port}: {model}, serial number {serial}, firmware {firmware}.</source>
         <translation>Čatnon {port}: {model}, ráidonummir {serial}, firmware {firmware}.</translation>
     </message>
@@ -708,7 +716,7 @@ ruoktobálvalusa</translation>
     </message>
     <message>
         <source>{what} is far outside your limits. Sit down and rest. If you feel unwell, press Help.</source>
-        <translation>{what} lea guhkkin du rájiid olggobealde. Čohkkedišgoađe ja vuoiŋŋas. Deaddil Veahkki jus it dovdda iežat bures.</translation>
+        <translation>{what} lea guhkkin du rájiid olggobealde. Čohkká ja vuoiŋŋas. Deaddil Veahkki jus it dovdda iežat bures.</translation>
     </message>
     <message>
         <source>The monitor noticed an irregular pulse.</source>
