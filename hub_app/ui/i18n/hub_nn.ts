@@ -364,6 +364,10 @@ Om du kan, set deg ned og bli verande der du er.</translation>
         <translation>Vi varslar heimetenesta igjen.</translation>
     </message>
     <message>
+        <source>If you can, sit down and stay where you are.</source>
+        <translation>Set deg ned og bli verande der du er, om du kan.</translation>
+    </message>
+    <message>
         <source>Help is being called</source>
         <translation>Hjelp er tilkalla</translation>
     </message>

@@ -364,6 +364,10 @@ Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
         <translation>Mii dieđihit ruoktobálvalussii fas.</translation>
     </message>
     <message>
+        <source>If you can, sit down and stay where you are.</source>
+        <translation>Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
+    </message>
+    <message>
         <source>Help is being called</source>
         <translation>Veahkki lea gohččojuvvon</translation>
     </message>
