@@ -85,7 +85,22 @@ def card_texts(alarm: dict, lang: str) -> dict:
         state = i18n.text(lang, "escalated_ladder" if unanswered else "escalated")
     elif alarm["state"] == "acknowledged" and alarm.get("acknowledged_by"):
         state += " · " + i18n.text(lang, "taken_by").format(name=alarm["acknowledged_by"])
-    return {"time_of_day": local_time(alarm["raised_at"]), "state_text": state,
+    raised, age = i18n.text(lang, "raised_at").format(time=local_time(alarm["raised_at"])), ""
+    try:
+        moment = datetime.fromisoformat(alarm["raised_at"].replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is not None:
+        day = moment.astimezone(ZONE).date()
+        if day != datetime.now(ZONE).date():  # waiting since another day: which one
+            raised = f"{day.day}.{day.month}. {raised}"
+        # How long ago, as the page first shows it (the live list keeps it counting).
+        minutes = max(0, int((datetime.now(timezone.utc) - moment).total_seconds() // 60))
+        age = (i18n.text(lang, "just_now") if minutes < 1 else
+               i18n.text(lang, "minutes_ago").format(n=minutes) if minutes < 60 else
+               i18n.text(lang, "hours_ago").format(h=minutes // 60, m=minutes % 60))
+    return {"time_of_day": local_time(alarm["raised_at"]), "raised_text": raised, "age_text": age,
+            "state_text": state,
             "step_texts": [step_text(step) for step in alarm.get("steps", ())]}
 
 

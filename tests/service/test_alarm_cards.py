@@ -68,12 +68,12 @@ def test_a_red_readings_card_has_its_time_value_ladder_and_the_residents_phone_a
     session, _csrf = auth_logged_in(service)
     [card] = session.get(f"{service.url}/console", headers={"Accept": "application/json"}, timeout=5).json()
     assert (card["kind"], card["reading"]) == ("vital_sign_red", "182/95 mmHg")
-    assert card["time_of_day"] == "14:30"
+    assert (card["time_of_day"], card["raised_text"]) == ("14:30", "1.6. kl. 14:30")  # another day: which one
     assert card["step_texts"] == ["SMS til Ola Nordmann (son) 14:32", "Vakttelefon 14:37",
                                   "Ola Nordmann (son) er på vei 14:42"]
     assert (card["phone"], card["address"]) == ("+47 912 34 567", "Storgata 1, 0155 Oslo")
     page = session.get(f"{service.url}/console/residents/{patient}", timeout=5).text
-    for said in ("kl. 14:30", "182/95", "Vakttelefon 14:37", "Storgata 1, 0155 Oslo", 'href="tel:+4791234567"',
+    for said in ("1.6. kl. 14:30", "182/95", "Vakttelefon 14:37", "Storgata 1, 0155 Oslo", 'href="tel:+4791234567"',
                  f"/console/alarms/{card['id']}/acknowledge?from=resident"):
         assert said in page
 

@@ -52,7 +52,7 @@ function card(alarm, words) {
   const node = element("article", {class: classes.join(" "), "data-id": alarm.id, "aria-label": `${kind}, ${alarm.resident}`},
     element("div", {class: "what"}, element("strong", {}, kind), " ", link),
     element("div", {class: "when"},
-            element("span", {class: "time-of-day"}, say(words, "raised_at", {time: alarm.time_of_day})), " ",
+            element("span", {class: "time-of-day"}, alarm.raised_text), " ",
             element("time", {datetime: alarm.raised_at}, age(words, alarm.raised_at))),
     element("div", {class: "state"}, alarm.state_text));
   if (alarm.reading) {
