@@ -25,6 +25,7 @@ class CallOutScreen(QWidget):
         self.setObjectName("call_out")
         self._theme = theme
         self.title = QLabel(self.tr("Who do you want to call?"), objectName="title")
+        self.title.setWordWrap(True)
         self.grid = QGridLayout()
         self.grid.setSpacing(24)
         self.tiles: dict[str, QPushButton] = {}

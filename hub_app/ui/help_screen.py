@@ -52,8 +52,10 @@ class HelpScreen(QWidget):
         elif alarm.state == "escalating":
             self.title.setText(self.tr("We are still waiting for an answer"))
             told = ", ".join(name for name in alarm.told if name != "on-call")
-            self.body.setText(self.tr("We have also sent a message to {names}.").format(names=told) if told else
-                              self.tr("We are calling the home-care service again."))
+            sent = (self.tr("We have also sent a message to {names}.").format(names=told) if told else
+                    self.tr("We are calling the home-care service again."))
+            # What to do meanwhile, calmly: the same advice as when help was first called.
+            self.body.setText(sent + "\n\n" + self.tr("If you can, sit down and stay where you are."))
         else:
             self.title.setText(self.tr("Help is being called"))
             self.body.setText(self.tr("The alarm was sent at {time}. The home-care service will be told and will "

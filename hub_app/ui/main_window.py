@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QPushButton, QStackedWidget, QWidget
 
 from hub_app.config import HubConfig
 from hub_app.alarms import AlarmView
@@ -71,6 +71,14 @@ class MainWindow(QStackedWidget):
         for page in (self.home, self.help, self.measure, self.reminder, self.countdown, self.my_data, self.message, self.call,
                      self.call_out, self.pin, self.technician):
             self.addWidget(page)
+
+        # Help from every screen a resident can be on: the home screen has its own big
+        # button; the others share this one, in the bottom left corner.
+        self.help_corner = QPushButton(self.tr("Help"), self, objectName="help_corner")
+        self.help_corner.setAccessibleName(self.tr("Help: call the home-care service"))
+        self.help_corner.clicked.connect(self._ask_for_help)
+        self.help_corner.hide()
+        self.currentChanged.connect(lambda _index: self._place_help_corner())
 
         self.home.first_painted.connect(self._log_first_frame)
         self.home.help_pressed.connect(self._ask_for_help)
@@ -137,6 +145,27 @@ class MainWindow(QStackedWidget):
         self.bridge.run(self.bridge.core.link.unread_messages,
                         on_result=lambda messages: [self._nurse_message(m) for m in messages[:1]])
 
+    def _help_corner_screens(self) -> tuple:
+        return (self.measure, self.reminder, self.message, self.my_data, self.call_out, self.call)
+
+    def _place_help_corner(self) -> None:
+        corner = self.help_corner
+        show = self.currentWidget() in self._help_corner_screens()
+        corner.setVisible(show)
+        if show:
+            width = max(self.theme.target_px(40), corner.sizeHint().width())
+            height = max(self.theme.target_px(17), corner.sizeHint().height())
+            # A strip at the bottom of the window is kept for it: it covers nothing.
+            self.setContentsMargins(0, 0, 0, height + 16)
+            corner.setGeometry(12, self.height() - height - 8, width, height)
+            corner.raise_()
+        else:
+            self.setContentsMargins(0, 0, 0, 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_help_corner()
+
     # -- larger text ------------------------------------------------------------------
 
     def _choose_larger_text(self, on: bool) -> None:
@@ -152,20 +181,24 @@ class MainWindow(QStackedWidget):
         self.setStyleSheet(self.theme.stylesheet())
         self.technician.restyle(self.theme)
         self.home.larger_text_button.setChecked(on)
+        self._place_help_corner()
 
     # -- help ---------------------------------------------------------------------
 
     def _ask_for_help(self) -> None:
         self.home.help_button.setEnabled(False)  # one press is one alarm
+        self.help_corner.setEnabled(False)
         self.bridge.run(self.bridge.core.rules.help_pressed, "screen", on_result=self._help_recorded, on_error=self._help_failed)
 
     def _help_recorded(self, event: Event) -> None:
         self.home.help_button.setEnabled(True)
+        self.help_corner.setEnabled(True)
         self.help.show_recorded(event.occurred_at.astimezone(self._zone))
         self.setCurrentWidget(self.help)
 
     def _help_failed(self, error: BaseException) -> None:
         self.home.help_button.setEnabled(True)
+        self.help_corner.setEnabled(True)
         self.help.show_failed()
         self.setCurrentWidget(self.help)
 

@@ -68,9 +68,9 @@ class MeasureScreen(QWidget):
         self.picture = QSvgWidget()
         self.picture.setMinimumSize(theme.target_px(80), theme.target_px(60))
         self.picture.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.instruction = QLabel(objectName="title")
+        self.instruction = QLabel(objectName="strong")
         self.instruction.setWordWrap(True)
-        self.progress = QLabel(objectName="muted")
+        self.progress = QLabel(objectName="title")  # the cuff's pressure as it rises: big and dark
         self.progress.setWordWrap(True)
         self.cancel_button = QPushButton(self.tr("Back"))
         self.cancel_button.clicked.connect(self._finish)
@@ -115,6 +115,7 @@ class MeasureScreen(QWidget):
 
         # -- earlier readings
         self.history_title = QLabel(objectName="title")
+        self.history_title.setWordWrap(True)
         self.chart = HistoryChart(theme, time_zone)
         self.week_button = QPushButton(self.tr("7 days"))
         self.week_button.clicked.connect(lambda: self._ask_history(7))

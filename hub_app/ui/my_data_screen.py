@@ -16,12 +16,14 @@ class MyDataScreen(QWidget):
         super().__init__()
         self.setObjectName("my_data")
         self.title = QLabel(self.tr("My data"), objectName="title")
+        self.title.setWordWrap(True)
         self.sections: dict[str, QLabel] = {}
         inner = QWidget()
         column = QVBoxLayout(inner)
         for key, heading in (("kept", self.tr("What this screen keeps")), ("how_long", self.tr("For how long")),
                              ("who", self.tr("Who receives it")), ("agreed", self.tr("What you have agreed to"))):
             label = QLabel(heading, objectName="title")
+            label.setWordWrap(True)
             text = QLabel()
             text.setWordWrap(True)
             text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

@@ -165,6 +165,10 @@ class Theme:
         }}
         QPushButton[size="large"] {{ font-size: {title}; }}
         QPushButton[size="huge"] {{ font-size: {self.font(40)}; }}
+        QPushButton#help_corner {{
+            background: {HELP_RED}; color: {ON_RED}; border: none; border-radius: 16px;
+            font-size: {title}; font-weight: 700;
+        }}
         QPushButton#confirm {{ background: {CONFIRM_GREEN}; color: {ON_GREEN}; border: none; font-weight: 700; }}
         QPushButton#tile {{ font-size: {title}; font-weight: 600; border-radius: 24px; background: white; }}
         QPushButton#discreet {{ background: {PAPER}; color: {DISCREET}; border: none; font-size: {body}; }}

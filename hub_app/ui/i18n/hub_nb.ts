@@ -364,6 +364,10 @@ Hvis du kan, sett deg ned og bli der du er.</translation>
         <translation>Vi varsler hjemmetjenesten igjen.</translation>
     </message>
     <message>
+        <source>If you can, sit down and stay where you are.</source>
+        <translation>Sett deg ned og bli der du er, hvis du kan.</translation>
+    </message>
+    <message>
         <source>Help is being called</source>
         <translation>Hjelp er tilkalt</translation>
     </message>
@@ -563,6 +567,14 @@ hjemmetjenesten</translation>
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Help</source>
+        <translation>Hjelp</translation>
+    </message>
+    <message>
+        <source>Help: call the home-care service</source>
+        <translation>Hjelp: tilkall hjemmetjenesten</translation>
+    </message>
     <message>
         <source>Assigned {port}: {model}, serial number {serial}, firmware {firmware}.</source>
         <translation>Tilordnet {port}: {model}, serienummer {serial}, fastvare {firmware}.</translation>
