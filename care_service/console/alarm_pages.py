@@ -37,7 +37,7 @@ i18n.add({
     "on_the_way": ("{who} er på vei, {time}", "{who} is on the way, {time}"),
     "resolved_by": ("Løst av {name}", "Resolved by {name}"),
     "live_lost": ("Mistet forbindelsen – prøver igjen …", "Connection lost – trying again …"),
-    "sound_on": ("Slå på lyd", "Turn sound on"), "sound_is_on": ("Lyd er på", "Sound is on"),
+    "sound_on": ("Slå på lyd", "Turn sound on"), "sound_is_on": ("Lyd er på (slå av)", "Sound is on (turn off)"),
     "minutes_ago": ("{n} min", "{n} min"), "hours_ago": ("{h} t {m} min", "{h} h {m} min"), "just_now": ("nå", "now"),
     "older_resolved": ("Eldre løste alarmer", "Older resolved alarms"),
     "newer_resolved": ("Nyere løste alarmer", "Newer resolved alarms"),
@@ -141,7 +141,7 @@ async def alarm_list(request: web.Request) -> web.Response:
                                                           "minutes_ago", "hours_ago", "escalated_ladder", "raised_at",
                                                           "reading",
                                                           "steps", "phone", "address", "no_contact", "announce_new",
-                                                          "just_now", "sound_is_on", "call.incoming", "call.join")}
+                                                          "just_now", "sound_on", "sound_is_on", "call.incoming", "call.join")}
     return render(request, "alarms.html", alarms=listed, calls=call_pages.calling_now(request),
                   words=json.dumps(words), resolved_page=page,
                   older=sum(a["state"] == "resolved" for a in listed) == RESOLVED_PAGE)  # full: maybe more

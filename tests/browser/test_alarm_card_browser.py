@@ -114,16 +114,22 @@ def test_the_alarm_is_taken_from_the_residents_page(browser, service):
     page.context.close()
 
 
-def test_the_sound_stays_on_after_a_reload(browser, service):
+def test_the_sound_stays_on_after_a_reload_and_off_once_turned_off(browser, service):
     service_, _headers, _patient = service
     page = page_for(browser)
     log_in(page, service_.url, NURSE, PASSWORD)
     sound = page.locator("#sound")
-    assert sound.inner_text() == "Slå på lyd"
+    assert sound.inner_text() == "Slå på lyd" and sound.get_attribute("aria-pressed") == "false"
     sound.click()
-    assert sound.inner_text() == "Lyd er på" and sound.is_disabled()
+    assert sound.inner_text() == "Lyd er på (slå av)" and sound.get_attribute("aria-pressed") == "true"
     page.reload()
     page.wait_for_selector("body[data-alarms-shown='0']", state="attached")
-    assert page.locator("#sound").inner_text() == "Lyd er på" and page.locator("#sound").is_disabled()
+    sound = page.locator("#sound")
+    assert sound.inner_text() == "Lyd er på (slå av)" and sound.get_attribute("aria-pressed") == "true"
     assert page.evaluate("localStorage.getItem('console.sound')") == "on"
+    sound.click()  # off again, and kept off
+    page.reload()
+    page.wait_for_selector("body[data-alarms-shown='0']", state="attached")
+    assert page.locator("#sound").inner_text() == "Slå på lyd"
+    assert page.evaluate("localStorage.getItem('console.sound')") == "off"
     page.context.close()

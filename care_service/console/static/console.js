@@ -165,15 +165,25 @@ function liveAlarms() {
     node.textContent = age(words, node.getAttribute("datetime"));
   }), 30000);
   const sound = document.getElementById("sound");
+  // The sound is on while `audio` plays; the button says so and turns it off again.
   const soundOn = () => {
     audio = audio || new AudioContext();
     audio.resume();
     sound.textContent = words.sound_is_on;
-    sound.disabled = true;
+    sound.setAttribute("aria-pressed", "true");
   };
+  const soundOff = () => {
+    if (audio) audio.suspend();
+    audio = null;
+    sound.textContent = words.sound_on;
+    sound.setAttribute("aria-pressed", "false");
+  };
+  const keep = choice => {
+    try { localStorage.setItem("console.sound", choice); } catch (error) { /* a private window: this time only */ }
+  };
+  sound.setAttribute("aria-pressed", "false");
   sound.addEventListener("click", () => {
-    soundOn();
-    try { localStorage.setItem("console.sound", "on"); } catch (error) { /* a private window: this time only */ }
+    if (sound.getAttribute("aria-pressed") === "true") { soundOff(); keep("off"); } else { soundOn(); keep("on"); }
   });
   let kept = null;
   try { kept = localStorage.getItem("console.sound"); } catch (error) { /* no storage: asked each time */ }
@@ -182,7 +192,7 @@ function liveAlarms() {
     // click starts it at her first touch of the page.
     soundOn();
     if (audio.state !== "running") {
-      const wake = () => audio.resume();
+      const wake = () => { if (audio) audio.resume(); };
       document.addEventListener("pointerdown", wake, {once: true});
       document.addEventListener("keydown", wake, {once: true});
     }
