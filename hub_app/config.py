@@ -72,7 +72,8 @@ def _setting(default: Any, help: str, check=None) -> Any:
 class ResidentSection:
     name: str = _setting("", "First name used in the greeting (empty: no name)", _check_name)
     language: str = _setting("nb", "Screen, speech and SMS language: 'nb' (bokmål), 'nn' (nynorsk), 'se' (North Sámi) "
-                                        "or 'en' (English); the care plan's [resident] language overrides it", _check_language)
+                                        "or 'en' (English); the care plan's [resident] language, when set, is the one for "
+                                        "the SMS the hub sends", _check_language)
     larger_text: bool = _setting(False, "Show all resident text larger")
     time_zone: str = _setting("Europe/Oslo", "IANA time zone of the home", _check_time_zone)
 
