@@ -188,7 +188,7 @@
     </message>
     <message>
         <source>The call to {name} could not be started. Try again later, or press Help if you need help.</source>
-        <translation>Samtalen til {name} kunne ikkje starte. Prøv igjen seinare, eller trykk Hjelp om du treng hjelp.</translation>
+        <translation>Vi fekk ikkje starta samtalen til {name}. Prøv igjen seinare, eller trykk Hjelp om du treng hjelp.</translation>
     </message>
 </context>
 <context>
