@@ -84,7 +84,7 @@ def card_texts(alarm: dict, lang: str) -> dict:
         unanswered = any(step["step"] == "alarm_unanswered" for step in alarm.get("steps", ()))
         state = i18n.text(lang, "escalated_ladder" if unanswered else "escalated")
     elif alarm["state"] == "acknowledged" and alarm.get("acknowledged_by"):
-        state += " · " + i18n.text(lang, "taken_by").format(name=alarm["acknowledged_by"])
+        state = i18n.text(lang, "taken_by").format(name=alarm["acknowledged_by"])  # "Taken by Nina"
     raised, age = i18n.text(lang, "raised_at").format(time=local_time(alarm["raised_at"])), ""
     try:
         moment = datetime.fromisoformat(alarm["raised_at"].replace("Z", "+00:00"))
