@@ -67,13 +67,14 @@ def resources_for(event: Event, plan: CarePlan, where: Addresses) -> list[dict[s
         if event.type == "alarm_taken_by_contact":  # what the nurse reads on the alarm: who is coming
             relation = f" ({event.data['relation']})" if event.data.get("relation") else ""
             detail = f"{event.data.get('by', '')}{relation}"
-        elif event.type in ("alarm_sms_sent", "alarm_sms_failed", "alarm_escalated"):
-            # Whom the step of the ladder told: a relative by name and relation, or "on-call".
-            detail = _contact_named(plan, str(event.data.get("to", "")))
+        elif event.type in ("alarm_sms_sent", "alarm_sms_failed", "alarm_escalated", "alarm_declined_by_contact"):
+            # Whom the step of the ladder told (or who said no): a relative by name and relation, or "on-call".
+            detail = _contact_named(plan, str(event.data.get("to", event.data.get("by", ""))))
         issue = fm.detected_issue(event.uid, alarm_type, event.occurred_at, where.patient, where.hub, detail)
         if "reading" in event.data and "alarm" not in event.data:
             # A red reading's alarm names the reading (an Observation sent with the same uid).
-            issue["evidence"] = [{"detail": [{"type": "Observation", "identifier": fm.identifier(event.data["reading"])}]}]
+            reading = {"type": "Observation", "identifier": fm.identifier(event.data["reading"])}
+            issue["evidence"] = [{"detail": [reading]}]
         if "alarm" in event.data:
             issue["implicated"] = [{"identifier": fm.identifier(event.data["alarm"])}]
             # Which step of the alarm's story this is, in words a reader can search for.

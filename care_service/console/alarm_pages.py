@@ -46,7 +46,7 @@ i18n.add({
     "reading": ("Måling", "Reading"),
     "steps": ("Varslet så langt", "Told so far"),
     "step.alarm_sms_sent": ("SMS til {who}", "SMS to {who}"),
-    "step.on_call": ("Vakttelefon", "On-call phone"),
+    "step.on_call": ("Vakttelefon", "On-call phone"), "step.on_call_who": ("vakttelefonen", "the on-call phone"),
     "step.alarm_sms_failed": ("SMS til {who} kunne ikke sendes", "SMS to {who} could not be sent"),
     "step.alarm_taken_by_contact": ("{who} er på vei", "{who} is on the way"),
     "step.alarm_declined_by_contact": ("{who} kan ikke komme", "{who} cannot come"),
@@ -74,7 +74,7 @@ def card_texts(alarm: dict, lang: str) -> dict:
             words = i18n.text(lang, "step.on_call")
         else:
             if who == "on-call":
-                who = i18n.text(lang, "step.on_call")
+                who = i18n.text(lang, "step.on_call_who")
             words = i18n.text(lang, f"step.{step['step']}").format(who=who)
         at = local_time(step.get("at", ""))
         return f"{words} {at}".strip()

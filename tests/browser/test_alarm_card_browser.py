@@ -94,16 +94,21 @@ def test_a_new_card_says_time_value_steps_phone_and_address_and_is_announced(bro
     page.context.close()
 
 
-def test_the_alarm_is_taken_from_the_residents_page(browser, service):
+@pytest.mark.parametrize("size", [DESK, PHONE], ids=["desk", "phone"])
+def test_the_alarm_is_taken_from_the_residents_page(browser, service, size):
     service_, headers, patient = service
     a_red_reading_up_the_ladder(service_, headers, patient)
-    page = page_for(browser)
+    page = page_for(browser, size)
     log_in(page, service_.url, NURSE, PASSWORD)
     page.goto(f"{service_.url}/console/residents/{patient}")
     card = page.locator("section.waiting article.alarm.open")
     for said in ("182/95 mmHg", "Storgata 1, 0155 Oslo", "Vakttelefon", "12 min"):
         assert said in card.inner_text(), said
-    shot(page, "console-resident-alarm-card-nb")
+    page.wait_for_load_state("load")
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    shot(page, f"console-resident-alarm-card-{'phone' if size is PHONE else 'desk'}-nb")
     card.get_by_role("button", name="Ta alarmen").click()
     page.wait_for_url(f"{service_.url}/console/residents/{patient}", timeout=5000)
     taken = page.locator("section.waiting article.alarm.acknowledged")

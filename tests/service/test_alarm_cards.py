@@ -78,6 +78,20 @@ def test_a_red_readings_card_has_its_time_value_ladder_and_the_residents_phone_a
         assert said in page
 
 
+def test_the_card_in_english(running):
+    service, headers, patient = running
+    uid = str(uuid.uuid4())
+    send(service, headers, patient, *red_blood_pressure(uid, T0),
+         step(uid, "alarm_sms_sent", T0 + timedelta(minutes=2), to="Ola Nordmann"),
+         step(uid, "alarm_sms_failed", T0 + timedelta(minutes=7), to="on-call", reason="no modem"),
+         step(uid, "alarm_declined_by_contact", T0 + timedelta(minutes=8), by="Ola Nordmann"))
+    session, _csrf = auth_logged_in(service)
+    [card] = session.get(f"{service.url}/console?lang=en", headers={"Accept": "application/json"}, timeout=5).json()
+    assert card["raised_text"] == "1.6. at 14:30" and card["state_text"] == "New"
+    assert card["step_texts"] == ["SMS to Ola Nordmann (son) 14:32", "SMS to the on-call phone could not be sent 14:37",
+                                  "Ola Nordmann (son) cannot come 14:38"]
+
+
 def test_an_alarm_up_the_whole_ladder_is_escalated_not_new(running):
     service, headers, patient = running
     uid = str(uuid.uuid4())
