@@ -22,7 +22,7 @@ from hub_app.calls import CallView
 from hub_app.speech import Speaker
 from hub_app.ui.call_view import CallWebView
 from hub_app.ui.theme import Theme
-from hub_app.ui.widgets import notice_layout
+from hub_app.ui.widgets import WrapButton, notice_layout
 
 RING_EVERY_MS = 4000
 PEER_GONE = ("ended", "cancelled", "declined", "missed", "failed")
@@ -54,8 +54,8 @@ class CallScreen(QWidget):
         self.countdown = QLabel(objectName="status")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown.setProperty("attention", "false")
-        self.answer_button = QPushButton(self.tr("Answer"), objectName="confirm")
-        self.decline_button = QPushButton(self.tr("Not now"), objectName="help")
+        self.answer_button = WrapButton(self.tr("Answer"), objectName="confirm")
+        self.decline_button = WrapButton(self.tr("Not now"), objectName="help")
         for button in (self.answer_button, self.decline_button):
             button.setMinimumSize(theme.target_px(60), theme.target_px(30))
         self.decline_button.setProperty("size", "large")

@@ -29,6 +29,7 @@ from hub_app.ui.my_data_screen import MyDataScreen
 from hub_app.ui.reminder_screen import ReminderScreen
 from hub_app.ui.technician_screens import PinScreen, TechnicianArea
 from hub_app.ui.theme import Theme, screen_px_per_inch
+from hub_app.ui.widgets import scroll_when_too_tall
 from vocabulary.alarm_kinds import RESIDENT_FACING
 from vocabulary import Event
 
@@ -79,6 +80,11 @@ class MainWindow(QStackedWidget):
         self.help_corner.clicked.connect(self._ask_for_help)
         self.help_corner.hide()
         self.currentChanged.connect(lambda _index: self._place_help_corner())
+
+        # Taller than the window (a small screen, larger text): these scroll, never squeeze.
+        for page in (self.help, self.reminder, self.countdown, self.message, self.my_data, self.call.ringing,
+                     self.call.missed, self.call_out, self.measure.guide_page, self.measure.result_page):
+            scroll_when_too_tall(page)
 
         self.home.first_painted.connect(self._log_first_frame)
         self.home.help_pressed.connect(self._ask_for_help)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSt
 from hub_app.speech import Speaker
 from hub_app.ui.history_chart import HistoryChart, Series
 from hub_app.ui.theme import Theme
+from hub_app.ui.widgets import breakable
 from hub_app.vitals import Assessment, Band, Limits
 from vocabulary import BLE_PROFILES, Event
 from vocabulary.device_kinds import PLANNED_MEASUREMENTS
@@ -210,11 +211,11 @@ class MeasureScreen(QWidget):
         self._limits = limits
         self._opened_at = self._clock()
         self.picture.load(str(PICTURES / GUIDES[profile].picture))
-        self.instruction.setText(self._instruction(profile))
-        self.progress.setText(self.tr("Waiting for the measurement..."))
+        self.instruction.setText(breakable(self._instruction(profile)))
+        self.progress.setText(breakable(self.tr("Waiting for the measurement..."), longest=8))
         self.pages.setCurrentWidget(self.guide_page)
         self._waiting.start()
-        self._speaker.say(self.instruction.text())
+        self._speaker.say(self._instruction(profile))
 
     @property
     def reading_type(self) -> str:
@@ -225,7 +226,8 @@ class MeasureScreen(QWidget):
             return
         pressure = to_mmhg(value.get("cuff_pressure"), value.get("unit", MMHG))
         if pressure is not None:
-            self.progress.setText(self.tr("Measuring... {pressure} mmHg").format(pressure=self._number(pressure)))
+            self.progress.setText(breakable(self.tr("Measuring... {pressure} mmHg").format(
+                pressure=self._number(pressure)), longest=8))
 
     def accepts(self, event: Event) -> bool:
         """Is `event` the reading this screen is waiting for (not an old stored record)?"""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from hub_app.service_inbox import NurseMessage
 from hub_app.speech import Speaker
 from hub_app.ui.theme import Theme
-from hub_app.ui.widgets import notice_layout
+from hub_app.ui.widgets import WrapButton, notice_layout
 
 
 class MessageScreen(QWidget):
@@ -27,7 +27,7 @@ class MessageScreen(QWidget):
         self.title = QLabel(objectName="muted")
         self.body = QLabel(objectName="message_text")
         self.body.setTextFormat(Qt.TextFormat.PlainText)  # a nurse's words, never markup
-        self.ok_button = QPushButton(self.tr("OK, I have read it"), objectName="confirm")
+        self.ok_button = WrapButton(self.tr("OK, I have read it"), objectName="confirm")
         self.ok_button.clicked.connect(self._read)
         notice_layout(self, self.title, self.body, self.ok_button, theme)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
 from hub_app.ui.theme import Theme
+from hub_app.ui.widgets import breakable
 
 THANKS_MS = 5000  # the short confirmation stays this long, then the home screen
 
@@ -72,7 +73,7 @@ class ReminderScreen(QWidget):
         self.later_button.setText(self.tr("Later"))
         if reminder.kind == "medication":
             self.title.setText(self.tr("Time for your medicine"))
-            self.what.setText(reminder.title)
+            self.what.setText(breakable(reminder.title))
             if reminder.with_dispenser:
                 text = self.tr("Take it from the medicine dispenser. Its light shows where.")
             else:

@@ -157,6 +157,9 @@ class Theme:
         }}
         QPushButton > QLabel#button_words {{ background: transparent; color: {INK}; }}
         QPushButton#larger_text:checked {{ background: {PANEL}; border-width: 8px; }}
+        QPushButton#confirm > QLabel#button_words {{ color: {ON_GREEN}; font-weight: 700; }}
+        QPushButton#help > QLabel#button_words {{ color: {ON_RED}; font-weight: 700; }}
+        QPushButton[size="large"] > QLabel#button_words {{ font-size: {title}; }}
         QPushButton:pressed {{ background: #D0D0C6; }}
         QPushButton:checked {{ background: {INK}; color: {PAPER}; }}
         QPushButton#help {{

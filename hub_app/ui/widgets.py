@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 SOFT_HYPHEN = "\u00ad"
 MIN_TABLE_HEIGHT = 90  # a header and a row or two; more rows scroll
@@ -104,3 +104,49 @@ def breakable(text: str, longest: int = 10) -> str:
         half = len(word) // 2
         return soften(word[:half]) + SOFT_HYPHEN + soften(word[half:])
     return "\n".join(" ".join(soften(w) for w in line.split(" ")) for line in text.split("\n"))
+
+
+class PageScroll(QScrollArea):
+    """Scrolls up and down only, with a bar as wide as a touch target; what it holds is
+    as wide as what it shows, so words wrap instead of running under the bar."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.widget() is not None:
+            self.widget().setFixedWidth(self.viewport().width())
+
+
+def scroll_when_too_tall(page: QWidget) -> QScrollArea:
+    """Move everything in `page`'s box layout into a scroll area that fills the page: on
+    a small screen, or with larger text, a screen taller than the window scrolls rather
+    than squeezing its words until they are cut off."""
+    old = page.layout()
+    inner = QWidget(objectName="page_inner")
+    moved = QVBoxLayout(inner) if isinstance(old, QVBoxLayout) else QHBoxLayout(inner)
+    moved.setContentsMargins(old.contentsMargins())
+    moved.setSpacing(old.spacing())
+    items = []
+    while old.count():
+        stretch = old.stretch(0)
+        items.append((old.takeAt(0), stretch))
+    for item, stretch in items:
+        if item.widget() is not None:
+            moved.addWidget(item.widget(), stretch, item.alignment())
+        elif item.layout() is not None:
+            sub = item.layout()
+            sub.setParent(None)
+            moved.addLayout(sub, stretch)
+        else:
+            moved.addItem(item)
+            moved.setStretch(moved.count() - 1, stretch)
+    old.setContentsMargins(0, 0, 0, 0)
+    area = PageScroll()
+    area.setWidget(inner)
+    old.addWidget(area)
+    return area

@@ -237,16 +237,18 @@ def resident_screens(core, window):
     ]
 
 
+STILL_TO_FIT = pytest.mark.xfail(strict=False, reason=(
+    "still to fit on the 7-inch screen: the blood-pressure result's '186 / 104', the reminder's confirm "
+    "button, the countdown's title in North Sámi, the measuring guide's words beside the picture, the "
+    "history's title above the chart"))
+
 # The screens that take over for an alarm already are help (the help screen, the countdown).
 HELP_IS_UNDER_WAY = {"help", "countdown"}
 
 
-@pytest.mark.xfail(strict=False, reason="still to fit: the reminder, message, call ringing, countdown and "
-                   "measuring screens are taller than a 7-inch screen (and some than a 10-inch one with larger "
-                   "text); they need to scroll or shrink their pictures")
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("larger", [False, True], ids=["normal", "larger"])
-@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("screen", ["10in", pytest.param("7in", marks=STILL_TO_FIT)])
 def test_resident_screens_sizes(sized_hub, qapp, screenshot, screen, language, larger):
     core, window = sized_hub(screen, language, larger)
     failures, figures = [], []
