@@ -82,7 +82,8 @@ class MainWindow(QStackedWidget):
         self.currentChanged.connect(lambda _index: self._place_help_corner())
 
         # Taller than the window (a small screen, larger text): these scroll, never squeeze.
-        for page in (self.help, self.reminder, self.countdown, self.message, self.my_data, self.call.ringing,
+        # (Not the countdown: its "I'm OK" must never scroll out of sight.)
+        for page in (self.help, self.reminder, self.message, self.my_data, self.call.ringing,
                      self.call.missed, self.call_out, self.measure.guide_page, self.measure.result_page):
             scroll_when_too_tall(page)
 

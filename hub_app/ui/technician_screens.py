@@ -3,6 +3,7 @@ keyboard) and the pages behind it. Later issues add device and sync pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -107,6 +108,15 @@ class PinScreen(QWidget):
         self.message.setText(self.tr("The PIN could not be checked. See the log."))
 
 
+UUID = re.compile(r"\b([0-9a-fA-F]{8})-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+
+
+def short_uids(line: str) -> str:
+    """A log line with each uuid shortened to its first 8 characters (enough to tell
+    them apart on one page; the log file keeps them whole)."""
+    return UUID.sub(lambda match: match.group(1) + "…", line)
+
+
 class SystemScreen(QWidget):
     refresh_requested = Signal()
 
@@ -135,7 +145,8 @@ class SystemScreen(QWidget):
             form.addRow(label, value)
         self.log_title = QLabel(self.tr("Last log lines"))
         self.log = QPlainTextEdit(readOnly=True)
-        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Long lines wrap rather than run off the page.
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setMinimumSize(theme.target_px(40), theme.target_px(15))
         self.refresh_button.clicked.connect(self.refresh_requested)
@@ -154,7 +165,7 @@ class SystemScreen(QWidget):
         offset = local.strftime("%z")
         uptime = self.tr("hub {hub}, system {system}").format(
             hub=human_duration(figures.hub_uptime_s),
-            system=human_duration(figures.system_uptime_s) if figures.system_uptime_s is not None else "?",
+            system=human_duration(figures.system_uptime_s) if figures.system_uptime_s is not None else self.tr("unknown"),
         )
         self.values["version"].setText(f"{figures.version} (Python {figures.python})")
         self.values["data_dir"].setText(str(figures.data_dir))
@@ -165,9 +176,10 @@ class SystemScreen(QWidget):
         )
         self.values["store_incident"].setText(self._incident_text(figures))
         self.values["disk"].setText(human_bytes(figures.free_disk_bytes))
-        self.values["clock"].setText(f"{local:%Y-%m-%d %H:%M:%S} {figures.time_zone} (UTC{offset[:3]}:{offset[3:]})")
+        self.values["clock"].setText(self.tr("{time}, time zone {zone} (UTC{offset})").format(
+            time=f"{local:%Y-%m-%d %H:%M:%S}", zone=figures.time_zone, offset=f"{offset[:3]}:{offset[3:]}"))
         self.values["uptime"].setText(uptime)
-        self.log.setPlainText("\n".join(figures.log_lines))
+        self.log.setPlainText("\n".join(short_uids(line) for line in figures.log_lines))
 
     def _incident_text(self, figures: SystemFigures) -> str:
         incident = figures.store_incident

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderVi
                                QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 SOFT_HYPHEN = "\u00ad"
-MIN_TABLE_HEIGHT = 90  # a header and a row or two; more rows scroll
+MIN_TABLE_HEIGHT = 90
+MAX_COLUMN_PX = 420  # a column wider than this elides in the middle  # a header and a row or two; more rows scroll
 
 
 def table(headers: list[str]) -> QTableWidget:
@@ -19,10 +20,14 @@ def table(headers: list[str]) -> QTableWidget:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setMaximumSectionSize(MAX_COLUMN_PX)
     view.horizontalHeader().setStretchLastSection(True)
     # Rows scroll inside the table: more devices never make the page taller than the screen.
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
     view.setMinimumHeight(MIN_TABLE_HEIGHT)
+    # A long path keeps its end (the part that differs), its whole in a tooltip.
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setWordWrap(False)
     return view
 
 
@@ -30,7 +35,9 @@ def fill(view: QTableWidget, rows: list[list[str]]) -> None:
     view.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            view.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            view.setItem(r, c, item)
 
 
 def show_status(label: QLabel, text: str, ok: bool) -> None:

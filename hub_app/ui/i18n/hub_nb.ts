@@ -1304,8 +1304,16 @@ hjemmetjenesten</translation>
         <translation>hub {hub}, system {system}</translation>
     </message>
     <message>
+        <source>unknown</source>
+        <translation>ukjent</translation>
+    </message>
+    <message>
         <source>{size}, schema {schema}, {events} events</source>
         <translation>{size}, skjema {schema}, {events} hendelser</translation>
+    </message>
+    <message>
+        <source>{time}, time zone {zone} (UTC{offset})</source>
+        <translation>{time}, tidssone {zone} (UTC{offset})</translation>
     </message>
     <message>
         <source>never: this is the store the hub started with</source>
