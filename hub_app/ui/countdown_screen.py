@@ -35,6 +35,7 @@ class CountdownScreen(QWidget):
         self.alarm: AlarmView | None = None
         self.title = QLabel(self.tr("Are you OK?"), objectName="clock")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
         self.reason = QLabel(objectName="title")
         self.reason.setWordWrap(True)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSt
 from hub_app.speech import Speaker
 from hub_app.ui.history_chart import HistoryChart, Series
 from hub_app.ui.theme import Theme
-from hub_app.ui.widgets import breakable
+from hub_app.ui.widgets import WrapButton, breakable
 from hub_app.vitals import Assessment, Band, Limits
 from vocabulary import BLE_PROFILES, Event
 from vocabulary.device_kinds import PLANNED_MEASUREMENTS
@@ -73,7 +73,7 @@ class MeasureScreen(QWidget):
         self.instruction.setWordWrap(True)
         self.progress = QLabel(objectName="title")  # the cuff's pressure as it rises: big and dark
         self.progress.setWordWrap(True)
-        self.cancel_button = QPushButton(self.tr("Back"))
+        self.cancel_button = WrapButton(self.tr("Back"))
         self.cancel_button.clicked.connect(self._finish)
         guide = QHBoxLayout(self.guide_page)
         guide.addWidget(self.picture, 4)
@@ -93,7 +93,7 @@ class MeasureScreen(QWidget):
         self.verdict.setWordWrap(True)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.history_button = QPushButton(self.tr("Earlier readings"))
+        self.history_button = WrapButton(self.tr("Earlier readings"))
         self.history_button.clicked.connect(lambda: self._ask_history(7))
         self.done_button = QPushButton(self.tr("Done"), objectName="confirm")
         self.done_button.clicked.connect(self._finish)

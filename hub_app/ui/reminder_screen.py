@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from hub_app.reminders import ReminderView
 from hub_app.speech import Speaker
 from hub_app.ui.theme import Theme
-from hub_app.ui.widgets import breakable
+from hub_app.ui.widgets import WrapButton, breakable
 
 THANKS_MS = 5000  # the short confirmation stays this long, then the home screen
 
@@ -35,11 +35,11 @@ class ReminderScreen(QWidget):
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.confirm_button = QPushButton(self.tr("I have taken it"), objectName="confirm")
+        self.confirm_button = WrapButton(self.tr("I have taken it"), objectName="confirm")
         self.confirm_button.clicked.connect(self._confirm)
-        self.measure_button = QPushButton(self.tr("Measure now"), objectName="confirm")
+        self.measure_button = WrapButton(self.tr("Measure now"), objectName="confirm")
         self.measure_button.clicked.connect(self._measure)
-        self.later_button = QPushButton(self.tr("Later"))
+        self.later_button = WrapButton(self.tr("Later"))
         self.later_button.clicked.connect(self.later)
         for button in (self.confirm_button, self.measure_button, self.later_button):
             button.setMinimumSize(theme.target_px(50), theme.target_px(20))
@@ -94,7 +94,7 @@ class ReminderScreen(QWidget):
             text += " " + self.tr("This is a reminder again.")
         self.body.setText(text)
         self._speaker.chime()
-        self._speaker.say(f"{self.title.text()}. {self.what.text()}. {text}")
+        self._speaker.say(f"{self.title.text()}. {self.what.text().replace(chr(0xAD), '')}. {text}")
 
     def show_done(self, reminder: ReminderView) -> None:
         """The dose is registered (by the dispenser or the button): thank, then go home."""
