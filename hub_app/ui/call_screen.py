@@ -87,7 +87,7 @@ class CallScreen(QWidget):
         self.notice.hide()
         self.quieter = QPushButton(self.tr("Quieter"))
         self.louder = QPushButton(self.tr("Louder"))
-        self.volume = QLabel(objectName="muted")
+        self.volume = QLabel(objectName="strong")  # dark and bold: read during a call
         self.end_button = QPushButton(self.tr("End call"), objectName="help")
         self.end_button.setMinimumSize(theme.target_px(70), theme.target_px(22))
         self.end_button.setProperty("size", "large")
