@@ -389,6 +389,37 @@ Om du kan, set deg ned og bli verande der du er.</translation>
     </message>
 </context>
 <context>
+    <name>HistoryChart</name>
+    <message>
+        <source>upper</source>
+        <translation>øvre</translation>
+    </message>
+    <message>
+        <source>lower</source>
+        <translation>nedre</translation>
+    </message>
+    <message>
+        <source>pulse</source>
+        <translation>puls</translation>
+    </message>
+    <message>
+        <source>oxygen</source>
+        <translation>oksygen</translation>
+    </message>
+    <message>
+        <source>temperature</source>
+        <translation>temperatur</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>vekt</translation>
+    </message>
+    <message>
+        <source>blood sugar</source>
+        <translation>blodsukker</translation>
+    </message>
+</context>
+<context>
     <name>HomeScreen</name>
     <message>
         <source>Today</source>
@@ -1304,8 +1335,16 @@ heimetenesta</translation>
         <translation>hub {hub}, system {system}</translation>
     </message>
     <message>
+        <source>unknown</source>
+        <translation>ukjend</translation>
+    </message>
+    <message>
         <source>{size}, schema {schema}, {events} events</source>
         <translation>{size}, skjema {schema}, {events} hendingar</translation>
+    </message>
+    <message>
+        <source>{time}, time zone {zone} (UTC{offset})</source>
+        <translation>{time}, tidssone {zone} (UTC{offset})</translation>
     </message>
     <message>
         <source>never: this is the store the hub started with</source>

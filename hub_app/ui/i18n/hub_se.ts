@@ -389,6 +389,37 @@ Jus sáhtát, de čohkká ja oro doppe gos leat.</translation>
     </message>
 </context>
 <context>
+    <name>HistoryChart</name>
+    <message>
+        <source>upper</source>
+        <translation>bajimus</translation>
+    </message>
+    <message>
+        <source>lower</source>
+        <translation>vuolimus</translation>
+    </message>
+    <message>
+        <source>pulse</source>
+        <translation>pulsa</translation>
+    </message>
+    <message>
+        <source>oxygen</source>
+        <translation>oksygena</translation>
+    </message>
+    <message>
+        <source>temperature</source>
+        <translation>temperatuvra</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>lossodat</translation>
+    </message>
+    <message>
+        <source>blood sugar</source>
+        <translation>varrasohkar</translation>
+    </message>
+</context>
+<context>
     <name>HomeScreen</name>
     <message>
         <source>Today</source>
@@ -1304,8 +1335,16 @@ ruoktobálvalusa</translation>
         <translation>hub {hub}, vuogádat {system}</translation>
     </message>
     <message>
+        <source>unknown</source>
+        <translation>amas</translation>
+    </message>
+    <message>
         <source>{size}, schema {schema}, {events} events</source>
         <translation>{size}, skovvi {schema}, {events} dáhpáhusa</translation>
+    </message>
+    <message>
+        <source>{time}, time zone {zone} (UTC{offset})</source>
+        <translation>{time}, áigeavádat {zone} (UTC{offset})</translation>
     </message>
     <message>
         <source>never: this is the store the hub started with</source>
