@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hub_app.ui.theme import ATTENTION_AMBER, CONFIRM_GREEN, HELP_RED, INK, MUTED_INK, PAPER, Theme
 from hub_app.vitals import Band, Limits
+from vocabulary.measures import MEASURES
 
 BAND_COLOURS = {Band.GREEN: CONFIRM_GREEN, Band.YELLOW: ATTENTION_AMBER, Band.RED: HELP_RED}
 GREEN_SHADE = "#DCEBDD"
@@ -46,6 +47,11 @@ class HistoryChart(QWidget):
         self._series, self._limits, self._days, self._end = series, limits, days, end.astimezone(self._zone)
         self.update()
 
+    def measure_name(self, measure: str) -> str:
+        return {"systolic": self.tr("upper"), "diastolic": self.tr("lower"), "pulse": self.tr("pulse"),
+                "spo2": self.tr("oxygen"), "temperature": self.tr("temperature"), "weight": self.tr("weight"),
+                "glucose": self.tr("blood sugar")}.get(measure, measure)
+
     @property
     def point_count(self) -> int:
         return sum(len(s.points) for s in self._series)
@@ -69,7 +75,8 @@ class HistoryChart(QWidget):
         metrics = painter.fontMetrics()
         left, bottom = metrics.horizontalAdvance("0000") + 16, metrics.height() + 12
         right = metrics.horizontalAdvance("00.00") / 2 + 8  # room for the last date under the axis
-        plot = QRectF(left, 8, self.width() - left - right, self.height() - bottom - 16)
+        top = metrics.height() + 16  # the legend
+        plot = QRectF(left, top, self.width() - left - right, self.height() - bottom - top - 8)
         start = self._end - timedelta(days=self._days)
         if not self._series or plot.width() < 10 or plot.height() < 10:
             painter.end()
@@ -109,9 +116,23 @@ class HistoryChart(QWidget):
             painter.drawText(QRectF(x - 60, plot.bottom() + 6, 120, metrics.height()), Qt.AlignmentFlag.AlignHCenter,
                              f"{moment:%d.%m}")
         radius = max(6.0, self._theme.px_per_mm * 1.5)
-        for s in self._series:
+        # Each line drawn its own way (solid, dashed, dotted) and named, with its unit, in a
+        # legend at the top: two lines without one cannot be told apart.
+        styles = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
+        legend_x = plot.left() + 12
+        for index, s in enumerate(self._series):
+            measure = MEASURES.get(s.measure)
+            words = f"{self.measure_name(s.measure)} ({measure.shown})" if measure else self.measure_name(s.measure)
+            pen = QPen(QColor(INK), 4, styles[index % len(styles)])
+            painter.setPen(pen)
+            y = metrics.height() / 2 + 4  # above the plot, clear of its points
+            painter.drawLine(QPointF(legend_x, y), QPointF(legend_x + 48, y))
+            painter.setPen(QColor(INK))
+            painter.drawText(QPointF(legend_x + 56, y + metrics.ascent() / 2 - 2), words)
+            legend_x += 56 + metrics.horizontalAdvance(words) + 32
+        for index, s in enumerate(self._series):
             points = [(x_of(at), y_of(value), band) for at, value, band in s.points]
-            painter.setPen(QPen(QColor(INK), 2))
+            painter.setPen(QPen(QColor(INK), 3, styles[index % len(styles)]))
             for (x1, y1, _), (x2, y2, _) in zip(points, points[1:]):
                 painter.drawLine(QPointF(x1, y1), QPointF(x2, y2))
             for x, y, band in points:

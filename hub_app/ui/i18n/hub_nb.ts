@@ -389,6 +389,37 @@ Hvis du kan, sett deg ned og bli der du er.</translation>
     </message>
 </context>
 <context>
+    <name>HistoryChart</name>
+    <message>
+        <source>upper</source>
+        <translation>øvre</translation>
+    </message>
+    <message>
+        <source>lower</source>
+        <translation>nedre</translation>
+    </message>
+    <message>
+        <source>pulse</source>
+        <translation>puls</translation>
+    </message>
+    <message>
+        <source>oxygen</source>
+        <translation>oksygen</translation>
+    </message>
+    <message>
+        <source>temperature</source>
+        <translation>temperatur</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>vekt</translation>
+    </message>
+    <message>
+        <source>blood sugar</source>
+        <translation>blodsukker</translation>
+    </message>
+</context>
+<context>
     <name>HomeScreen</name>
     <message>
         <source>Today</source>
