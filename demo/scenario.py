@@ -174,7 +174,7 @@ class Scenario:
         self.timeline("dispenser: compartment 1 opens and lights up")
         home.host.call(home.dispenser.dose_taken, 1)
         self.timeline("dispenser: the resident takes the dose from compartment 1")
-        self.until(lambda: w.reminder.title.text() in ("Takk", "Thank you"), "the short confirmation")
+        self.until(lambda: w.reminder.title.text() == w.reminder.tr("Thank you"), "the short confirmation")
         self.shot("reminder-taken", f"DOSE_TAKEN ends the reminder: \"{w.reminder.title.text()}. "
                                     f"{w.reminder.body.text()}\"")
         w.reminder.later_button.click()

@@ -96,6 +96,7 @@ class Alarms:
         self._clock = clock = ctx.clock
         self._zone = ZoneInfo(ctx.zone)
         self._name = config.resident.name or "the resident"
+        self._configured_language = config.resident.language
         self._wait = timedelta(minutes=config.alarms.acknowledge_minutes)
         self._countdowns = countdowns(config.alarms.fall_countdown_seconds)
         self._on_call = config.alarms.on_call_number
@@ -107,6 +108,10 @@ class Alarms:
         self._sending: set[tuple[str, str]] = set()  # (alarm, rung) being sent now
         self._rows = AlarmRows(store, clock)
         self.plan: CarePlan | None = None
+
+    def _language(self) -> str:
+        """The resident's language (the plan's, else the configuration's): relatives read the SMS in it."""
+        return self.plan.language_or(self._configured_language) if self.plan else self._configured_language
 
     # -- views ---------------------------------------------------------------------------
 
@@ -300,7 +305,7 @@ class Alarms:
         name = candidates[0][1]["name"]
         if reply.answer is None or len(candidates) > 1:
             codes = tuple(short_code(view.uid) for view, _ in candidates)
-            self._spawn(self._tell(number, sms_not_understood(self._name, codes)))
+            self._spawn(self._tell(number, sms_not_understood(self._name, codes, language=self._language())))
             return "ambiguous" if len(candidates) > 1 else "unclear"
         view, rung = candidates[0]
         row = self._row(view.uid)
@@ -330,7 +335,7 @@ class Alarms:
                   audit=AuditEntry("system", "alarm.taken_by_contact", subject=view.uid, detail={"by": name}))
         log.info("Alarm %s taken by a contact, who is on the way", view.uid)
         self._on_change(self.get(view.uid))
-        self._spawn(self._tell(number, sms_thanks(name, self._name)))
+        self._spawn(self._tell(number, sms_thanks(name, self._name, language=self._language())))
         return "taken"
 
     async def _tell(self, number: str, text: str) -> None:
@@ -414,7 +419,8 @@ class Alarms:
             raised = datetime.fromisoformat(row["detail"].get("raised_at", row["created_at"]))
             try:
                 code = short_code(uid) if name != "on-call" else ""
-                await self._send_sms(phone, alarm_sms(alarm_type, self._name, raised.astimezone(self._zone), code))
+                await self._send_sms(phone, alarm_sms(alarm_type, self._name, raised.astimezone(self._zone), code,
+                                                         language=self._language()))
             except Exception as exc:  # no modem, no network: said once, tried again later
                 reason = str(exc) or type(exc).__name__
                 if name in row["detail"].get("sms_failed", []):

@@ -199,9 +199,13 @@ class SystemScreen(QWidget):
         return text
 
     def show_speech(self, engine: str, voice: str) -> None:
-        self.values["speech"].setText(
-            self.tr("{engine}, voice {voice}").format(engine=engine, voice=voice) if engine else
-            self.tr("none: the hub shows its words but cannot say them (install espeak-ng)"))
+        if not engine:
+            text = self.tr("none: the hub shows its words but cannot say them (install espeak-ng)")
+        elif not voice:  # eSpeak NG has no voice for this language (North Sámi)
+            text = self.tr("no voice for this language: the screen shows the words")
+        else:
+            text = self.tr("{engine}, voice {voice}").format(engine=engine, voice=voice)
+        self.values["speech"].setText(text)
 
 
 class TechnicianArea(QWidget):

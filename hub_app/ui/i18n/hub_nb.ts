@@ -1379,6 +1379,10 @@ hjemmetjenesten</translation>
         <translation>Den gamle filen er tatt vare på urørt som {file} i datamappen: for å hente den tilbake, stopp huben og legg den tilbake som hub.db (docs/faults.md).</translation>
     </message>
     <message>
+        <source>no voice for this language: the screen shows the words</source>
+        <translation>ingen stemme for dette språket: skjermen viser ordene</translation>
+    </message>
+    <message>
         <source>{engine}, voice {voice}</source>
         <translation>{engine}, stemme {voice}</translation>
     </message>

@@ -1379,6 +1379,10 @@ heimetenesta</translation>
         <translation>Den gamle fila er teken vare på urørt som {file} i datamappa: for å hente henne tilbake, stopp huben og legg henne tilbake som hub.db (docs/faults.md).</translation>
     </message>
     <message>
+        <source>no voice for this language: the screen shows the words</source>
+        <translation>inga stemme for dette språket: skjermen viser orda</translation>
+    </message>
+    <message>
         <source>{engine}, voice {voice}</source>
         <translation>{engine}, stemme {voice}</translation>
     </message>

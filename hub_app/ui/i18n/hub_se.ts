@@ -1379,6 +1379,10 @@ ruoktobálvalusa</translation>
         <translation>Boares fiila lea vurkejuvvon nu movt lei, {file} namain dáhtamáhpas: viežžan dihtii dan, bisset hub ja bija dan ruovttoluotta hub.db namain (docs/faults.md).</translation>
     </message>
     <message>
+        <source>no voice for this language: the screen shows the words</source>
+        <translation>ii jietna dán gillii: šearbma čájeha sániid</translation>
+    </message>
+    <message>
         <source>{engine}, voice {voice}</source>
         <translation>{engine}, jietna {voice}</translation>
     </message>
