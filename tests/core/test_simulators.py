@@ -279,20 +279,20 @@ def test_a_hub_hello_just_after_the_devices_own_is_its_answer_and_not_answered_a
 
 def test_an_event_is_repeated_with_the_same_bytes_backing_off_until_acknowledged(port):
     async def body():
-        sim = DispenserSimulator(port, retry_base=0.05, hb=30)
+        sim = DispenserSimulator(port, retry_base=0.1, hb=30)
         await sim.start()
         try:
             hub = MiniHub(port.path)
             await hub.handshake()
             seq = sim.low_stock(4)
-            copies = [await hub.next("LOW_STOCK", timeout=1.5) for _ in range(6)]
+            copies = [await hub.next("LOW_STOCK", timeout=2.5) for _ in range(6)]
             assert {raw for _, raw, _ in copies} == {encode_frame(Frame(seq, "LOW_STOCK", {"left": "4"}))}
             assert {frame.seq for _, _, frame in copies} == {seq}
             # When the simulator sent each copy (when the hub read it can lag under load).
             sent = [at for number, at in sim.event_sends if number == seq][:6]
             gaps = [b - a for a, b in zip(sent, sent[1:])]
             # 1, 2, 4, 8, then 8 again, times retry_base
-            for gap, expected in zip(gaps, (0.05, 0.1, 0.2, 0.4, 0.4)):
+            for gap, expected in zip(gaps, (0.1, 0.2, 0.4, 0.8, 0.8)):
                 assert expected * 0.8 <= gap <= expected * 1.6 + 0.05, gaps
             assert gaps[1] > gaps[0] * 1.5 and gaps[2] > gaps[1] * 1.5 and gaps[3] > gaps[2] * 1.5
             assert 0.75 <= gaps[4] / gaps[3] <= 1.33, gaps
