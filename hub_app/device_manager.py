@@ -5,6 +5,7 @@ is audited and leaves the device assigned before running when the change fails."
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,7 +31,7 @@ class EventHooks:
     unstored: Callable[[Event], None] = lambda event: None  # the store could not take it
 
 
-class DeviceManager(Generic[D]):
+class DeviceManager(abc.ABC, Generic[D]):
     def __init__(self, ctx: HubContext, hooks: EventHooks,
                  on_problems: Callable[[dict[DeviceKind, Problem | None]], None]) -> None:
         self._ctx = ctx
@@ -42,15 +43,18 @@ class DeviceManager(Generic[D]):
 
     # -- what each kind of manager says ----------------------------------------------------
 
+    @abc.abstractmethod
     def _assigned(self) -> list[tuple[str, str]]:
         """(address or port, kind) of every device assigned in the store."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def _make(self, key: str, kind: str) -> D:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def _refresh_problems(self) -> None:
-        raise NotImplementedError
+        ...
 
     # -- running ------------------------------------------------------------------------
 
