@@ -48,8 +48,6 @@ def sized_hub(qapp, qtbot, make_config, tmp_path):
     started = []
 
     def start(screen: str, language: str, larger: bool):
-        if not (TS_DIR / f"hub_{language}.ts").exists() and language != "en":
-            pytest.skip(f"no translations for {language!r} yet")
         width, height, inches = SCREENS[screen]
         config = make_config(language=language, larger_text=larger)
         core = build_core(config, setup_logging("info", config.data_dir))
@@ -237,7 +235,7 @@ def resident_screens(core, window):
     ]
 
 
-STILL_TO_FIT = pytest.mark.xfail(strict=False, reason=(
+STILL_TO_FIT = pytest.mark.xfail(strict=True, reason=(
     "still to fit on the 7-inch screen: the countdown (its words squeezed above the I'm OK button), the "
     "blood-pressure result's '186 / 104', the history's title above the chart, and in some languages a long "
     "word beside the measuring picture or in the reminder"))
