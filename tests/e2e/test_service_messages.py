@@ -47,12 +47,12 @@ def test_a_nurses_message_is_shown_read_aloud_and_kept_until_read(hub, service, 
 def test_a_message_that_arrives_during_an_alarm_waits_for_the_home_screen(hub, service, qtbot, tmp_path):
     core, window, patient = connect_hub(hub, service, tmp_path)
     qtbot.mouseClick(window.home.help_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.currentWidget() is window.help, timeout=5000)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.help, timeout=10000)
     service.message(patient, "Vi kommer straks", "Nina")
     wait_for(lambda: len(core.call(core.link.unread_messages)) == 1, what="the message kept")
     assert window.currentWidget() is window.help  # the alarm screen is never covered
     qtbot.mouseClick(window.help.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.currentWidget() is window.message, timeout=5000)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.message, timeout=10000)
     assert window.message.body.text() == "Vi kommer straks"
 
 
